@@ -1,0 +1,197 @@
+// Shared data shapes of the engine. Loader produces them, executor consumes them.
+// Keep this file free of behaviour so every part of runner/ can import it.
+
+/** A place in a source file; lines and columns are 1-based. */
+export interface SourcePos {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** One problem found while loading or validating, shown as `file:line:col: message`. */
+export interface Diagnostic {
+  pos: SourcePos;
+  message: string;
+  /** The field the problem is about, e.g. `tasks[2].copy.dest` or `customer_name`. */
+  field?: string;
+}
+
+export type Vars = Record<string, unknown>;
+
+export interface LoopControl {
+  loopVar?: string;
+  indexVar?: string;
+  label?: string;
+  pause?: number;
+}
+
+/** Keywords shared by tasks and blocks. Strings are raw (untemplated). */
+export interface NodeCommon {
+  name?: string;
+  pos: SourcePos;
+  when: string[];
+  tags: string[];
+  vars: Vars;
+  become?: boolean;
+  becomeUser?: string;
+  becomeMethod?: string;
+  ignoreErrors?: boolean | string;
+  noLog?: boolean | string;
+  /** Set for nodes that came from a role: templates/ and files/ are searched there first. */
+  role?: RoleInfo;
+}
+
+export interface TaskNode extends NodeCommon {
+  kind: 'task';
+  /** Canonical module name, without an `ansible.builtin.` prefix. */
+  module: string;
+  /** Module arguments before templating; a free-form string is kept under `_raw_params`. */
+  args: Vars;
+  /** Position of each argument (key) in the source, for diagnostics. */
+  argPos: Record<string, SourcePos>;
+  loop?: unknown;
+  loopControl?: LoopControl;
+  register?: string;
+  notify: string[];
+  /** Handlers only: the topics this handler also answers to. */
+  listen: string[];
+  failedWhen?: string[];
+  changedWhen?: string[];
+  until?: string;
+  retries?: number | string;
+  delay?: number | string;
+  delegateTo?: string;
+  runOnce?: boolean;
+}
+
+export interface BlockNode extends NodeCommon {
+  kind: 'block';
+  block: Node[];
+  rescue: Node[];
+  always: Node[];
+}
+
+/** `include_tasks`: resolved at run time, so the file name may be templated. */
+export interface IncludeNode extends NodeCommon {
+  kind: 'include_tasks';
+  file: string;
+  /** Directory the file name is relative to. */
+  baseDir: string;
+  loop?: unknown;
+  loopControl?: LoopControl;
+}
+
+export type Node = TaskNode | BlockNode | IncludeNode;
+
+export interface RoleInfo {
+  name: string;
+  path: string;
+  defaults: Vars;
+  vars: Vars;
+}
+
+/** A `params:` entry: JSON Schema plus our `secret` marker. */
+export interface ParamSpec {
+  schema: Record<string, unknown>;
+  required: boolean;
+  secret: boolean;
+  description?: string;
+  pos: SourcePos;
+}
+
+export interface Play {
+  name: string;
+  pos: SourcePos;
+  /** The playbook file the play came from and its directory (relative paths resolve there). */
+  file: string;
+  baseDir: string;
+  hosts: string;
+  connection?: string;
+  vars: Vars;
+  /** vars_files, already loaded, in order. */
+  varsFiles: Vars[];
+  params: Record<string, ParamSpec>;
+  roles: RoleInfo[];
+  /** Role tasks come first inside `tasks`, wrapped in blocks carrying the role. */
+  preTasks: Node[];
+  tasks: Node[];
+  postTasks: Node[];
+  handlers: TaskNode[];
+  tags: string[];
+  become?: boolean;
+  becomeUser?: string;
+  becomeMethod?: string;
+  gatherFacts?: boolean;
+  serial?: number;
+  anyErrorsFatal?: boolean;
+}
+
+export interface Playbook {
+  file: string;
+  plays: Play[];
+  /** npm packages named by the playbook (`modules:` key of a play or config) to load modules from. */
+  modulePackages: string[];
+}
+
+export interface InventoryGroup {
+  name: string;
+  hosts: Set<string>;
+  children: Set<string>;
+  vars: Vars;
+}
+
+export interface InventoryHost {
+  name: string;
+  /** The host's own vars (inline, host_vars/), not yet merged with its groups. */
+  vars: Vars;
+}
+
+export interface Inventory {
+  hosts: Map<string, InventoryHost>;
+  groups: Map<string, InventoryGroup>;
+  /** Sources read, for messages. */
+  sources: string[];
+}
+
+export type TaskStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable';
+
+/** One planned change, as data. `before`/`after` give a file diff when both are text. */
+export interface Change {
+  /** What kind of change, e.g. `create`, `write`, `delete`, `run`, `reload`. */
+  action: string;
+  /** What it is about: a path, a rule, a container name. */
+  target: string;
+  /** One line for the report, e.g. "would run: lxc-stop -n acme-svr". */
+  summary: string;
+  before?: string;
+  after?: string;
+  /** Module-private detail that apply() needs. */
+  data?: unknown;
+}
+
+export interface TaskResult {
+  host: string;
+  task: string;
+  module: string;
+  status: TaskStatus;
+  changes: Change[];
+  /** Unified diff text, when --diff and the module produced before/after. */
+  diff?: string;
+  msg?: string;
+  error?: string;
+  /** What `register` stores. */
+  data: Vars;
+  durationMs: number;
+  pos?: SourcePos;
+  noLog?: boolean;
+}
+
+export interface HostRecap {
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  unreachable: number;
+  rescued: number;
+  ignored: number;
+}

@@ -56,6 +56,8 @@ export interface ModuleSpec<A extends TSchema = TSchema, S = unknown> {
   freeForm?: string;
   /** Arguments whose values never appear in any output. */
   secretArgs?: string[];
+  /** Keys of the registered result whose values are secrets (e.g. a generated password): redacted everywhere. */
+  secretResults?: string[];
   /** Runs on the controller without touching the host's connection (debug, set_fact, assert...). */
   controllerOnly?: boolean;
   /** Read-only look at the host. */

@@ -1,0 +1,31 @@
+// Turns a Command plus ExecOptions into the argv a connection actually starts (script, env, become).
+// Shared by local and ssh so both behave the same.
+import { wrapBecome, type WrappedCommand } from './become.js';
+import type { BecomeOptions, Command } from './types.js';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function commandArgv(cmd: Command): string[] {
+  return 'argv' in cmd ? cmd.argv : ['/bin/sh', '-c', cmd.script];
+}
+
+/**
+ * envInArgv: put env on the command line as `env K=V ...` (needed over ssh, and under become because
+ * sudo resets the environment); otherwise the caller passes env to the process itself.
+ */
+export function prepareCommand(
+  cmd: Command,
+  opts: { become?: BecomeOptions; env?: Record<string, string>; envInArgv: boolean },
+): WrappedCommand {
+  let argv = commandArgv(cmd);
+  if (argv.length === 0) throw new Error('cannot run an empty command');
+  const env = opts.env ?? {};
+  const names = Object.keys(env);
+  for (const name of names) {
+    if (!ENV_NAME.test(name)) throw new Error(`invalid environment variable name: ${JSON.stringify(name)}`);
+  }
+  if (names.length > 0 && (opts.envInArgv || opts.become)) {
+    argv = ['env', ...names.map((n) => `${n}=${env[n]}`), ...argv];
+  }
+  return wrapBecome(argv, opts.become);
+}

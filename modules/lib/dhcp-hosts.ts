@@ -120,11 +120,11 @@ export function allocate(
   subnet: Subnet,
   gateway: string,
 ): Allocation {
+  const wantMac = want.mac?.toLowerCase();
   const existing =
     lines.find((l) => l.name === want.name) ??
-    (want.mac ? lines.find((l) => l.name === undefined && l.mac === want.mac.toLowerCase()) : undefined);
+    (wantMac ? lines.find((l) => l.name === undefined && l.mac === wantMac) : undefined);
   const others = lines.filter((l) => l !== existing);
-  const wantMac = want.mac?.toLowerCase();
   if (wantMac) {
     const clash = others.find((l) => l.mac === wantMac);
     if (clash) throw new Error(`MAC ${wantMac} is already used by ${clash.name ?? `line ${clash.index + 1}`}`);

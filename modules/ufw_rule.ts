@@ -1,0 +1,114 @@
+// ufw_rule: one inbound port rule, read back from ufw's own report and changed with ufw commands.
+import { Type } from '@sinclair/typebox';
+import { wouldRun } from '../runner/kit/argv.js';
+import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import type { Change } from '../runner/types.js';
+import { matchingRules, ruleArgv, showAddedLine, type DesiredUfwRule } from './lib/ufw-plan.js';
+import { parseShowAdded, parseStatusVerbose, type UfwRule } from './lib/ufw-status.js';
+
+export interface UfwRulesState {
+  active: boolean;
+  /** Which report the rules came from. */
+  source: 'status verbose' | 'show added';
+  rules: UfwRule[];
+}
+
+/** Rules from `ufw status verbose` when active; inactive ufw lists nothing there, so `ufw show added`. */
+export async function gatherUfwRules(host: HostContext): Promise<UfwRulesState> {
+  const status = parseStatusVerbose(await host.run(['ufw', 'status', 'verbose']));
+  if (status.active) return { active: true, source: 'status verbose', rules: status.rules };
+  return { active: false, source: 'show added', rules: parseShowAdded(await host.run(['ufw', 'show', 'added'])) };
+}
+
+const args = Type.Object({
+  port: Type.Integer({ minimum: 1, maximum: 65535, description: 'Destination port on this host.' }),
+  proto: Type.Union([Type.Literal('tcp'), Type.Literal('udp'), Type.Literal('any')], {
+    default: 'tcp',
+    description: 'Protocol; `any` means both tcp and udp.',
+  }),
+  rule: Type.Union([Type.Literal('allow'), Type.Literal('deny'), Type.Literal('limit'), Type.Literal('reject')], {
+    default: 'allow',
+    description: 'What ufw does with matching traffic.',
+  }),
+  from: Type.String({
+    default: 'any',
+    pattern: '^(any|[0-9]{1,3}(\\.[0-9]{1,3}){3}(/[0-9]{1,2})?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*(/[0-9]{1,3})?)$',
+    description: 'Source address or CIDR (IPv4 or IPv6), or `any`.',
+  }),
+  comment: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      pattern: '^[A-Za-z0-9 _.,:;@/+()=#-]*$',
+      description: 'Comment stored with the rule (ufw refuses quotes in comments). Compared only when given.',
+    }),
+  ),
+  state: Type.Union([Type.Literal('present'), Type.Literal('absent')], {
+    default: 'present',
+    description: '`absent` deletes the rule whatever its action.',
+  }),
+});
+
+function desired(a: { port: number; proto: DesiredUfwRule['proto']; rule: DesiredUfwRule['rule']; from: string; comment?: string; state: DesiredUfwRule['state'] }): DesiredUfwRule {
+  return { port: a.port, proto: a.proto, rule: a.rule, from: a.from, comment: a.comment, state: a.state };
+}
+
+/** Pure: the ufw command (if any) that makes the rule as desired. */
+export function planUfwRule(want: DesiredUfwRule, state: UfwRulesState): Change[] {
+  const found = matchingRules(want, state.rules)[0];
+  if (want.state === 'absent') {
+    if (!found) return [];
+    // `ufw delete` only matches a rule with the same action; delete what is there.
+    const argv = ['ufw', 'delete', ...ruleArgv(found.action, want, false).slice(1)];
+    return [{ action: 'delete', target: `${want.port}/${want.proto}`, summary: wouldRun(argv), before: `${found.raw}\n`, after: '', data: { argv } }];
+  }
+  const argv = ruleArgv(want.rule, want, true);
+  const after = `${showAddedLine(want.rule, want, want.comment ?? found?.comment)}\n`;
+  if (!found) return [{ action: 'create', target: `${want.port}/${want.proto}`, summary: wouldRun(argv), before: '', after, data: { argv } }];
+  const sameComment = want.comment === undefined || want.comment === (found.comment ?? '');
+  if (found.action === want.rule && sameComment) return [];
+  // ufw replaces a rule with the same tuple in place (action and comment), keeping its position.
+  return [{ action: 'update', target: `${want.port}/${want.proto}`, summary: wouldRun(argv), before: `${found.raw}\n`, after, data: { argv } }];
+}
+
+function changeArgv(c: Change): string[] {
+  const d = c.data;
+  if (typeof d === 'object' && d !== null && 'argv' in d && Array.isArray(d.argv)) return d.argv.map(String);
+  throw new ModuleError(`internal: change ${c.summary} carries no argv`);
+}
+
+export default defineModule({
+  name: 'ufw_rule',
+  doc:
+    'Allows, limits, denies or rejects one inbound port in ufw (IPv4 and IPv6 as ufw is configured). ' +
+    'The current rules are read from `ufw status verbose` when ufw is active and from `ufw show added` ' +
+    'when it is not (an inactive ufw still records rules). It changed something when no rule with the same ' +
+    'port, proto and source existed (or, for absent, one did), or when its action or the given comment differed; ' +
+    'ufw then replaces that rule in place. After applying, the rules are read again to prove ufw took the change.',
+  example: `- name: open the customer's MQTT port
+  ufw_rule:
+    port: "{{ mqtt_port }}"
+    proto: tcp
+    rule: allow
+    comment: "osm {{ customer_name }} mqtt"`,
+  args,
+  async gather(host) {
+    return gatherUfwRules(host);
+  },
+  plan(a, state) {
+    return planUfwRule(desired(a), state);
+  },
+  async apply(host, a, changes) {
+    const out: string[] = [];
+    for (const c of changes) out.push(await host.run(changeArgv(c)));
+    const after = await gatherUfwRules(host);
+    const left = planUfwRule(desired(a), after);
+    if (left.length > 0) {
+      throw new ModuleError(`ufw did not take the change (${left[0]?.summary ?? ''}): ${out.join(' ').trim()}`, { stdout: out.join('\n') });
+    }
+    return { data: { stdout: out.join('') } };
+  },
+  result(a, state) {
+    return { active: state.active, rule: showAddedLine(a.rule, desired(a), a.comment) };
+  },
+});

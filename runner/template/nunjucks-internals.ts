@@ -1,0 +1,72 @@
+// Typed view of the nunjucks internals we build on (compiler, parser nodes, Template from compiled code).
+// @types/nunjucks only describes the public API; we need the compiler to make lookups strict and
+// Python-like, so the few internal shapes we touch are declared here, in one place.
+import { createRequire } from 'node:module';
+import nunjucks from 'nunjucks';
+
+/** A parsed template node. Only the fields our compiler reads are declared. */
+export interface NjNode {
+  typename: string;
+  lineno: number;
+  colno: number;
+  value?: unknown;
+  target?: NjNode;
+  val?: NjNode;
+  name?: NjNode;
+  args?: NjNode;
+  left?: NjNode;
+  right?: NjNode;
+  expr?: NjNode;
+  ops?: NjNode[];
+  type?: string;
+  cond?: NjNode;
+  body?: NjNode;
+  else_?: NjNode | null;
+  children?: NjNode[];
+  /** Set by our guard pass: a missing name/attribute here yields undefined instead of an error. */
+  osmGuarded?: boolean;
+}
+
+export interface NjFrame {
+  lookup(name: string): string | undefined;
+}
+
+/** The methods of nunjucks' Compiler that our subclass calls or overrides. */
+export interface NjCompiler {
+  _emit(code: string): void;
+  _emitLine(code: string): void;
+  _compileExpression(node: NjNode, frame: NjFrame): void;
+  _compileAggregate(node: NjNode, frame: NjFrame, start?: string, end?: string): void;
+  _withScopedSyntax(fn: () => void): void;
+  compile(node: NjNode, frame?: NjFrame): void;
+  compileLiteral(node: NjNode, frame: NjFrame): void;
+  getCode(): string;
+  buffer: string;
+  templateName: string;
+}
+
+export type NjCompilerCtor = new (name: string, throwOnUndefined: boolean) => NjCompiler;
+
+interface NjInternals {
+  compiler: { Compiler: NjCompilerCtor };
+  parser: { parse(src: string, extensions: unknown[], opts: object): NjNode };
+  nodes: { TemplateData: new (...a: unknown[]) => NjNode };
+}
+
+const internals = nunjucks as unknown as NjInternals;
+
+export const BaseCompiler: NjCompilerCtor = internals.compiler.Compiler;
+const transformer = createRequire(import.meta.url)('nunjucks/src/transformer.js') as { transform(ast: NjNode, asyncFilters: string[], name: string): NjNode };
+
+/** Parses a template into nunjucks' AST, after nunjucks' own transform pass (super(), async lifting). */
+export const parseTemplate = (src: string, name: string): NjNode => transformer.transform(internals.parser.parse(src, [], {}), [], name);
+export const TemplateDataNode = internals.nodes.TemplateData;
+
+/** What `new Function(compiledSource)()` returns: the root render function and blocks. */
+export type CompiledProps = Record<string, unknown>;
+
+/** A nunjucks Template built from already compiled code (our compiler's output). */
+export function templateFromCode(props: CompiledProps, env: nunjucks.Environment, path: string): nunjucks.Template {
+  const Ctor = nunjucks.Template as unknown as new (src: { type: 'code'; obj: CompiledProps }, env: nunjucks.Environment, path: string) => nunjucks.Template;
+  return new Ctor({ type: 'code', obj: props }, env, path);
+}

@@ -1,0 +1,147 @@
+// The functions our compiled templates call (as `env.osm.*`): strict name and attribute lookups that
+// raise `undefined variable 'x'`, and the Python operators (truthiness, ==, in, +, ~) Jinja2 has.
+import { undefinedVariable, TemplateError } from './errors.js';
+import type { FilterContext, FilterFn, Kwargs, TestFn } from './filters/types.js';
+import { pythonMethod } from './methods.js';
+import { pyAdd, pyCompare, pyContains, pyStr, truthy } from './python.js';
+
+interface NjContext {
+  ctx: Record<string, unknown>;
+  env: { globals: Record<string, unknown> };
+}
+
+interface NjRuntimeFrame {
+  lookup(name: string): unknown;
+}
+
+/** The template file (or `<template>` for inline text) and the 1-based line a call sits on. */
+type Where = [string, number];
+
+/** Records where an error happened, unless a deeper call (an included file) already did. */
+function located(err: TemplateError, [file, line]: Where): TemplateError {
+  if (err.templateLine === undefined) {
+    err.templateLine = line;
+    err.templateFile = file;
+  }
+  return err;
+}
+
+const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+export const templateRuntime = {
+  /** A bare name. Guarded lookups (inside `default`, `is defined`) return undefined instead of failing. */
+  lookup(context: NjContext, frame: NjRuntimeFrame, name: string, where: Where, guarded: boolean): unknown {
+    const local = frame.lookup(name);
+    if (local !== undefined) return local;
+    if (has(context.ctx, name) && context.ctx[name] !== undefined) return context.ctx[name];
+    if (has(context.env.globals, name)) return context.env.globals[name];
+    if (guarded) return undefined;
+    throw located(undefinedVariable(name), where);
+  },
+
+  /** `obj.key` / `obj[key]`: own attributes, list indexes (negative too), then Python methods. */
+  member(obj: unknown, key: unknown, path: string, where: Where, guarded: boolean): unknown {
+    if (obj === undefined || obj === null) {
+      if (guarded) return undefined;
+      throw located(undefinedVariable(path), where);
+    }
+    if (Array.isArray(obj) && typeof key === 'number') {
+      const i = key < 0 ? obj.length + key : key;
+      if (i >= 0 && i < obj.length) return obj[i];
+    } else if (typeof key === 'string' || typeof key === 'number') {
+      const k = String(key);
+      if (typeof obj === 'string' && typeof key === 'number') {
+        const i = key < 0 ? obj.length + key : key;
+        if (i >= 0 && i < obj.length) return obj[i];
+      } else if (typeof obj === 'object' && !Array.isArray(obj) && has(obj, k)) {
+        const v = (obj as Record<string, unknown>)[k];
+        if (v !== undefined) return typeof v === 'function' ? v.bind(obj) : v;
+      } else if (typeof obj === 'function' && has(obj, k)) {
+        return (obj as unknown as Record<string, unknown>)[k];
+      }
+      const method = pythonMethod(obj, k);
+      if (method) return method;
+    }
+    if (guarded) return undefined;
+    throw located(undefinedVariable(path), where);
+  },
+
+  /** What `{{ x }}` writes: Python str(), with None as an empty string. */
+  finalize(v: unknown): string {
+    if (v === null || v === undefined) return '';
+    return pyStr(v);
+  },
+
+  truthy,
+  and(left: unknown, right: () => unknown): unknown {
+    return truthy(left) ? right() : left;
+  },
+  or(left: unknown, right: () => unknown): unknown {
+    return truthy(left) ? left : right();
+  },
+  /** Python chained comparison: `a < b < c` is `a < b and b < c`. */
+  compare(first: unknown, ...rest: unknown[]): boolean {
+    let left = first;
+    for (let i = 0; i < rest.length; i += 2) {
+      const right = rest[i + 1];
+      if (!pyCompare(left, String(rest[i]), right)) return false;
+      left = right;
+    }
+    return true;
+  },
+  contains(item: unknown, container: unknown): boolean {
+    return pyContains(container, item);
+  },
+  add: pyAdd,
+  concat(a: unknown, b: unknown): string {
+    return pyStr(a) + pyStr(b);
+  },
+};
+
+function splitKeywords(args: unknown[]): { pos: unknown[]; kw: Kwargs } {
+  const last = args[args.length - 1];
+  if (typeof last === 'object' && last !== null && (last as { __keywords?: unknown }).__keywords === true) {
+    const kw: Kwargs = { ...(last as Kwargs) };
+    delete kw.__keywords;
+    return { pos: args.slice(0, -1), kw };
+  }
+  return { pos: args, kw: {} };
+}
+
+/** The runtime for one environment: the shared helpers plus that environment's filters and tests. */
+export function makeRuntime(filters: Record<string, FilterFn>, tests: Record<string, TestFn>) {
+  const filterContext = (vars: Record<string, unknown>): FilterContext => ({
+    vars,
+    filter(name, value, args, kw = {}) {
+      if (!has(filters, name)) throw new TemplateError(`no filter named '${name}'`);
+      return filters[name](value, args, kw, filterContext(vars));
+    },
+    test(name, value, args) {
+      if (!has(tests, name)) throw new TemplateError(`no test named '${name}'`);
+      return tests[name](value, ...args) === true;
+    },
+  });
+  return {
+    ...templateRuntime,
+    /** `value | name(args)`: the first of `args` is the value being filtered. */
+    filter(name: string, context: NjContext, where: Where, args: unknown[]): unknown {
+      if (!has(filters, name)) throw located(new TemplateError(`no filter named '${name}'`), where);
+      const { pos, kw } = splitKeywords(args.slice(1));
+      try {
+        return filters[name](args[0], pos, kw, filterContext(context.ctx));
+      } catch (e) {
+        throw located(e instanceof TemplateError ? e : new TemplateError(`${name}: ${(e as Error).message}`), where);
+      }
+    },
+    mandatory(value: unknown, path: string, where: Where, msg: unknown): unknown {
+      if (value !== undefined) return value;
+      const message = typeof msg === 'string' ? msg : `mandatory variable '${path}' is not defined`;
+      throw located(new TemplateError(message, { variable: path }), where);
+    },
+    /** A test by name (`x is defined`); an unknown test is an error, not silently false. */
+    test(name: string, value: unknown, ...args: unknown[]): boolean {
+      if (!has(tests, name)) throw new TemplateError(`no test named '${name}'`);
+      return tests[name](value, ...args) === true;
+    },
+  };
+}

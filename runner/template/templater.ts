@@ -1,0 +1,211 @@
+// The one templating engine: nunjucks with our strict, Python-like compiler, Ansible's filters and
+// tests, lookups and `omit`. A string that is exactly `{{ expr }}` renders to the native value.
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import nunjucks from 'nunjucks';
+import type { SourcePos, Vars } from '../types.js';
+import { compileTemplate } from './compiler.js';
+import { TemplateError } from './errors.js';
+import { allFilters } from './filters/index.js';
+import { runLookup } from './lookups.js';
+import { templateFromCode, type CompiledProps } from './nunjucks-internals.js';
+import { makeRuntime } from './runtime.js';
+import { jinjaTests } from './tests.js';
+
+/** What `{{ omit }}` renders to; a module argument equal to it is dropped. */
+export const OMIT = '__omit_place_holder__osm_play__';
+
+export interface Templater {
+  /** Exactly one `{{ expr }}` returns the native value; other strings render to a string. */
+  render(str: string, vars: Vars, pos?: SourcePos): unknown;
+  renderString(str: string, vars: Vars, pos?: SourcePos): string;
+  /** A bare expression, as in `when:`, `failed_when:`, `assert.that`. */
+  evaluate(expr: string, vars: Vars, pos?: SourcePos): unknown;
+  /** Renders every string inside objects and arrays; entries rendering to OMIT are dropped. */
+  renderDeep(value: unknown, vars: Vars, pos?: SourcePos): unknown;
+  /** A .j2 file; includes and imports resolve relative to it; errors carry the line inside it. */
+  renderFile(path: string, vars: Vars): string;
+}
+
+const SINGLE_EXPR = /^\{\{([\s\S]*)\}\}$/;
+const HAS_TEMPLATE = /\{\{|\{%|\{#/;
+const CACHE_LIMIT = 5000;
+
+/** True when a string has Jinja syntax in it (and so would change when rendered). */
+export function isTemplated(s: string): boolean {
+  return HAS_TEMPLATE.test(s);
+}
+
+interface NjErrorLike {
+  lineno?: unknown;
+  cause?: unknown;
+  message?: unknown;
+}
+
+/** Turns whatever nunjucks threw into our TemplateError, keeping the original when it was ours. */
+function toTemplateError(e: unknown, file: string | undefined, pos: SourcePos | undefined): TemplateError {
+  let cur: unknown = e;
+  let line: number | undefined;
+  while (cur && !(cur instanceof TemplateError)) {
+    const njLine = (cur as NjErrorLike).lineno;
+    if (typeof njLine === 'number' && line === undefined) line = njLine;
+    const cause = (cur as NjErrorLike).cause;
+    if (!cause) break;
+    cur = cause;
+  }
+  const err = cur instanceof TemplateError ? cur : new TemplateError(cleanMessage(String((cur as NjErrorLike)?.message ?? cur)), { templateLine: line });
+  err.templateLine ??= line;
+  if (!err.pos) {
+    if (err.templateFile && isAbsolute(err.templateFile)) err.pos = { file: err.templateFile, line: err.templateLine ?? 1, col: 1 };
+    else if (file) err.pos = { file, line: err.templateLine ?? 1, col: 1 };
+    else if (pos) err.pos = pos;
+  }
+  return err;
+}
+
+/** nunjucks prefixes messages with `(path) [Line n, Column m]` and error class names; keep the reason. */
+function cleanMessage(msg: string): string {
+  return msg
+    .replace(/^\([^)]*\)(\s*\[Line \d+, Column \d+\])?\s*/, '')
+    .replace(/^(Template render error|Error|TypeError|Template render error: \(unknown path\)):\s*/g, '')
+    .trim();
+}
+
+/** A compile failure: says it is a syntax error, and which expression when it is short enough to show. */
+function syntaxError(err: TemplateError, source?: string): TemplateError {
+  const shown = source !== undefined && source.length <= 200 ? ` in '${source.trim()}'` : '';
+  err.message = `template syntax error${shown}: ${err.message}`;
+  return err;
+}
+
+export function createTemplater(): Templater {
+  const codeCache = new Map<string, CompiledProps>();
+  const fileCache = new Map<string, { stamp: string; props: CompiledProps }>();
+  let captured: unknown;
+
+  const compileCached = (src: string, name: string): CompiledProps => {
+    const key = `${name}\u0000${src}`;
+    let props = codeCache.get(key);
+    if (!props) {
+      if (codeCache.size >= CACHE_LIMIT) codeCache.clear();
+      props = compileTemplate(src, name);
+      codeCache.set(key, props);
+    }
+    return props;
+  };
+
+  const compileFile = (path: string): CompiledProps => {
+    const st = statSync(path);
+    const stamp = `${st.mtimeMs}:${st.size}`;
+    const hit = fileCache.get(path);
+    if (hit && hit.stamp === stamp) return hit.props;
+    let props: CompiledProps;
+    try {
+      props = compileTemplate(readFileSync(path, 'utf8'), path);
+    } catch (e) {
+      throw syntaxError(toTemplateError(e, path, undefined));
+    }
+    fileCache.set(path, { stamp, props });
+    return props;
+  };
+
+  // Includes and imports: relative to the including file; compiled by our compiler.
+  const loader = {
+    cache: {},
+    isRelative: (name: string) => !isAbsolute(name),
+    resolve: (from: string, to: string) => (isAbsolute(from) ? resolve(dirname(from), to) : resolve(to)),
+    getSource(name: string) {
+      const path = resolve(name);
+      try {
+        statSync(path);
+      } catch {
+        return null;
+      }
+      return { src: { type: 'code', obj: compileFile(path) }, path, noCache: true };
+    },
+  };
+
+  const env = new nunjucks.Environment(loader as unknown as nunjucks.ILoader, { autoescape: false, dev: true });
+  Object.assign(env, { osm: makeRuntime(allFilters, jinjaTests) });
+  env.addGlobal('omit', OMIT);
+  env.addGlobal('__osm_capture__', (v: unknown) => {
+    captured = v;
+    return '';
+  });
+  env.addGlobal('lookup', function (this: { ctx: Vars }, kind: unknown, ...terms: unknown[]) {
+    return runLookup(kind, terms, this.ctx, false);
+  });
+  env.addGlobal('query', function (this: { ctx: Vars }, kind: unknown, ...terms: unknown[]) {
+    return runLookup(kind, terms, this.ctx, true);
+  });
+  env.addGlobal('q', function (this: { ctx: Vars }, kind: unknown, ...terms: unknown[]) {
+    return runLookup(kind, terms, this.ctx, true);
+  });
+
+  const run = (props: CompiledProps, name: string, vars: Vars, file: string | undefined, pos: SourcePos | undefined): string => {
+    try {
+      return templateFromCode(props, env, name).render(vars);
+    } catch (e) {
+      throw toTemplateError(e, file, pos);
+    }
+  };
+
+  const renderString = (str: string, vars: Vars, pos?: SourcePos): string => {
+    if (!HAS_TEMPLATE.test(str)) return str;
+    let props: CompiledProps;
+    try {
+      props = compileCached(str, '<template>');
+    } catch (e) {
+      throw syntaxError(toTemplateError(e, undefined, pos), str);
+    }
+    return run(props, '<template>', vars, undefined, pos);
+  };
+
+  const evaluate = (expr: string, vars: Vars, pos?: SourcePos): unknown => {
+    let props: CompiledProps;
+    try {
+      props = compileCached(`{{ __osm_capture__(${expr}\n) }}`, '<expression>');
+    } catch (e) {
+      throw syntaxError(toTemplateError(e, undefined, pos), expr);
+    }
+    captured = undefined;
+    run(props, '<expression>', vars, undefined, pos);
+    const value = captured;
+    captured = undefined;
+    return value;
+  };
+
+  const render = (str: string, vars: Vars, pos?: SourcePos): unknown => {
+    const single = SINGLE_EXPR.exec(str);
+    if (single && !/\{\{|\}\}|\{%|%\}/.test(single[1])) return evaluate(single[1], vars, pos);
+    return renderString(str, vars, pos);
+  };
+
+  const renderDeep = (value: unknown, vars: Vars, pos?: SourcePos): unknown => {
+    if (typeof value === 'string') return render(value, vars, pos);
+    if (Array.isArray(value)) return value.map((v) => renderDeep(v, vars, pos)).filter((v) => v !== OMIT);
+    if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        const rendered = renderDeep(v, vars, pos);
+        if (rendered !== OMIT) out[renderString(k, vars, pos)] = rendered;
+      }
+      return out;
+    }
+    return value;
+  };
+
+  const renderFile = (path: string, vars: Vars): string => {
+    const abs = resolve(path);
+    let props: CompiledProps;
+    try {
+      props = compileFile(abs);
+    } catch (e) {
+      if (e instanceof TemplateError) throw e;
+      throw new TemplateError(`cannot read template ${path}: ${(e as Error).message}`, { pos: { file: path, line: 1, col: 1 } });
+    }
+    return run(props, abs, vars, abs, undefined);
+  };
+
+  return { render, renderString, evaluate, renderDeep, renderFile };
+}

@@ -1,0 +1,104 @@
+// import_tasks (static: inlined now as a block carrying the import's keywords) and include_tasks
+// (dynamic: an IncludeNode the executor resolves with loadTaskFile when it reaches it).
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isMap, isScalar } from 'yaml';
+import type { BlockNode, IncludeNode, Node, RoleInfo, SourcePos } from '../types.js';
+import { childContext, type LoadContext } from './context.js';
+import { LoadError, sortDiagnostics } from './errors.js';
+import { IMPORT_KEYWORDS, INCLUDE_KEYWORDS } from './keywords.js';
+import { readLoop, readLoopControl } from './loops.js';
+import { checkKeys, parseCommon, parseTaskList, stripUndefined } from './tasks.js';
+import { isTemplated } from './values.js';
+import { entries, kindOf, readYaml, type Entry, type YamlSource } from './yaml.js';
+
+/**
+ * Tasks of include_tasks files whose name is not templated, read at load time so their problems
+ * are reported before any host is contacted; validatePlaybook checks them too.
+ */
+export const preloadedIncludes = new WeakMap<IncludeNode, Node[]>();
+
+/** Where a task file name points: the including file's directory, then the role's tasks/, then the playbook's directory. */
+export function resolveTaskFile(name: string, baseDir: string, role?: RoleInfo, playbookDir?: string): string {
+  if (isAbsolute(name)) return name;
+  const dirs = [baseDir, role ? join(role.path, 'tasks') : undefined, playbookDir].filter((d): d is string => d !== undefined);
+  for (const d of dirs) {
+    const p = resolve(d, name);
+    if (existsSync(p)) return p;
+  }
+  return resolve(baseDir, name);
+}
+
+/**
+ * Reads a task file for include_tasks at run time. `path` is absolute or relative to the working
+ * directory (use resolveTaskFile(name, node.baseDir, node.role) first). Throws LoadError.
+ */
+export async function loadTaskFile(path: string, role?: RoleInfo): Promise<Node[]> {
+  const file = resolve(path);
+  const ctx: LoadContext = {
+    diags: [], playbookDir: dirname(file), baseDir: dirname(file), chain: [], roleCache: new Map(),
+    ...(role ? { role } : {}),
+  };
+  const nodes = readTaskFile(file, ctx, { file, line: 1, col: 1 });
+  if (ctx.diags.length > 0) throw new LoadError(sortDiagnostics(ctx.diags));
+  return nodes;
+}
+
+/** Parses a task file within a load; problems go to ctx.diags. */
+export function readTaskFile(file: string, ctx: LoadContext, from: SourcePos): Node[] {
+  if (ctx.chain.includes(file)) {
+    ctx.diags.push({ pos: from, message: `import cycle: ${[...ctx.chain, file].join(' -> ')}` });
+    return [];
+  }
+  const src = readYaml(file, ctx.diags, from);
+  if (!src) return [];
+  const inner = childContext(ctx, { baseDir: dirname(file), chain: [...ctx.chain, file] });
+  return parseTaskList(src, src.doc.contents, inner, `task file ${file}`, { file, line: 1, col: 1 });
+}
+
+/** The file name of include_tasks/import_tasks: a string, or `{ file: name }`. */
+function fileName(src: YamlSource, e: Entry, ctx: LoadContext): string | undefined {
+  if (isScalar(e.value) && typeof e.value.value === 'string') return e.value.value;
+  if (isMap(e.value)) {
+    const es = entries(src, e.value, ctx.diags);
+    checkKeys(es, ['file'], e.key, ctx.diags);
+    const f = es.find((x) => x.key === 'file');
+    if (f && isScalar(f.value) && typeof f.value.value === 'string') return f.value.value;
+  }
+  ctx.diags.push({ pos: e.valuePos, message: `'${e.key}' must name a task file, got ${kindOf(e.value)}` });
+  return undefined;
+}
+
+export function parseImport(src: YamlSource, pos: SourcePos, es: Entry[], ctx: LoadContext): BlockNode | undefined {
+  checkKeys(es, IMPORT_KEYWORDS, 'import_tasks', ctx.diags);
+  const e = es.find((x) => x.key === 'import_tasks');
+  if (!e) return undefined;
+  const name = fileName(src, e, ctx);
+  if (name === undefined) return undefined;
+  if (isTemplated(name)) {
+    ctx.diags.push({ pos: e.valuePos, message: `import_tasks is static and cannot use a templated file name ('${name}'); use include_tasks` });
+    return undefined;
+  }
+  const file = resolveTaskFile(name, ctx.baseDir, ctx.role, ctx.playbookDir);
+  const block = readTaskFile(file, ctx, e.valuePos);
+  return { ...parseCommon(src, pos, es, ctx), kind: 'block', block, rescue: [], always: [] };
+}
+
+export function parseInclude(src: YamlSource, pos: SourcePos, es: Entry[], ctx: LoadContext): IncludeNode | undefined {
+  checkKeys(es, INCLUDE_KEYWORDS, 'include_tasks', ctx.diags);
+  const e = es.find((x) => x.key === 'include_tasks');
+  if (!e) return undefined;
+  const name = fileName(src, e, ctx);
+  if (name === undefined) return undefined;
+  const node: IncludeNode = { ...parseCommon(src, pos, es, ctx), kind: 'include_tasks', file: name, baseDir: ctx.baseDir };
+  const loop = readLoop(src, es, ctx.diags);
+  if (loop !== undefined) node.loop = loop;
+  const lc = es.find((x) => x.key === 'loop_control');
+  if (lc) node.loopControl = readLoopControl(src, lc, ctx.diags);
+  if (!isTemplated(name)) {
+    const file = resolveTaskFile(name, ctx.baseDir, ctx.role, ctx.playbookDir);
+    // A file including itself (recursion ended by a when:) is legal; read it once.
+    if (!ctx.chain.includes(file)) preloadedIncludes.set(node, readTaskFile(file, ctx, e.valuePos));
+  }
+  return stripUndefined(node);
+}

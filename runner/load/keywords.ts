@@ -1,0 +1,122 @@
+// The grammar's vocabulary: which keys a play, a task, a block and an include may carry.
+// Ansible keywords outside our subset are named here so the error says "not supported" rather than
+// mistaking them for a module. The JSON Schema (runner/schema/) is built from the same lists.
+
+/** Keys a play may carry. */
+export const PLAY_KEYWORDS = [
+  'name', 'hosts', 'connection', 'vars', 'vars_files', 'roles', 'pre_tasks', 'tasks', 'post_tasks',
+  'handlers', 'tags', 'become', 'become_user', 'become_method', 'gather_facts', 'serial',
+  'any_errors_fatal', 'params', 'modules',
+] as const;
+
+/** Keywords shared by tasks, blocks and includes. */
+export const COMMON_KEYWORDS = [
+  'name', 'when', 'tags', 'vars', 'become', 'become_user', 'become_method', 'ignore_errors', 'no_log',
+] as const;
+
+/** Keys a task may carry besides its one module key. */
+export const TASK_KEYWORDS = [
+  ...COMMON_KEYWORDS, 'loop', 'with_items', 'with_dict', 'loop_control', 'register', 'notify', 'listen',
+  'failed_when', 'changed_when', 'until', 'retries', 'delay', 'args', 'delegate_to', 'run_once',
+] as const;
+
+export const BLOCK_KEYWORDS = [...COMMON_KEYWORDS, 'block', 'rescue', 'always'] as const;
+
+export const INCLUDE_KEYWORDS = [...COMMON_KEYWORDS, 'include_tasks', 'loop', 'with_items', 'with_dict', 'loop_control'] as const;
+
+export const IMPORT_KEYWORDS = [...COMMON_KEYWORDS, 'import_tasks'] as const;
+
+export const IMPORT_PLAYBOOK_KEYWORDS = ['import_playbook', 'name', 'vars', 'tags'] as const;
+
+export const LOOP_CONTROL_KEYS = ['loop_var', 'index_var', 'label', 'pause'] as const;
+
+/** Keys of a `params:` entry that are ours, not JSON Schema. */
+export const PARAM_EXTRA_KEYS = ['required', 'secret'] as const;
+
+/** Ansible keywords (and dynamic constructs) we deliberately do not implement. */
+export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
+  action: 'use the module name as the key instead',
+  local_action: 'use `delegate_to: localhost` instead',
+  async: 'background tasks are not supported',
+  poll: 'background tasks are not supported',
+  environment: 'pass environment variables through the module\'s own arguments',
+  check_mode: 'check mode is chosen for the whole run with --check',
+  diff: 'diffs are chosen for the whole run with --diff',
+  with_fileglob: 'use `loop` with a list',
+  with_together: 'use `loop` with the zip filter',
+  with_nested: 'use `loop` with a list of lists',
+  with_sequence: 'use `loop` with a list',
+  with_subelements: 'use `loop` with the subelements of a list',
+  with_first_found: 'use a when: or include_tasks with a templated name',
+  with_list: 'use `loop`',
+  with_dict2items: 'use `loop`',
+  include: 'use import_tasks or include_tasks',
+  include_role: 'use `roles:` on the play',
+  import_role: 'use `roles:` on the play',
+  include_vars: 'use `vars_files:` on the play',
+  remote_user: 'set ansible_user in the inventory',
+  port: 'set ansible_port in the inventory',
+  vars_prompt: 'declare the variable under `params:` and pass it with -e',
+  strategy: 'hosts always run in parallel up to --forks',
+  max_fail_percentage: 'not supported',
+  throttle: 'not supported',
+  collections: 'modules are named directly (ansible.builtin. is accepted)',
+  module_defaults: 'not supported',
+  debugger: 'not supported',
+  timeout: 'not supported',
+  order: 'not supported',
+  force_handlers: 'not supported',
+  ignore_unreachable: 'not supported',
+  delegate_facts: 'not supported',
+  connection: 'set ansible_connection in the inventory or `connection:` on the play',
+  any_errors_fatal: 'set any_errors_fatal on the play',
+  notify_when: 'not supported',
+};
+
+/** Ansible's module prefixes we accept and strip. */
+export const MODULE_PREFIXES = ['ansible.builtin.', 'ansible.legacy.'] as const;
+
+export function canonicalModuleName(key: string): string {
+  for (const p of MODULE_PREFIXES) if (key.startsWith(p)) return key.slice(p.length);
+  return key;
+}
+
+/** Modules whose free-form string is a command line, kept whole (only Ansible's own k=v options are taken out). */
+export const COMMAND_MODULES = new Set(['command', 'shell', 'raw', 'script']);
+export const COMMAND_FREE_FORM_OPTIONS = new Set(['chdir', 'creates', 'removes', 'executable', 'stdin']);
+
+/** `meta:` actions the executor understands. */
+export const META_ACTIONS = ['flush_handlers', 'noop', 'end_play', 'end_host'] as const;
+
+/** Task keys that the executor handles itself rather than a module. */
+export const EXECUTOR_KEYS = new Set(['meta', 'include_tasks', 'import_tasks', 'block', 'import_playbook']);
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}
+
+/** ` (did you mean 'x'?)` when a candidate is close enough, else ''. */
+export function suggest(word: string, candidates: Iterable<string>): string {
+  let best: string | undefined;
+  let bestDist = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestDist) {
+      best = c;
+      bestDist = d;
+    }
+  }
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  return best !== undefined && bestDist <= limit ? ` (did you mean '${best}'?)` : '';
+}

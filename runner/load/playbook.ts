@@ -1,0 +1,160 @@
+// loadPlaybook: a playbook file (and every file it names) → Playbook, or a LoadError listing every problem.
+import { dirname, resolve } from 'node:path';
+import { isMap, isScalar, isSeq } from 'yaml';
+import type { Diagnostic, Node, Play, Playbook, SourcePos, TaskNode } from '../types.js';
+import type { LoadContext, RoleRef } from './context.js';
+import { LoadError, sortDiagnostics } from './errors.js';
+import { IMPORT_PLAYBOOK_KEYWORDS, PLAY_KEYWORDS } from './keywords.js';
+import { readParams } from './param-specs.js';
+import { expandRoles, handlersOnly, parseRoleRef } from './roles.js';
+import { checkKeys, parseTaskList } from './tasks.js';
+import { isTemplated, readBool, readString, readStringList, readVars } from './values.js';
+import { readVarsFile } from './vars-files.js';
+import { entries, items, kindOf, posOf, readYaml, type Entry, type YamlSource, type YNode } from './yaml.js';
+
+/** Loads a playbook. Throws LoadError carrying every problem of every file, in file order. */
+export async function loadPlaybook(file: string): Promise<Playbook> {
+  const path = resolve(file);
+  const diags: Diagnostic[] = [];
+  const packages: string[] = [];
+  const plays = readPlaybookFile(path, diags, [], packages, { file: path, line: 1, col: 1 });
+  if (diags.length > 0) throw new LoadError(sortDiagnostics(diags));
+  return { file: path, plays, modulePackages: packages };
+}
+
+function readPlaybookFile(file: string, diags: Diagnostic[], chain: string[], packages: string[], from: SourcePos): Play[] {
+  if (chain.includes(file)) {
+    diags.push({ pos: from, message: `import_playbook cycle: ${[...chain, file].join(' -> ')}` });
+    return [];
+  }
+  const src = readYaml(file, diags, from);
+  if (!src) return [];
+  const root = src.doc.contents;
+  if (!isSeq(root)) {
+    if (diags.every((d) => d.pos.file !== file)) {
+      diags.push({ pos: posOf(src, root), message: `a playbook must be a list of plays, got ${kindOf(root)}` });
+    }
+    return [];
+  }
+  const ctx: LoadContext = { diags, playbookDir: dirname(file), baseDir: dirname(file), chain: [...chain, file], roleCache: new Map() };
+  const plays: Play[] = [];
+  for (const node of items(src, root)) {
+    const es = entries(src, node, diags);
+    if (es.some((e) => e.key === 'import_playbook')) plays.push(...importPlaybook(src, es, ctx, packages));
+    else {
+      const play = parsePlay(src, node, ctx, packages);
+      if (play) plays.push(play);
+    }
+  }
+  if (plays.length === 0 && items(src, root).length === 0) diags.push({ pos: posOf(src, root), message: 'the playbook has no plays' });
+  return plays;
+}
+
+function importPlaybook(src: YamlSource, es: Entry[], ctx: LoadContext, packages: string[]): Play[] {
+  checkKeys(es, IMPORT_PLAYBOOK_KEYWORDS, 'import_playbook', ctx.diags);
+  const e = es.find((x) => x.key === 'import_playbook');
+  if (!e) return [];
+  const name = readString(src, e, ctx.diags);
+  if (name === undefined) return [];
+  if (isTemplated(name)) {
+    ctx.diags.push({ pos: e.valuePos, message: `import_playbook cannot use a templated file name ('${name}')` });
+    return [];
+  }
+  const plays = readPlaybookFile(resolve(ctx.baseDir, name), ctx.diags, ctx.chain, packages, e.valuePos);
+  const varsEntry = es.find((x) => x.key === 'vars');
+  const tagsEntry = es.find((x) => x.key === 'tags');
+  const vars = varsEntry ? readVars(src, varsEntry, ctx.diags) : {};
+  const tags = tagsEntry ? readStringList(src, tagsEntry, ctx.diags, true) : [];
+  // Ansible sets the import's vars on each imported play, over the play's own.
+  return plays.map((p) => ({ ...p, vars: { ...p.vars, ...vars }, tags: [...tags, ...p.tags] }));
+}
+
+function parsePlay(src: YamlSource, node: YNode, ctx: LoadContext, packages: string[]): Play | undefined {
+  const pos = posOf(src, node);
+  const d = ctx.diags;
+  if (!isMap(node)) {
+    d.push({ pos, message: `a play must be a mapping (hosts:, tasks: ...), got ${kindOf(node)}` });
+    return undefined;
+  }
+  const es = entries(src, node, d);
+  checkKeys(es, PLAY_KEYWORDS, 'a play', d);
+  const play: Play = {
+    name: '', pos, file: src.file, baseDir: ctx.baseDir, hosts: '', vars: {}, varsFiles: [], params: {}, roles: [],
+    preTasks: [], tasks: [], postTasks: [], handlers: [], tags: [],
+  };
+  const hostsEntry = es.find((e) => e.key === 'hosts');
+  if (!hostsEntry) d.push({ pos, message: "a play needs 'hosts:' (a host pattern such as all or a group name)" });
+  let roleRefs: RoleRef[] = [];
+  let tasks: Node[] = [];
+  let handlers: TaskNode[] = [];
+  const list = (e: Entry): Node[] => parseTaskList(src, e.value, ctx, `'${e.key}'`, e.pos);
+  for (const e of es) {
+    switch (e.key) {
+      case 'name': play.name = readString(src, e, d) ?? ''; break;
+      case 'hosts': play.hosts = readHosts(src, e, ctx); break;
+      case 'connection': play.connection = readString(src, e, d); break;
+      case 'vars': play.vars = readVars(src, e, d); break;
+      case 'vars_files': play.varsFiles = readVarsFiles(src, e, ctx); break;
+      case 'roles': roleRefs = items(src, e.value).map((n) => parseRoleRef(src, n, ctx)).filter((r): r is RoleRef => r !== undefined); checkList(src, e, ctx); break;
+      case 'pre_tasks': play.preTasks = list(e); break;
+      case 'tasks': tasks = list(e); break;
+      case 'post_tasks': play.postTasks = list(e); break;
+      case 'handlers': handlers = handlersOnly(list(e), ctx); break;
+      case 'tags': play.tags = readStringList(src, e, d, true); break;
+      case 'become': play.become = readBool(src, e, d); break;
+      case 'become_user': play.becomeUser = readString(src, e, d); break;
+      case 'become_method': play.becomeMethod = readString(src, e, d); break;
+      case 'gather_facts': play.gatherFacts = readBool(src, e, d); break;
+      case 'serial': play.serial = readSerial(src, e, ctx); break;
+      case 'any_errors_fatal': play.anyErrorsFatal = readBool(src, e, d); break;
+      case 'params': play.params = readParams(src, e, d); break;
+      case 'modules': for (const m of readStringList(src, e, d)) if (!packages.includes(m)) packages.push(m); break;
+    }
+  }
+  const roles = expandRoles(roleRefs, ctx);
+  play.roles = roles.roles;
+  play.tasks = [...roles.tasks, ...tasks];
+  play.handlers = [...roles.handlers, ...handlers];
+  if (!play.name) play.name = play.hosts;
+  for (const k of Object.keys(play) as (keyof Play)[]) if (play[k] === undefined) delete play[k];
+  return play;
+}
+
+function checkList(src: YamlSource, e: Entry, ctx: LoadContext): void {
+  if (!isSeq(e.value) && !(isScalar(e.value) && e.value.value === null)) {
+    ctx.diags.push({ pos: e.valuePos, message: `'${e.key}' must be a list, got ${kindOf(e.value)}` });
+  }
+}
+
+/** `hosts: web` or a list of patterns, joined with ':' (Ansible's union). */
+function readHosts(src: YamlSource, e: Entry, ctx: LoadContext): string {
+  const patterns = readStringList(src, e, ctx.diags);
+  if (patterns.length === 0 || patterns.some((p) => p.trim() === '')) {
+    ctx.diags.push({ pos: e.valuePos, message: "'hosts' must name at least one host pattern" });
+  }
+  return patterns.join(':');
+}
+
+function readSerial(src: YamlSource, e: Entry, ctx: LoadContext): number | undefined {
+  const v = isScalar(e.value) ? e.value.value : undefined;
+  if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
+  ctx.diags.push({ pos: e.valuePos, message: "'serial' must be a positive whole number of hosts (percentages and lists are not supported)" });
+  return undefined;
+}
+
+function readVarsFiles(src: YamlSource, e: Entry, ctx: LoadContext): Play['varsFiles'] {
+  checkList(src, e, ctx);
+  const out: Play['varsFiles'] = [];
+  for (const n of items(src, e.value)) {
+    const pos = posOf(src, n);
+    const name = isScalar(n) && typeof n.value === 'string' ? n.value : undefined;
+    if (name === undefined) {
+      ctx.diags.push({ pos, message: `a vars_files entry must be a file name, got ${kindOf(n)} (first-found lists are not supported)` });
+    } else if (isTemplated(name)) {
+      ctx.diags.push({ pos, message: `vars_files names cannot be templated ('${name}'); name the file, or pass values with -e @file` });
+    } else {
+      out.push(readVarsFile(resolve(ctx.baseDir, name), ctx.diags, pos));
+    }
+  }
+  return out;
+}

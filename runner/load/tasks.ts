@@ -1,0 +1,194 @@
+// Task lists: each item becomes a TaskNode, a BlockNode (block:, import_tasks:) or an IncludeNode.
+import { isMap, isScalar, isSeq } from 'yaml';
+import type { BlockNode, Diagnostic, Node, NodeCommon, SourcePos, TaskNode, Vars } from '../types.js';
+import type { LoadContext } from './context.js';
+import { parseFreeForm } from './freeform.js';
+import { parseImport, parseInclude } from './includes.js';
+import {
+  BLOCK_KEYWORDS, canonicalModuleName, COMMON_KEYWORDS, META_ACTIONS, suggest, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS,
+} from './keywords.js';
+import { readLoop, readLoopControl } from './loops.js';
+import {
+  isVarName, readBool, readBoolish, readConditions, readNumberish, readString, readStringList, readVars,
+} from './values.js';
+import { entries, items, kindOf, plain, posOf, type Entry, type YamlSource, type YNode } from './yaml.js';
+
+/** Parses a list of tasks (`tasks:`, `block:`, a task file). `owner` names the list in messages. */
+export function parseTaskList(src: YamlSource, node: YNode | null, ctx: LoadContext, owner: string, ownerPos: SourcePos): Node[] {
+  if (node === null || (isScalar(node) && node.value === null)) return [];
+  if (!isSeq(node)) {
+    ctx.diags.push({ pos: node ? posOf(src, node) : ownerPos, message: `${owner} must be a list of tasks, got ${kindOf(node)}` });
+    return [];
+  }
+  const out: Node[] = [];
+  for (const item of items(src, node)) {
+    const n = parseTaskItem(src, item, ctx);
+    if (n) out.push(n);
+  }
+  return out;
+}
+
+export function parseTaskItem(src: YamlSource, node: YNode, ctx: LoadContext): Node | undefined {
+  const pos = posOf(src, node);
+  if (!isMap(node)) {
+    ctx.diags.push({ pos, message: `a task must be a mapping (name:, module: ...), got ${kindOf(node)}` });
+    return undefined;
+  }
+  const es = entries(src, node, ctx.diags);
+  const keys = new Set(es.map((e) => e.key));
+  if (keys.has('block')) return parseBlock(src, pos, es, ctx);
+  if (keys.has('include_tasks')) return parseInclude(src, pos, es, ctx);
+  if (keys.has('import_tasks')) return parseImport(src, pos, es, ctx);
+  return parseTask(src, pos, es, ctx);
+}
+
+/** Reports keys not in `allowed`, naming the construct (`a block`, `include_tasks`). */
+export function checkKeys(es: Entry[], allowed: readonly string[], what: string, diags: Diagnostic[]): void {
+  const ok = new Set(allowed);
+  for (const e of es) {
+    if (ok.has(e.key)) continue;
+    diags.push({ pos: e.pos, message: unknownKeyMessage(e.key, what, allowed) });
+  }
+}
+
+function unknownKeyMessage(key: string, what: string, allowed: readonly string[]): string {
+  const why = UNSUPPORTED_KEYWORDS[key];
+  if (why !== undefined && !allowed.includes(key)) return `'${key}' is not supported on ${what}: ${why}`;
+  if ((TASK_KEYWORDS as readonly string[]).includes(key)) return `'${key}' is not allowed on ${what}`;
+  return `unknown keyword '${key}' on ${what}${suggest(key, allowed)}`;
+}
+
+/** Keywords every node shares. Reads only the keys it knows; callers check the rest. */
+export function parseCommon(src: YamlSource, pos: SourcePos, es: Entry[], ctx: LoadContext): NodeCommon {
+  const n: NodeCommon = { pos, when: [], tags: [], vars: {} };
+  if (ctx.role) n.role = ctx.role;
+  const d = ctx.diags;
+  for (const e of es) {
+    switch (e.key as (typeof COMMON_KEYWORDS)[number]) {
+      case 'name': n.name = readString(src, e, d); break;
+      case 'when': n.when = readConditions(src, e, d); break;
+      case 'tags': n.tags = readStringList(src, e, d, true); break;
+      case 'vars': n.vars = readVars(src, e, d); break;
+      case 'become': n.become = readBool(src, e, d); break;
+      case 'become_user': n.becomeUser = readString(src, e, d); break;
+      case 'become_method': n.becomeMethod = readString(src, e, d); break;
+      case 'ignore_errors': n.ignoreErrors = readBoolish(src, e, d); break;
+      case 'no_log': n.noLog = readBoolish(src, e, d); break;
+    }
+  }
+  return stripUndefined(n);
+}
+
+function parseBlock(src: YamlSource, pos: SourcePos, es: Entry[], ctx: LoadContext): BlockNode {
+  checkKeys(es, BLOCK_KEYWORDS, 'a block', ctx.diags);
+  const get = (k: string): Entry | undefined => es.find((e) => e.key === k);
+  const list = (k: string): Node[] => {
+    const e = get(k);
+    return e ? parseTaskList(src, e.value, ctx, `'${k}'`, e.pos) : [];
+  };
+  return { ...parseCommon(src, pos, es, ctx), kind: 'block', block: list('block'), rescue: list('rescue'), always: list('always') };
+}
+
+function parseTask(src: YamlSource, pos: SourcePos, es: Entry[], ctx: LoadContext): TaskNode | undefined {
+  const d = ctx.diags;
+  const keywords = new Set<string>(TASK_KEYWORDS);
+  const candidates: Entry[] = [];
+  for (const e of es) {
+    if (keywords.has(e.key)) continue;
+    const why = UNSUPPORTED_KEYWORDS[e.key];
+    if (why !== undefined) d.push({ pos: e.pos, message: `'${e.key}' is not supported on a task: ${why}` });
+    else if (e.key === 'rescue' || e.key === 'always') d.push({ pos: e.pos, message: `'${e.key}' needs a 'block' in the same task` });
+    else candidates.push(e);
+  }
+  if (candidates.length === 0) {
+    const named = es.find((e) => e.key === 'name');
+    const label = named && isScalar(named.value) ? ` '${String(named.value.value)}'` : '';
+    d.push({ pos, message: `task${label} names no module (it has only ${es.map((e) => e.key).join(', ') || 'no keys'})` });
+    return undefined;
+  }
+  if (candidates.length > 1) {
+    const names = candidates.map((e) => `'${e.key}'`).join(', ');
+    for (const extra of candidates.slice(1)) {
+      const hint = suggest(extra.key, TASK_KEYWORDS);
+      d.push({ pos: extra.pos, message: `task has more than one module key (${names}): '${extra.key}' is an unknown keyword or a second module${hint}` });
+    }
+    return undefined;
+  }
+  const modEntry = candidates[0];
+  const module = canonicalModuleName(modEntry.key);
+  const task: TaskNode = {
+    ...parseCommon(src, pos, es, ctx), kind: 'task', module, args: {}, argPos: {}, notify: [], listen: [],
+  };
+  // `args:` first: arguments written on the module key win, as in Ansible.
+  const argsEntry = es.find((e) => e.key === 'args');
+  if (argsEntry) readArgMap(src, argsEntry, task, ctx.diags);
+  readModuleArgs(src, modEntry, task, ctx.diags);
+  if (module === 'meta') checkMeta(task, modEntry, d);
+  for (const e of es) readTaskKeyword(src, e, task, ctx);
+  const loop = readLoop(src, es, d);
+  if (loop !== undefined) task.loop = loop;
+  return stripUndefined(task);
+}
+
+function readTaskKeyword(src: YamlSource, e: Entry, t: TaskNode, ctx: LoadContext): void {
+  const d = ctx.diags;
+  switch (e.key) {
+    case 'register': {
+      const name = readString(src, e, d);
+      if (name !== undefined && !isVarName(name)) d.push({ pos: e.valuePos, message: `register: '${name}' is not a valid variable name` });
+      else t.register = name;
+      break;
+    }
+    case 'notify': t.notify = readStringList(src, e, d); break;
+    case 'listen': t.listen = readStringList(src, e, d); break;
+    case 'failed_when': t.failedWhen = readConditions(src, e, d); break;
+    case 'changed_when': t.changedWhen = readConditions(src, e, d); break;
+    case 'until': t.until = readConditions(src, e, d).join(' and ') || undefined; break;
+    case 'retries': t.retries = readNumberish(src, e, d); break;
+    case 'delay': t.delay = readNumberish(src, e, d); break;
+    case 'delegate_to': t.delegateTo = readString(src, e, d); break;
+    case 'run_once': t.runOnce = readBool(src, e, d); break;
+    case 'loop_control': t.loopControl = readLoopControl(src, e, d); break;
+  }
+}
+
+function readArgMap(src: YamlSource, e: Entry, t: TaskNode, diags: Diagnostic[]): void {
+  for (const a of entries(src, e.value, diags)) {
+    t.args[a.key] = plain(src, a.value);
+    t.argPos[a.key] = a.pos;
+  }
+  if (!isMap(e.value) && !(isScalar(e.value) && e.value.value === null)) {
+    diags.push({ pos: e.valuePos, message: `'${e.key}' must be a mapping of arguments, got ${kindOf(e.value)}` });
+  }
+}
+
+function readModuleArgs(src: YamlSource, e: Entry, t: TaskNode, diags: Diagnostic[]): void {
+  const v = e.value;
+  if (v === null || (isScalar(v) && v.value === null)) return;
+  if (isMap(v)) {
+    readArgMap(src, e, t, diags);
+    return;
+  }
+  if (isScalar(v) && (typeof v.value === 'string' || typeof v.value === 'number' || typeof v.value === 'boolean')) {
+    const parsed: Vars = parseFreeForm(t.module, String(v.value));
+    for (const [k, val] of Object.entries(parsed)) {
+      t.args[k] = val;
+      t.argPos[k] = e.valuePos;
+    }
+    return;
+  }
+  diags.push({ pos: e.valuePos, message: `arguments of '${e.key}' must be a mapping or a free-form string, got ${kindOf(v)}` });
+}
+
+function checkMeta(t: TaskNode, e: Entry, diags: Diagnostic[]): void {
+  const action = t.args._raw_params;
+  if (typeof action !== 'string' || !(META_ACTIONS as readonly string[]).includes(action) || Object.keys(t.args).length !== 1) {
+    diags.push({ pos: e.valuePos, message: `meta: unsupported action '${String(action ?? '')}'; expected one of ${META_ACTIONS.join(', ')}` });
+  }
+}
+
+/** Drops keys whose value is undefined, so nodes compare and print cleanly. */
+export function stripUndefined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}

@@ -1,0 +1,161 @@
+// YAML with source positions. Every value the loader looks at keeps the node it came from, so a
+// diagnostic can say `file:line:col`. Parsed as YAML 1.1 like ansible-playbook (PyYAML): `yes`/`no`
+// are booleans and `0755` is octal, so playbooks written for Ansible mean the same thing here.
+import { readFileSync } from 'node:fs';
+import {
+  isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YNode, type ScalarTag, type Tags,
+} from 'yaml';
+import type { Diagnostic, SourcePos } from '../types.js';
+
+export type { YNode };
+
+export interface YamlSource {
+  file: string;
+  doc: Document.Parsed;
+  lc: LineCounter;
+}
+
+/** One `key: value` of a mapping, with the key's position. */
+export interface Entry {
+  key: string;
+  value: YNode | null;
+  pos: SourcePos;
+  /** Position of the value (the key's position when the value is empty). */
+  valuePos: SourcePos;
+}
+
+// PyYAML's booleans: YAML 1.1 as the `yaml` package reads it also takes y/Y/n/N, which Ansible keeps as strings.
+const PYYAML_BOOL = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
+const boolTag: ScalarTag = {
+  identify: (v) => typeof v === 'boolean',
+  default: true,
+  tag: 'tag:yaml.org,2002:bool',
+  test: PYYAML_BOOL,
+  resolve: (s) => /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/.test(s),
+};
+
+function pyyamlTags(tags: Tags): Tags {
+  return [boolTag, ...tags.filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:bool')];
+}
+
+const INDENT_HINT = new Set(['BAD_INDENT', 'MISSING_CHAR', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY', 'UNEXPECTED_TOKEN']);
+
+/** Parses YAML text; syntax problems go to `diags` and the returned document may be partial. */
+export function parseYaml(file: string, text: string, diags: Diagnostic[]): YamlSource {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, version: '1.1', merge: true, uniqueKeys: true, customTags: pyyamlTags });
+  const src: YamlSource = { file, doc, lc };
+  const tabLines = reportTabIndents(file, text, diags);
+  for (const err of [...doc.errors, ...doc.warnings]) {
+    const pos = offsetPos(src, err.pos[0]);
+    // A tab in the indentation makes the parser emit confusing follow-up errors on that line.
+    if (tabLines.has(pos.line)) continue;
+    diags.push({ pos, message: yamlMessage(err.code, err.message) });
+  }
+  return src;
+}
+
+/** Reads and parses a YAML (or JSON) file. A missing or unreadable file is reported at `from`. */
+export function readYaml(file: string, diags: Diagnostic[], from: SourcePos): YamlSource | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(e);
+    diags.push({ pos: from, message: `cannot read ${file}: ${reason}` });
+    return undefined;
+  }
+  return parseYaml(file, text, diags);
+}
+
+function yamlMessage(code: string, message: string): string {
+  if (code === 'DUPLICATE_KEY') return 'duplicate key in mapping (each key may appear only once)';
+  if (code === 'TAG_RESOLVE_FAILED') return `${message} (YAML tags such as !vault are not supported)`;
+  const text = message.replace(/\s+at line \d+, column \d+.*$/s, '');
+  return INDENT_HINT.has(code) ? `${text} (check the indentation)` : text;
+}
+
+function reportTabIndents(file: string, text: string, diags: Diagnostic[]): Set<number> {
+  const lines = new Set<number>();
+  text.split('\n').forEach((line, i) => {
+    const indent = /^[ \t]*/.exec(line)?.[0] ?? '';
+    const tab = indent.indexOf('\t');
+    // Only lines with content count: a tab on a blank line is harmless.
+    if (tab >= 0 && indent.length < line.length) {
+      lines.add(i + 1);
+      diags.push({ pos: { file, line: i + 1, col: tab + 1 }, message: 'tab character in indentation; YAML indents with spaces' });
+    }
+  });
+  return lines;
+}
+
+export function offsetPos(src: YamlSource, offset: number): SourcePos {
+  const { line, col } = src.lc.linePos(offset);
+  return { file: src.file, line, col };
+}
+
+/** Start of a node; the start of the file when there is no node. */
+export function posOf(src: YamlSource, node: YNode | null | undefined): SourcePos {
+  const start = node?.range?.[0];
+  return start === undefined ? { file: src.file, line: 1, col: 1 } : offsetPos(src, start);
+}
+
+/** The plain JavaScript value of a node (aliases and merge keys resolved). */
+export function plain(src: YamlSource, node: YNode | null | undefined): unknown {
+  if (!node) return null;
+  return node.toJS(src.doc, { maxAliasCount: 1000 });
+}
+
+/** Follows an alias (`*name`) to the node it names. */
+export function deref(src: YamlSource, node: YNode | null | undefined): YNode | null {
+  if (!node) return null;
+  if (isAlias(node)) return (node.resolve(src.doc) as YNode | undefined) ?? null;
+  return node;
+}
+
+/**
+ * Entries of a mapping node in source order; non-string keys are reported. Merge keys (`<<: *base`)
+ * contribute the entries the mapping does not set itself, as YAML 1.1 says.
+ */
+export function entries(src: YamlSource, node: YNode | null, diags: Diagnostic[]): Entry[] {
+  const map = deref(src, node);
+  if (!isMap(map)) return [];
+  const own: Entry[] = [];
+  const merged: Entry[] = [];
+  for (const pair of map.items) {
+    const keyNode = pair.key as YNode | null;
+    const pos = posOf(src, keyNode);
+    const key = isScalar(keyNode) ? keyNode.value : undefined;
+    const value = deref(src, pair.value as YNode | null);
+    if (key === '<<') {
+      const sources = isSeq(value) ? (value.items as YNode[]).map((n) => deref(src, n)) : [value];
+      for (const m of sources) merged.push(...entries(src, m, diags));
+      continue;
+    }
+    if (typeof key !== 'string' && typeof key !== 'number' && typeof key !== 'boolean') {
+      diags.push({ pos, message: 'mapping keys must be plain strings here' });
+      continue;
+    }
+    own.push({ key: String(key), value, pos, valuePos: value ? posOf(src, value) : pos });
+  }
+  const ownKeys = new Set(own.map((e) => e.key));
+  return [...own, ...merged.filter((e) => !ownKeys.has(e.key))];
+}
+
+/** Items of a sequence node (aliases followed). */
+export function items(src: YamlSource, node: YNode | null): YNode[] {
+  const seq = deref(src, node);
+  return isSeq(seq) ? (seq.items as YNode[]).map((n) => deref(src, n)).filter((n): n is YNode => n !== null) : [];
+}
+
+export function kindOf(node: YNode | null): string {
+  if (node === null || node === undefined) return 'nothing';
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null) return 'nothing';
+    return typeof v === 'string' ? 'a string' : `a ${typeof v}`;
+  }
+  return 'an alias';
+}

@@ -1,0 +1,174 @@
+// One module call for one task (or one loop item): render args, run the module through runModule,
+// retry with until/retries/delay, then apply changed_when and failed_when to the result.
+import { ModuleError, type AnyModule } from '../module.js';
+import type { BecomeOptions, Connection } from '../connection/types.js';
+import { UnreachableError } from '../connection/types.js';
+import type { Change, TaskNode, Vars } from '../types.js';
+import { changesDiff } from '../report/diff.js';
+import { evalCondition, evalList } from './conditions.js';
+import type { HostState, NodeScope, PlayCtx } from './state.js';
+import type { ModuleOutcome } from './types.js';
+
+export interface AttemptResult {
+  status: 'ok' | 'changed' | 'failed' | 'unreachable';
+  changes: Change[];
+  /** The registered value: module data plus changed/failed/msg. */
+  registered: Vars;
+  msg?: string;
+  diff?: string;
+  facts?: Vars;
+  /** Planned but not applied (check mode). */
+  pending?: boolean;
+}
+
+export interface AttemptInput {
+  pc: PlayCtx;
+  host: HostState;
+  task: TaskNode;
+  scope: NodeScope;
+  module: AnyModule;
+  vars: Vars;
+  conn: Connection;
+  become?: BecomeOptions;
+  noLog: boolean;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function dropOmitted(args: Vars, isOmit: (v: unknown) => boolean): Vars {
+  const out: Vars = {};
+  for (const [k, v] of Object.entries(args)) if (!isOmit(v)) out[k] = v;
+  return out;
+}
+
+export async function attempt(a: AttemptInput): Promise<AttemptResult> {
+  const { pc, task } = a;
+  const { deps, opts } = pc.run;
+  const t = deps.templater;
+  const rendered = t.renderDeep(task.args, a.vars, task.pos);
+  const args = dropOmitted(rendered !== null && typeof rendered === 'object' ? (rendered as Vars) : {}, (v) => deps.isOmit(v));
+  for (const name of a.module.secretArgs ?? []) opts.redactor.add(args[name]);
+  if (a.noLog) opts.redactor.addDeep(args);
+
+  const host = deps.makeHostContext({
+    name: a.host.name,
+    conn: a.conn,
+    vars: a.vars,
+    become: a.become,
+    role: a.scope.role,
+    playbookDir: pc.play.baseDir,
+    log: (msg) => pc.run.reporter.verbose(1, a.host.name, msg),
+  });
+
+  const retries = task.until ? Math.max(0, Number(renderNum(t, task.retries, a.vars, 3))) : 0;
+  const delayMs = task.until ? Number(renderNum(t, task.delay, a.vars, 5)) * 1000 : 0;
+  let result: AttemptResult | undefined;
+  for (let i = 0; i <= retries; i++) {
+    result = await once(a, args, host);
+    if (!task.until || result.status === 'unreachable') break;
+    const probe = { ...a.vars, ...(task.register ? { [task.register]: result.registered } : {}), ...result.registered };
+    let done: boolean;
+    try {
+      done = evalCondition(t, 'until', task.until, probe, task.pos);
+    } catch (err) {
+      // The condition needs output of work that check mode planned but did not do: nothing to wait for.
+      if (result.pending) break;
+      throw err;
+    }
+    result.registered['attempts'] = i + 1;
+    if (done) break;
+    if (i === retries) {
+      result.status = 'failed';
+      result.registered['failed'] = true;
+      result.msg = `until condition '${task.until}' still false after ${i + 1} attempts`;
+      break;
+    }
+    pc.run.reporter.verbose(1, a.host.name, `${task.name ?? task.module}: retrying (${retries - i} left)`);
+    await sleep(delayMs);
+  }
+  return result!;
+}
+
+async function once(a: AttemptInput, args: Vars, host: ReturnType<AttemptInput['pc']['run']['deps']['makeHostContext']>): Promise<AttemptResult> {
+  const { pc, task } = a;
+  const { deps, opts } = pc.run;
+  let outcome: ModuleOutcome;
+  try {
+    outcome = await deps.runModule({ module: a.module, args, argPos: task.argPos, pos: task.pos, host, check: opts.check, diff: opts.diff });
+  } catch (err) {
+    if (err instanceof UnreachableError) {
+      return { status: 'unreachable', changes: [], registered: { unreachable: true, msg: err.message }, msg: err.message };
+    }
+    const msg = err instanceof Error ? err.message : String(err);
+    const registered: Vars = { failed: true, changed: false, msg };
+    if (err instanceof ModuleError) Object.assign(registered, pick(err.detail));
+    return { status: 'failed', changes: [], registered, msg };
+  }
+  for (const key of a.module.secretResults ?? []) opts.redactor.addDeep(outcome.data[key]);
+  if (a.noLog) opts.redactor.addDeep(outcome.data);
+
+  let status: AttemptResult['status'] = outcome.status;
+  const registered: Vars = { ...outcome.data, changed: status === 'changed', failed: status === 'failed' };
+  if (outcome.msg !== undefined) registered['msg'] = outcome.msg;
+  // A planned change that was not applied (check mode) has no output: conditions about output can't be decided.
+  const pending = status === 'changed' && outcome.applied === false;
+
+  const probe = { ...a.vars, ...(task.register ? { [task.register]: registered } : {}) };
+  const t = deps.templater;
+  if (task.changedWhen?.length && status !== 'failed') {
+    const changed = decide(() => evalList(t, 'changed_when', task.changedWhen!, probe, task.pos), pending);
+    if (changed !== undefined) {
+      status = changed ? 'changed' : 'ok';
+      registered['changed'] = changed;
+    }
+  }
+  if (task.failedWhen?.length) {
+    const failed = decide(() => evalList(t, 'failed_when', task.failedWhen!, probe, task.pos), pending);
+    if (failed !== undefined) {
+      if (failed) status = 'failed';
+      else if (status === 'failed') status = registered['changed'] ? 'changed' : 'ok';
+      registered['failed'] = failed;
+    }
+  }
+  const changes = status === 'ok' ? [] : outcome.changes;
+  return {
+    status,
+    changes,
+    registered,
+    msg: outcome.msg,
+    diff: outcome.diff ?? (opts.diff ? changesDiff(changes) : undefined),
+    facts: { ...(outcome.facts ?? {}), ...factsOf(outcome.data) },
+    pending,
+  };
+}
+
+/** Runs a condition; when the result is only pending (check mode), an undecidable condition leaves it as is. */
+function decide(fn: () => boolean, pending: boolean): boolean | undefined {
+  try {
+    return fn();
+  } catch (err) {
+    if (pending) return undefined;
+    throw err;
+  }
+}
+
+function factsOf(data: Vars): Vars {
+  const f = data['ansible_facts'];
+  return f !== null && typeof f === 'object' && !Array.isArray(f) ? (f as Vars) : {};
+}
+
+function pick(detail: ModuleError['detail']): Vars {
+  const out: Vars = {};
+  if (detail.rc !== undefined) out['rc'] = detail.rc;
+  if (detail.stdout !== undefined) out['stdout'] = detail.stdout;
+  if (detail.stderr !== undefined) out['stderr'] = detail.stderr;
+  if (detail.argv !== undefined) out['cmd'] = detail.argv;
+  return out;
+}
+
+function renderNum(t: PlayCtx['run']['deps']['templater'], v: number | string | undefined, vars: Vars, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v === 'number') return v;
+  const n = Number(t.render(v, vars));
+  return Number.isFinite(n) ? n : dflt;
+}

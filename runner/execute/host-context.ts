@@ -1,0 +1,94 @@
+// The HostContext a module sees for one task: the connection with become applied, command helpers
+// that turn failures into ModuleError, controller-side file lookup and templating.
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { ModuleError, type HostContext } from '../module.js';
+import { shellQuote } from '../connection/quote.js';
+import type { BecomeOptions, Command, Connection, ExecOptions, ExecResult, StatResult, WriteOptions } from '../connection/types.js';
+import type { SourcePos, Vars } from '../types.js';
+
+/** The part of runner/template's Templater a host context needs; injected so either side can change. */
+export interface HostTemplater {
+  renderString(str: string, vars: Vars, pos?: SourcePos): string;
+  evaluate(expr: string, vars: Vars, pos?: SourcePos): unknown;
+}
+
+export interface MakeHostContextOptions {
+  name: string;
+  conn: Connection;
+  vars: Vars;
+  become?: BecomeOptions;
+  templater?: HostTemplater;
+  /** Controller directories searched in order for `src:` (role dirs first, then the playbook's). */
+  searchDirs: { files: string[]; templates: string[] };
+  log?(msg: string): void;
+}
+
+/** Last non-empty line of stderr (or stdout), for one-line error messages. */
+function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return lines[lines.length - 1] ?? '';
+}
+
+export function commandError(argv: string[], r: ExecResult): ModuleError {
+  const why = lastLine(r.stderr) || lastLine(r.stdout) || 'no output';
+  return new ModuleError(`${shellQuote(argv.slice(0, 1))} exited with rc ${r.exitCode}: ${why}`, {
+    rc: r.exitCode,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    argv,
+  });
+}
+
+export function makeHostContext(opts: MakeHostContextOptions): HostContext {
+  const { conn, become, templater } = opts;
+  const withBecome = (o?: ExecOptions): ExecOptions => (o?.become || !become ? (o ?? {}) : { ...o, become });
+
+  const needTemplater = (): HostTemplater => {
+    if (!templater) throw new ModuleError('templating is not available in this context');
+    return templater;
+  };
+
+  return {
+    name: opts.name,
+    conn,
+    vars: opts.vars,
+    become,
+    exec(cmd: Command, o?: ExecOptions): Promise<ExecResult> {
+      return conn.exec(cmd, withBecome(o));
+    },
+    async run(argv: string[], o?: ExecOptions): Promise<string> {
+      const r = await conn.exec({ argv }, withBecome(o));
+      if (r.exitCode !== 0) throw commandError(argv, r);
+      return r.stdout;
+    },
+    async readFile(path: string): Promise<string | null> {
+      const b = await conn.readFile(path, { become });
+      return b === null ? null : b.toString('utf8');
+    },
+    writeFile(path: string, content: string | Buffer, o?: WriteOptions): Promise<void> {
+      return conn.writeFile(path, content, { become, ...o });
+    },
+    stat(path: string): Promise<StatResult | null> {
+      return conn.stat(path, { become });
+    },
+    findFile(kind: 'files' | 'templates', rel: string): string {
+      if (isAbsolute(rel)) return rel;
+      const dirs = opts.searchDirs[kind];
+      for (const dir of dirs) {
+        const candidate = join(dir, rel);
+        if (existsSync(candidate)) return candidate;
+      }
+      throw new ModuleError(`could not find ${kind} '${rel}' (looked in: ${dirs.join(', ') || 'no directories'})`);
+    },
+    render(template: string, extra?: Vars): string {
+      return needTemplater().renderString(template, extra ? { ...opts.vars, ...extra } : opts.vars);
+    },
+    evaluate(expr: string, extra?: Vars): unknown {
+      return needTemplater().evaluate(expr, extra ? { ...opts.vars, ...extra } : opts.vars);
+    },
+    log(msg: string): void {
+      opts.log?.(msg);
+    },
+  };
+}

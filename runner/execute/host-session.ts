@@ -1,0 +1,71 @@
+// A host's connection and lock live for the whole run: opened before its first task, closed at the end.
+import { UnreachableError } from '../connection/types.js';
+import type { HostState, PlayCtx, RunCtx } from './state.js';
+import { withHostLock } from './with-host-lock.js';
+
+/** Connects and locks the host if not done yet; false (and the host marked unreachable or failed) if that fails. */
+export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
+  if (host.conn) return true;
+  const { deps, opts, reporter } = pc.run;
+  const vars = { ...deps.hostVars(opts.inventory, host.name), ...pc.extra };
+  const started = Date.now();
+  const report = (status: 'unreachable' | 'failed', msg: string) =>
+    reporter.taskResult({
+      host: host.name, task: status === 'unreachable' ? 'connect' : 'host lock', module: 'connection', status, changes: [], data: {}, msg, error: msg,
+      durationMs: Date.now() - started, check: opts.check,
+    });
+  try {
+    host.conn = await deps.createConnection(host.name, vars, { defaultType: pc.play.connection, acceptNewHostKeys: opts.acceptNewHostKeys });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    report('unreachable', msg);
+    host.unreachable = true;
+    host.recap.unreachable++;
+    return false;
+  }
+  try {
+    host.lock = await withHostLock(deps, host.conn, { timeoutMs: opts.lockTimeoutMs, holder: opts.lockHolder ?? defaultHolder() });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (err instanceof UnreachableError) {
+      report('unreachable', msg);
+      host.unreachable = true;
+      host.recap.unreachable++;
+    } else {
+      report('failed', msg);
+      host.failed = true;
+      host.recap.failed++;
+    }
+    return false;
+  }
+  return true;
+}
+
+export function defaultHolder(): string {
+  return `osm-play pid ${process.pid} user ${process.env['USER'] ?? process.env['LOGNAME'] ?? String(process.getuid?.() ?? '?')} since ${new Date().toISOString()}`;
+}
+
+/** Releases locks and closes connections; errors here are warnings, the run's outcome stands. */
+export async function closeHosts(run: RunCtx): Promise<void> {
+  await Promise.all(
+    [...run.hosts.values()].map(async (h) => {
+      try {
+        await h.lock?.release();
+      } catch (err) {
+        run.reporter.warning(`[${h.name}] could not release the host lock: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      try {
+        await h.conn?.close();
+      } catch {
+        // Closing a dead connection is not news.
+      }
+    }),
+  );
+  if (run.localConn) {
+    try {
+      await (await run.localConn).close();
+    } catch {
+      // see above
+    }
+  }
+}

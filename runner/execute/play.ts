@@ -1,0 +1,61 @@
+// One play: pick its hosts, run each host's tasks (hosts in parallel up to forks), then handlers.
+import type { Play, Vars } from '../types.js';
+import type { HostState, PlayCtx, RunCtx } from './state.js';
+import { newHostState } from './state.js';
+import { effectiveForks, mapLimit } from './pool.js';
+import { runNodes, type WalkCtx } from './nodes.js';
+import { runHandlers } from './handlers.js';
+import { openHost } from './host-session.js';
+
+/** Hosts a play targets: its pattern, narrowed by --limit, minus hosts that failed in earlier plays. */
+export function selectHosts(run: RunCtx, play: Play): string[] {
+  const { deps, opts } = run;
+  let hosts = deps.matchHosts(opts.inventory, play.hosts);
+  if (opts.limit) {
+    const allowed = new Set(deps.matchHosts(opts.inventory, opts.limit));
+    hosts = hosts.filter((h) => allowed.has(h));
+  }
+  return hosts.filter((h) => {
+    const st = run.hosts.get(h);
+    return !st || (!st.failed && !st.unreachable);
+  });
+}
+
+export async function runPlay(run: RunCtx, play: Play): Promise<void> {
+  const hosts = selectHosts(run, play);
+  const extra: Vars = { ...run.opts.extraVars, ...(run.opts.paramVars?.get(play) ?? {}) };
+  const pc: PlayCtx = { run, play, hosts, extra, stopped: false, runOnce: new Map() };
+  run.reporter.playStart({ name: play.name, hosts, check: run.opts.check, pos: play.pos });
+  if (hosts.length === 0) run.reporter.warning(`play '${play.name}': no hosts matched '${play.hosts}'${run.opts.limit ? ` with --limit ${run.opts.limit}` : ''}`, play.pos);
+
+  await mapLimit(hosts, effectiveForks(run.opts.forks, hosts.length), async (name) => {
+    let host = run.hosts.get(name);
+    if (!host) {
+      host = newHostState(name);
+      run.hosts.set(name, host);
+    }
+    host.ended = false;
+    await runHostPlay(pc, host);
+  });
+  await run.reporter.playEnd();
+}
+
+async function runHostPlay(pc: PlayCtx, host: HostState): Promise<void> {
+  if (!(await openHost(pc, host))) return;
+  const w: WalkCtx = { pc, host };
+  const base = { blockVars: [], tags: [...pc.play.tags], when: [] };
+  let flow = await runNodes(w, pc.play.preTasks, base);
+  if (flow === 'ok') flow = await runNodes(w, pc.play.tasks, base);
+  if (flow === 'ok') flow = await runNodes(w, pc.play.postTasks, base);
+  // Handlers notified before a failure do not run on that host (Ansible without force_handlers).
+  if (flow === 'ok' || flow === 'ended') {
+    if (!pc.stopped || flow === 'ended') flow = await runHandlers(w);
+  }
+  if (flow === 'failed') {
+    host.failed = true;
+    host.recap.failed++;
+    if (pc.play.anyErrorsFatal) pc.stopped = true;
+  } else if (flow === 'unreachable') {
+    host.unreachable = true;
+  }
+}

@@ -1,0 +1,97 @@
+// Running one module for one host: check its args, gather, plan, and apply unless in check mode.
+// This is the single place where --check stops things: modules never ask whether they are in check mode.
+import type { TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { UnreachableError } from '../connection/types.js';
+import { ModuleError, type AnyModule, type HostContext } from '../module.js';
+import { changesDiff } from '../kit/diff.js';
+import type { Change, Vars } from '../types.js';
+
+export interface ModuleRun {
+  status: 'ok' | 'changed' | 'failed';
+  changes: Change[];
+  /** Unified diffs of the changes that carry before/after, when opts.diff. */
+  diff?: string;
+  /** What register stores (rc, stdout, ...), without changed/failed which the executor adds. */
+  data: Vars;
+  msg?: string;
+  /** The failure, one line; set when status is failed. */
+  error?: string;
+  /** Facts for the host (set_fact). */
+  facts?: Vars;
+}
+
+const ANSIBLE_TRUE = new Set(['yes', 'on', 'y']);
+const ANSIBLE_FALSE = new Set(['no', 'off', 'n']);
+
+// Ansible accepts yes/no/on/off for booleans; TypeBox's Convert knows only true/false/1/0.
+function ansibleBooleans(schema: TSchema, args: Vars): Vars {
+  const props: unknown = schema.properties;
+  if (typeof props !== 'object' || props === null) return args;
+  const out: Vars = { ...args };
+  for (const [key, prop] of Object.entries(props as Record<string, TSchema>)) {
+    const v = out[key];
+    if (prop.type !== 'boolean' || typeof v !== 'string') continue;
+    const lower = v.toLowerCase();
+    if (ANSIBLE_TRUE.has(lower)) out[key] = true;
+    else if (ANSIBLE_FALSE.has(lower)) out[key] = false;
+  }
+  return out;
+}
+
+/** Defaults applied, strings converted where the schema wants numbers/booleans, then checked. */
+export function checkArgs(mod: AnyModule, args: Vars): { ok: true; args: Vars } | { ok: false; error: string } {
+  const withDefaults = Value.Default(mod.args, ansibleBooleans(mod.args, Value.Clone(args)));
+  const converted = Value.Convert(mod.args, withDefaults);
+  if (Value.Check(mod.args, converted)) return { ok: true, args: converted as Vars };
+  const problems: string[] = [];
+  for (const e of Value.Errors(mod.args, converted)) {
+    const field = e.path.replace(/^\//, '').replace(/\//g, '.') || '(arguments)';
+    const line = `argument '${field}': ${e.message}`;
+    if (!problems.includes(line)) problems.push(line);
+    if (problems.length >= 5) break;
+  }
+  return { ok: false, error: `${mod.name}: ${problems.join('; ')}` };
+}
+
+function failed(changes: Change[], err: unknown): ModuleRun {
+  const message = err instanceof Error ? err.message : String(err);
+  const data: Vars = {};
+  if (err instanceof ModuleError) {
+    const { rc, stdout, stderr, argv } = err.detail;
+    if (rc !== undefined) data.rc = rc;
+    if (stdout !== undefined) data.stdout = stdout;
+    if (stderr !== undefined) data.stderr = stderr;
+    if (argv !== undefined) data.cmd = argv;
+  }
+  return { status: 'failed', changes, data, msg: message, error: message };
+}
+
+export async function runModule(mod: AnyModule, host: HostContext, rawArgs: Vars, opts: { check: boolean; diff: boolean }): Promise<ModuleRun> {
+  const checked = checkArgs(mod, rawArgs);
+  if (!checked.ok) return { status: 'failed', changes: [], data: {}, msg: checked.error, error: checked.error };
+  const args = checked.args;
+  let changes: Change[] = [];
+  try {
+    const state: unknown = await mod.gather(host, args);
+    changes = mod.plan(args, state);
+    const diff = opts.diff ? changesDiff(changes) : undefined;
+    const data: Vars = { ...(mod.result?.(args, state, changes) ?? {}) };
+    if (changes.length === 0) return { status: 'ok', changes, data, diff };
+    // Controller-only modules (set_fact, debug...) touch no host, so they run in check mode too.
+    if (opts.check && !mod.controllerOnly) return { status: 'changed', changes, data, diff };
+    const outcome = (await mod.apply(host, args, changes, state)) ?? {};
+    Object.assign(data, outcome.data ?? {});
+    const run: ModuleRun = { status: outcome.changed === false ? 'ok' : 'changed', changes, data, diff, msg: outcome.msg, facts: outcome.facts };
+    if (outcome.failed) {
+      run.status = 'failed';
+      run.error = outcome.msg ?? `${mod.name} failed`;
+      run.msg = run.error;
+    }
+    return run;
+  } catch (err) {
+    // The host is gone, not the task: the executor reports it as unreachable.
+    if (err instanceof UnreachableError) throw err;
+    return failed(changes, err);
+  }
+}

@@ -1,0 +1,65 @@
+// Builds the variables a task sees on a host: the precedence layers plus magic variables,
+// wrapped so template-valued vars render lazily.
+import type { RoleInfo, Vars } from '../types.js';
+import { lazyVars } from './lazy-vars.js';
+import { mergeScope } from './precedence.js';
+import type { HostState, NodeScope, PlayCtx } from './state.js';
+
+export function magicVars(pc: PlayCtx, host: HostState, role: RoleInfo | undefined): Vars {
+  const { deps, opts } = pc.run;
+  const inv = opts.inventory;
+  const groups: Record<string, string[]> = { all: [...inv.hosts.keys()] };
+  for (const name of inv.groups.keys()) groups[name] = deps.matchHosts(inv, name);
+  const magic: Vars = {
+    inventory_hostname: host.name,
+    inventory_hostname_short: host.name.split('.')[0],
+    group_names: deps.groupNames(inv, host.name).filter((g) => g !== 'all' && g !== 'ungrouped'),
+    groups,
+    hostvars: hostvarsView(pc),
+    playbook_dir: pc.play.baseDir,
+    ansible_play_hosts: pc.hosts.filter((h) => !pc.run.hosts.get(h)?.failed && !pc.run.hosts.get(h)?.unreachable),
+    ansible_play_hosts_all: pc.hosts,
+    ansible_play_name: pc.play.name,
+    ansible_check_mode: opts.check,
+    ansible_diff_mode: opts.diff,
+    ansible_verbosity: opts.verbosity,
+    ansible_run_tags: opts.tags.length ? opts.tags : ['all'],
+    ansible_skip_tags: opts.skipTags,
+  };
+  if (role) {
+    magic['role_name'] = role.name;
+    magic['role_path'] = role.path;
+  }
+  return magic;
+}
+
+/** hostvars[other]: another host's inventory vars and facts, read on demand. */
+function hostvarsView(pc: PlayCtx): Vars {
+  const { deps, opts } = pc.run;
+  const names = [...opts.inventory.hosts.keys()];
+  const view: Vars = {};
+  for (const name of names) {
+    Object.defineProperty(view, name, {
+      enumerable: true,
+      get: () => ({ ...deps.hostVars(opts.inventory, name), ...(pc.run.hosts.get(name)?.facts ?? {}), inventory_hostname: name }),
+    });
+  }
+  return view;
+}
+
+export function taskScope(pc: PlayCtx, host: HostState, scope: NodeScope, taskVars: Vars, extraLayer: Vars = {}): Vars {
+  const { deps, opts } = pc.run;
+  const role = scope.role;
+  const merged = mergeScope({
+    roleDefaults: role?.defaults ?? {},
+    inventory: deps.hostVars(opts.inventory, host.name),
+    play: pc.play,
+    roleVars: role?.vars ?? {},
+    blockVars: scope.blockVars,
+    taskVars: { ...taskVars, ...(scope.failure ?? {}) },
+    facts: host.facts,
+    extra: { ...pc.extra, ...extraLayer },
+    magic: magicVars(pc, host, role),
+  });
+  return lazyVars(merged, deps.templater);
+}

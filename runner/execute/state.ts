@@ -1,0 +1,69 @@
+// Per-run, per-play and per-host state the executor threads through plays, blocks and tasks.
+import type { Connection } from '../connection/types.js';
+import type { Reporter } from '../report/events.js';
+import type { HostRecap, Play, RoleInfo, TaskNode, Vars } from '../types.js';
+import type { ExecDeps, HostLockHandle, RunOptions } from './types.js';
+
+export function emptyRecap(): HostRecap {
+  return { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, rescued: 0, ignored: 0 };
+}
+
+export interface HostState {
+  name: string;
+  conn?: Connection;
+  lock?: HostLockHandle;
+  /** set_fact results and registered vars: they outlive the play, like Ansible's host facts. */
+  facts: Vars;
+  recap: HostRecap;
+  /** A task failed unrescued: the host takes no further part in this run. */
+  failed: boolean;
+  unreachable: boolean;
+  /** meta: end_host (reset at each play). */
+  ended: boolean;
+  /** Handler names and listen topics notified since the last flush. */
+  notified: Set<string>;
+}
+
+export function newHostState(name: string): HostState {
+  return { name, facts: {}, recap: emptyRecap(), failed: false, unreachable: false, ended: false, notified: new Set() };
+}
+
+export interface RunCtx {
+  deps: ExecDeps;
+  opts: RunOptions;
+  reporter: Reporter;
+  hosts: Map<string, HostState>;
+  /** The controller's own connection, for delegate_to: localhost. */
+  localConn?: Promise<Connection>;
+}
+
+export interface PlayCtx {
+  run: RunCtx;
+  play: Play;
+  /** Hosts of this play, after --limit, in inventory order. */
+  hosts: string[];
+  extra: Vars;
+  /** meta: end_play, or any_errors_fatal after a failure. */
+  stopped: boolean;
+  /** run_once tasks: the first host's result, shared with the others. */
+  runOnce: Map<TaskNode, Promise<Vars | undefined>>;
+}
+
+/** What a task inherits from the blocks, role and includes around it. */
+export interface NodeScope {
+  blockVars: Vars[];
+  tags: string[];
+  when: { expr: string; pos: import('../types.js').SourcePos }[];
+  become?: boolean;
+  becomeUser?: string;
+  becomeMethod?: string;
+  ignoreErrors?: boolean | string;
+  noLog?: boolean | string;
+  role?: RoleInfo;
+  /** Set inside rescue sections: ansible_failed_task / ansible_failed_result. */
+  failure?: Vars;
+  handler?: boolean;
+}
+
+/** How a list of tasks ended for a host. */
+export type Flow = 'ok' | 'failed' | 'unreachable' | 'ended';

@@ -1,0 +1,225 @@
+// One task on one host: tags, when, loop, become, run_once, delegate_to, register, notify, report.
+import type { Connection } from '../connection/types.js';
+import type { ItemResult, ReportedResult } from '../report/events.js';
+import type { Change, TaskNode, Vars } from '../types.js';
+import { attempt, type AttemptResult } from './attempt.js';
+import { resolveBecome } from './become.js';
+import { evalAll } from './conditions.js';
+import { itemVars, loopItems } from './loop.js';
+import { taskScope } from './scope.js';
+import type { Flow, HostState, NodeScope, PlayCtx } from './state.js';
+import { truthy } from './conditions.js';
+
+export interface TaskOutcome {
+  flow: Flow;
+  /** For rescue sections: ansible_failed_task / ansible_failed_result. */
+  failure?: Vars;
+}
+
+/** Tasks whose name is a template show it rendered; if it cannot render yet, the raw text. */
+export function displayName(pc: PlayCtx, task: TaskNode, vars: Vars): string {
+  const raw = task.name ?? task.module;
+  if (!raw.includes('{{')) return raw;
+  try {
+    return pc.run.deps.templater.renderString(raw, vars, task.pos);
+  } catch {
+    return raw;
+  }
+}
+
+export async function runTask(pc: PlayCtx, host: HostState, task: TaskNode, scope: NodeScope): Promise<TaskOutcome> {
+  const { reporter, opts } = pc.run;
+  const baseVars = taskScope(pc, host, scope, task.vars);
+  const name = displayName(pc, task, baseVars);
+  const info = { name, module: task.module, pos: task.pos, handler: scope.handler };
+  if (scope.handler) reporter.handlerStart(host.name, info);
+  else reporter.taskStart(host.name, info);
+  const started = Date.now();
+  const noLog = isTrue(pc, task.noLog ?? scope.noLog, baseVars);
+  const report = (r: Omit<ReportedResult, 'host' | 'task' | 'module' | 'durationMs' | 'pos' | 'noLog' | 'check' | 'handler'>) =>
+    reporter.taskResult({ host: host.name, task: name, module: task.module, durationMs: Date.now() - started, pos: task.pos, noLog, check: opts.check, handler: scope.handler, ...r });
+
+  if (task.runOnce) {
+    const shared = pc.runOnce.get(task);
+    if (shared) {
+      const registered = await shared;
+      if (task.register && registered) host.facts[task.register] = registered;
+      return { flow: 'ok' };
+    }
+  }
+  let resolveOnce: ((v: Vars | undefined) => void) | undefined;
+  if (task.runOnce) pc.runOnce.set(task, new Promise((r) => (resolveOnce = r)));
+
+  try {
+    const outcome = await runTaskBody(pc, host, task, scope, baseVars, noLog, report);
+    resolveOnce?.(task.register ? (host.facts[task.register] as Vars | undefined) : undefined);
+    return outcome;
+  } catch (err) {
+    resolveOnce?.(undefined);
+    const msg = err instanceof Error ? err.message : String(err);
+    report({ status: 'failed', changes: [], data: { failed: true, msg }, error: msg });
+    return failFlow(task, { failed: true, msg }, baseVars);
+  }
+}
+
+type Report = (r: Omit<ReportedResult, 'host' | 'task' | 'module' | 'durationMs' | 'pos' | 'noLog' | 'check' | 'handler'>) => void;
+
+async function runTaskBody(
+  pc: PlayCtx,
+  host: HostState,
+  task: TaskNode,
+  scope: NodeScope,
+  baseVars: Vars,
+  noLog: boolean,
+  report: Report,
+): Promise<TaskOutcome> {
+  const { deps } = pc.run;
+  const t = deps.templater;
+  const module = deps.getModule(task.module);
+  if (!module) throw new Error(`${task.pos.file}:${task.pos.line}:${task.pos.col}: unknown module '${task.module}'`);
+  const conn = await connectionFor(pc, host, task, baseVars);
+  const conds = [...scope.when, ...task.when.map((expr) => ({ expr, pos: task.pos }))];
+
+  const items: { vars: Vars; label: string }[] | undefined = task.loop === undefined ? undefined : loopVarsList(pc, task, baseVars, host, scope);
+  const results: (AttemptResult & { skipped?: boolean; label: string })[] = [];
+
+  for (const it of items ?? [{ vars: baseVars, label: '' }]) {
+    if (!evalAll(t, 'when', conds, it.vars)) {
+      results.push({ status: 'ok', skipped: true, changes: [], registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, label: it.label });
+      continue;
+    }
+    const become = resolveBecome(task, scope, pc.play, it.vars, { become: pc.run.opts.become, password: pc.run.opts.becomePassword });
+    if (become?.password) pc.run.opts.redactor.add(become.password);
+    const r = await attempt({ pc, host, task, scope, module, vars: it.vars, conn, become, noLog });
+    results.push({ ...r, label: it.label });
+    if (r.status === 'unreachable') break;
+    if (r.facts && Object.keys(r.facts).length) Object.assign(host.facts, r.facts);
+  }
+
+  return finish(pc, host, task, scope, baseVars, items !== undefined, results, report);
+}
+
+function finish(
+  pc: PlayCtx,
+  host: HostState,
+  task: TaskNode,
+  scope: NodeScope,
+  baseVars: Vars,
+  looped: boolean,
+  results: (AttemptResult & { skipped?: boolean; label: string })[],
+  report: Report,
+): TaskOutcome {
+  const unreachable = results.find((r) => r.status === 'unreachable');
+  const failed = results.some((r) => r.status === 'failed');
+  const changed = results.some((r) => r.status === 'changed');
+  const allSkipped = results.length > 0 ? results.every((r) => r.skipped) : looped;
+  const status = unreachable ? 'unreachable' : failed ? 'failed' : changed ? 'changed' : allSkipped ? 'skipped' : 'ok';
+  const changes: Change[] = results.flatMap((r) => r.changes);
+
+  let registered: Vars;
+  if (looped) {
+    const loopVar = task.loopControl?.loopVar ?? 'item';
+    registered = {
+      changed,
+      failed,
+      msg: failed ? 'One or more items failed' : 'All items completed',
+      results: results.map((r) => ({ ...r.registered, [loopVar]: r.registered[loopVar], ansible_loop_var: loopVar })),
+      skipped: allSkipped,
+    };
+  } else {
+    registered = results[0]?.registered ?? { changed: false, skipped: true };
+  }
+  if (task.register) host.facts[task.register] = registered;
+
+  const ignoreErrors = failed && !unreachable && isTrue(pc, task.ignoreErrors ?? scope.ignoreErrors, baseVars);
+  const items: ItemResult[] | undefined = looped
+    ? results.map((r) => ({ label: r.label, status: r.skipped ? 'skipped' : r.status, changes: r.changes, diff: r.diff, msg: r.msg, error: r.status === 'failed' ? r.msg : undefined }))
+    : undefined;
+  const single = looped ? undefined : results[0];
+  const display = single?.registered['_display'];
+  if (single) delete single.registered['_display'];
+  report({
+    status,
+    changes,
+    diff: looped ? undefined : single?.diff,
+    msg: looped ? (registered['msg'] as string) : single?.msg,
+    error: status === 'failed' || status === 'unreachable' ? (looped ? 'One or more items failed' : (single?.msg ?? 'failed')) : undefined,
+    data: registered,
+    ignored: ignoreErrors || undefined,
+    items,
+    display,
+  });
+
+  const rc = host.recap;
+  if (status === 'unreachable') {
+    rc.unreachable++;
+    return { flow: 'unreachable' };
+  }
+  if (status === 'skipped') rc.skipped++;
+  else if (status === 'failed' && !ignoreErrors) return failFlow(task, registered, baseVars);
+  else {
+    rc.ok++;
+    if (status === 'changed') rc.changed++;
+    if (ignoreErrors) rc.ignored++;
+  }
+  if (status === 'changed') notify(pc, host, task, baseVars);
+  return { flow: 'ok' };
+}
+
+function failFlow(task: TaskNode, result: Vars, vars: Vars): TaskOutcome {
+  return {
+    flow: 'failed',
+    failure: {
+      ansible_failed_task: { name: task.name ?? task.module, action: task.module, file: task.pos.file, line: task.pos.line, vars },
+      ansible_failed_result: result,
+    },
+  };
+}
+
+function notify(pc: PlayCtx, host: HostState, task: TaskNode, vars: Vars): void {
+  for (const n of task.notify) {
+    const name = n.includes('{{') ? pc.run.deps.templater.renderString(n, vars, task.pos) : n;
+    host.notified.add(name);
+  }
+}
+
+function loopVarsList(pc: PlayCtx, task: TaskNode, baseVars: Vars, host: HostState, scope: NodeScope): { vars: Vars; label: string }[] {
+  const t = pc.run.deps.templater;
+  const raw = task.loop;
+  const rendered = typeof raw === 'string' ? t.render(raw, baseVars, task.pos) : t.renderDeep(raw, baseVars, task.pos);
+  const list = loopItems(rendered, loopKind(task));
+  return list.map((item, i) => {
+    const iv = itemVars(item, i, list.length, task.loopControl);
+    const vars = taskScope(pc, host, scope, task.vars, iv);
+    const labelTpl = task.loopControl?.label;
+    let label: string;
+    if (labelTpl !== undefined) label = String(t.render(labelTpl, vars, task.pos));
+    else label = typeof item === 'string' ? item : JSON.stringify(item);
+    return { vars, label };
+  });
+}
+
+function loopKind(task: TaskNode): 'loop' | 'with_items' | 'with_dict' {
+  const k = (task as TaskNode & { loopKind?: string }).loopKind;
+  return k === 'with_items' || k === 'with_dict' ? k : 'loop';
+}
+
+function isTrue(pc: PlayCtx, v: boolean | string | undefined, vars: Vars): boolean {
+  if (v === undefined) return false;
+  if (typeof v === 'boolean') return v;
+  return truthy(pc.run.deps.templater.render(v, vars));
+}
+
+/** The host's connection, or the controller's for `delegate_to: localhost`. */
+async function connectionFor(pc: PlayCtx, host: HostState, task: TaskNode, vars: Vars): Promise<Connection> {
+  if (task.delegateTo) {
+    const target = pc.run.deps.templater.renderString(task.delegateTo, vars, task.pos);
+    if (target !== 'localhost' && target !== '127.0.0.1') throw new Error(`delegate_to: only localhost is supported, not '${target}'`);
+    if (target !== host.name || !host.conn) {
+      pc.run.localConn ??= pc.run.deps.createConnection('localhost', { ansible_connection: 'local' }, { acceptNewHostKeys: false });
+      return pc.run.localConn;
+    }
+  }
+  if (!host.conn) throw new Error(`host ${host.name}: no connection`);
+  return host.conn;
+}

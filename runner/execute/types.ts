@@ -1,0 +1,104 @@
+// What the executor needs from the rest of the engine, and what it gives back.
+// Dependencies are injected (ExecDeps) so the play/task logic can be unit-tested with fakes;
+// runner/execute/deps.ts wires the real loader, templater, connections and module runner.
+import type { AnyModule, HostContext } from '../module.js';
+import type { BecomeOptions, Connection } from '../connection/types.js';
+import type { Change, HostRecap, Inventory, Node, Play, RoleInfo, SourcePos, Vars } from '../types.js';
+import type { Redactor } from '../report/redact.js';
+
+export interface RunOptions {
+  inventory: Inventory;
+  /** -e values. */
+  extraVars: Vars;
+  /** Per play: params' coerced values (from applyParams); they rank as extra vars. */
+  paramVars?: Map<Play, Vars>;
+  check: boolean;
+  diff: boolean;
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  /** Hosts run in parallel up to this; default all hosts of a play, at most MAX_FORKS. */
+  forks?: number;
+  verbosity: number;
+  /** -b: become for every task unless the task says otherwise. */
+  become?: boolean;
+  becomePassword?: string;
+  lockTimeoutMs: number;
+  acceptNewHostKeys: boolean;
+  /** Collects secrets as they are discovered; the reporters share it. */
+  redactor: Redactor;
+  /** Who holds the host lock, for other runs' messages. */
+  lockHolder?: string;
+  /** The engine pieces the executor calls (real ones from deps.ts; fakes in unit tests). */
+  deps: ExecDeps;
+}
+
+export interface RunSummary {
+  hosts: Record<string, HostRecap>;
+  exitCode: number;
+  durationMs: number;
+}
+
+/** Templating as the executor uses it (subset of runner/template's Templater). */
+export interface ExecTemplater {
+  render(str: string, vars: Vars, pos?: SourcePos): unknown;
+  renderString(str: string, vars: Vars, pos?: SourcePos): string;
+  evaluate(expr: string, vars: Vars, pos?: SourcePos): unknown;
+  renderDeep(value: unknown, vars: Vars, pos?: SourcePos): unknown;
+}
+
+/** What runModule needs for one task (or one loop item). */
+export interface ModuleCall {
+  module: AnyModule;
+  /** Rendered args, omit markers already dropped. */
+  args: Vars;
+  argPos: Record<string, SourcePos>;
+  pos: SourcePos;
+  host: HostContext;
+  check: boolean;
+  diff: boolean;
+}
+
+/** What came out of gather/plan/apply. */
+export interface ModuleOutcome {
+  status: 'ok' | 'changed' | 'failed';
+  changes: Change[];
+  /** What register stores (stdout, rc, ...), without changed/failed which the executor adds. */
+  data: Vars;
+  msg?: string;
+  /** Facts to set on the host (set_fact, or ansible_facts in data). */
+  facts?: Vars;
+  diff?: string;
+  /** False when changes were planned but not made (check mode): the result has no output of that work. */
+  applied?: boolean;
+}
+
+export interface HostContextParams {
+  name: string;
+  conn: Connection;
+  vars: Vars;
+  become?: BecomeOptions;
+  role?: RoleInfo;
+  playbookDir: string;
+  log(msg: string): void;
+}
+
+export interface HostLockHandle {
+  release(): Promise<void>;
+}
+
+export interface ExecDeps {
+  templater: ExecTemplater;
+  getModule(name: string): AnyModule | undefined;
+  /** Groups and host vars merged (all < parents < children < host). */
+  hostVars(inv: Inventory, host: string): Vars;
+  matchHosts(inv: Inventory, pattern: string): string[];
+  groupNames(inv: Inventory, host: string): string[];
+  loadTaskFile(file: string, baseDir: string, role?: RoleInfo): Promise<Node[]>;
+  createConnection(host: string, vars: Vars, opts: { defaultType?: string; acceptNewHostKeys: boolean }): Promise<Connection>;
+  makeHostContext(p: HostContextParams): HostContext;
+  runModule(call: ModuleCall): Promise<ModuleOutcome>;
+  /** True for the templater's `omit` marker: such an arg is dropped. */
+  isOmit(v: unknown): boolean;
+  acquireHostLock?(conn: Connection, opts: { timeoutMs: number; holder: string }): Promise<HostLockHandle>;
+}

@@ -1,0 +1,107 @@
+// THE file-writing path for every module: temp file beside the target, validate it, rename it into
+// place, run the post-install check, and put the old content back when anything after that fails.
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+import { ModuleError, type HostContext } from '../module.js';
+import type { StatResult } from '../connection/types.js';
+import { commandError } from '../execute/host-context.js';
+
+export interface WriteValidatedOptions {
+  mode?: number;
+  owner?: string;
+  group?: string;
+  /** argv run on the temp file before it replaces the target; '%s' is the temp file's path. */
+  validate?: string[];
+  /** Runs once the file is in place (e.g. `nginx -t` over the whole tree); throwing rolls back. */
+  check?: (host: HostContext) => Promise<void>;
+  /** Runs after a rollback restored the old content (e.g. reload the service again). */
+  onRollback?: (host: HostContext) => Promise<void>;
+  /** Keep a copy of the old content as `<path>.<timestamp>~` (Ansible's backup: yes). */
+  backup?: boolean;
+}
+
+export interface WrittenFile {
+  path: string;
+  /** The content before, or null when the file is new. */
+  previous: Buffer | null;
+  backupPath?: string;
+  /** Puts the previous content back (or removes a new file), then runs onRollback. */
+  rollback(): Promise<void>;
+}
+
+function tempBeside(path: string, tag: string): string {
+  return join(dirname(path), `.${basename(path)}.osm-play-${tag}-${randomBytes(4).toString('hex')}`);
+}
+
+function backupName(path: string, now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}@${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`;
+  return `${path}.${stamp}~`;
+}
+
+/** The validate argv with '%s' replaced; Ansible requires the placeholder, so do we. */
+export function validateArgv(validate: string[], tmp: string): string[] {
+  if (!validate.some((w) => w.includes('%s'))) throw new ModuleError(`validate must contain %s (the file to check): ${validate.join(' ')}`);
+  return validate.map((w) => w.split('%s').join(tmp));
+}
+
+export async function writeValidated(host: HostContext, path: string, content: string | Buffer, opts: WriteValidatedOptions = {}): Promise<WrittenFile> {
+  const [previous, prevStat] = await Promise.all([host.conn.readFile(path, { become: host.become }), host.stat(path)]);
+  // A replaced file keeps its mode and owner unless told otherwise; ids work for chown as well as names.
+  const attrs = {
+    mode: opts.mode ?? prevStat?.mode,
+    owner: opts.owner ?? (prevStat ? String(prevStat.uid) : undefined),
+    group: opts.group ?? (prevStat ? String(prevStat.gid) : undefined),
+  };
+
+  let backupPath: string | undefined;
+  if (opts.backup && previous !== null && prevStat) {
+    backupPath = backupName(path);
+    await host.writeFile(backupPath, previous, { mode: prevStat.mode, owner: String(prevStat.uid), group: String(prevStat.gid) });
+  }
+
+  if (opts.validate) {
+    const tmp = tempBeside(path, 'validate');
+    try {
+      await host.writeFile(tmp, content, attrs);
+      const argv = validateArgv(opts.validate, tmp);
+      const r = await host.exec({ argv });
+      if (r.exitCode !== 0) {
+        const err = commandError(argv, r);
+        throw new ModuleError(`validation of ${path} failed, file left unchanged: ${err.message}`, err.detail);
+      }
+      await host.run(['mv', '-f', '--', tmp, path]);
+    } finally {
+      await host.exec({ argv: ['rm', '-f', '--', tmp] });
+    }
+  } else {
+    await host.writeFile(path, content, attrs);
+  }
+
+  const written: WrittenFile = {
+    path,
+    previous,
+    backupPath,
+    rollback: () => restore(host, path, previous, prevStat, opts.onRollback),
+  };
+  if (opts.check) {
+    try {
+      await opts.check(host);
+    } catch (err) {
+      await written.rollback();
+      const detail = err instanceof ModuleError ? err.detail : {};
+      const why = err instanceof Error ? err.message : String(err);
+      throw new ModuleError(`check after writing ${path} failed, previous content restored: ${why}`, detail);
+    }
+  }
+  return written;
+}
+
+async function restore(host: HostContext, path: string, previous: Buffer | null, prevStat: StatResult | null, onRollback?: (host: HostContext) => Promise<void>): Promise<void> {
+  if (previous === null || !prevStat) {
+    await host.run(['rm', '-f', '--', path]);
+  } else {
+    await host.writeFile(path, previous, { mode: prevStat.mode, owner: String(prevStat.uid), group: String(prevStat.gid) });
+  }
+  if (onRollback) await onRollback(host);
+}

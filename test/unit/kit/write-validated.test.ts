@@ -1,0 +1,87 @@
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LocalConnection } from '../../../runner/connection/local.js';
+import { makeHostContext } from '../../../runner/execute/host-context.js';
+import { writeValidated } from '../../../runner/kit/write-validated.js';
+import { ModuleError } from '../../../runner/module.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'osm-play-wv-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const host = makeHostContext({ name: 'localhost', conn: new LocalConnection(), vars: {}, searchDirs: { files: [], templates: [] } });
+const leftovers = () => readdirSync(dir).filter((n) => n.includes('osm-play'));
+
+describe('writeValidated', () => {
+  it('writes a new file with mode', async () => {
+    const p = join(dir, 'new.conf');
+    const w = await writeValidated(host, p, 'hello\n', { mode: 0o600 });
+    expect(readFileSync(p, 'utf8')).toBe('hello\n');
+    expect(statSync(p).mode & 0o777).toBe(0o600);
+    expect(w.previous).toBeNull();
+  });
+
+  it('validates the temp file and installs it when the validator passes', async () => {
+    const p = join(dir, 'valid.conf');
+    writeFileSync(p, 'old\n');
+    chmodSync(p, 0o640);
+    await writeValidated(host, p, 'good\n', { validate: ['grep', '-q', 'good', '%s'] });
+    expect(readFileSync(p, 'utf8')).toBe('good\n');
+    expect(statSync(p).mode & 0o777).toBe(0o640);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('leaves the old file when validation fails, with the validator stderr', async () => {
+    const p = join(dir, 'invalid.conf');
+    writeFileSync(p, 'old\n');
+    const err = await writeValidated(host, p, 'bad\n', { validate: ['/bin/sh', '-c', 'echo "syntax error in $1" >&2; exit 1', 'sh', '%s'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModuleError);
+    expect((err as ModuleError).message).toMatch(/validation of .*invalid.conf failed.*syntax error in/);
+    expect((err as ModuleError).detail.rc).toBe(1);
+    expect(readFileSync(p, 'utf8')).toBe('old\n');
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('requires %s in validate', async () => {
+    await expect(writeValidated(host, join(dir, 'x.conf'), 'x', { validate: ['true'] })).rejects.toThrow(/%s/);
+    expect(existsSync(join(dir, 'x.conf'))).toBe(false);
+  });
+
+  it('restores the old content when the post-install check fails, then calls onRollback', async () => {
+    const p = join(dir, 'checked.conf');
+    writeFileSync(p, 'old\n');
+    let seenDuringCheck = '';
+    let rolledBack = false;
+    await expect(
+      writeValidated(host, p, 'new\n', {
+        check: async () => {
+          seenDuringCheck = readFileSync(p, 'utf8');
+          throw new ModuleError('nginx: [emerg] bad', { rc: 1, stderr: 'bad' });
+        },
+        onRollback: async () => {
+          rolledBack = true;
+        },
+      }),
+    ).rejects.toThrow(/check after writing .* failed, previous content restored: nginx: \[emerg\] bad/);
+    expect(seenDuringCheck).toBe('new\n');
+    expect(readFileSync(p, 'utf8')).toBe('old\n');
+    expect(rolledBack).toBe(true);
+  });
+
+  it('removes a new file when its check fails', async () => {
+    const p = join(dir, 'brand-new.conf');
+    await expect(writeValidated(host, p, 'x', { check: () => Promise.reject(new Error('nope')) })).rejects.toThrow(/nope/);
+    expect(existsSync(p)).toBe(false);
+  });
+
+  it('lets a later step roll back, and keeps a backup when asked', async () => {
+    const p = join(dir, 'later.conf');
+    writeFileSync(p, 'v1\n');
+    const w = await writeValidated(host, p, 'v2\n', { backup: true });
+    expect(w.backupPath).toBeDefined();
+    expect(readFileSync(w.backupPath ?? '', 'utf8')).toBe('v1\n');
+    expect(readFileSync(p, 'utf8')).toBe('v2\n');
+    await w.rollback();
+    expect(readFileSync(p, 'utf8')).toBe('v1\n');
+  });
+});

@@ -1,0 +1,134 @@
+// btrfs_subvolume: a btrfs subvolume (or snapshot) present or absent; absent also removes the
+// subvolumes nested in it (snapper's .snapshots), deepest first.
+import { posix } from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import type { Change } from '../runner/types.js';
+import { nestedSubvolumes, parseShowPath, parseSubvolumeList } from './lib/btrfs-output.js';
+
+const args = Type.Object(
+  {
+    path: Type.String({ pattern: '^/', description: 'Absolute path of the subvolume.' }),
+    state: Type.Optional(
+      Type.Union([Type.Literal('present'), Type.Literal('absent')], {
+        default: 'present',
+        description: 'present creates it (or the snapshot); absent deletes it and every subvolume nested in it.',
+      }),
+    ),
+    snapshot_of: Type.Optional(
+      Type.String({ pattern: '^/', description: 'Create the subvolume as a snapshot of this subvolume (only when it does not exist yet).' }),
+    ),
+    readonly: Type.Optional(
+      Type.Boolean({ description: 'Make the subvolume read-only (true) or writable (false); unset leaves it as it is.' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export interface SubvolumeState {
+  exists: boolean;
+  /** Filesystem type of the path, or of its nearest existing parent. */
+  fsType: string;
+  readonly?: boolean;
+  /** Nested subvolumes, deepest first (gathered only for state absent). */
+  nested: string[];
+}
+
+/** Inode 256 is the root directory of every btrfs subvolume. */
+const SUBVOLUME_INODE = '256';
+
+async function fsTypeOf(host: HostContext, path: string): Promise<{ fsType: string; existing: string }> {
+  for (let p = path; ; p = posix.dirname(p)) {
+    const r = await host.exec({ argv: ['stat', '-f', '-c', '%T', '--', p] });
+    if (r.exitCode === 0) return { fsType: r.stdout.trim(), existing: p };
+    if (p === '/') throw new ModuleError(`cannot stat ${path} or any parent: ${r.stderr.trim()}`);
+  }
+}
+
+async function gatherSubvolume(host: HostContext, a: { path: string; state?: string; readonly?: boolean }): Promise<SubvolumeState> {
+  const path = posix.normalize(a.path);
+  const { fsType, existing } = await fsTypeOf(host, path);
+  if (fsType !== 'btrfs') {
+    throw new ModuleError(`${path}: filesystem is ${fsType}, not btrfs (stat -f -c %T ${existing}); subvolumes need btrfs`);
+  }
+  if (existing !== path) return { exists: false, fsType, nested: [] };
+  const inode = (await host.run(['stat', '-c', '%i', '--', path])).trim();
+  if (inode !== SUBVOLUME_INODE) throw new ModuleError(`${path} exists but is a plain directory or file, not a btrfs subvolume`);
+  const ro = await host.run(['btrfs', 'property', 'get', '-ts', path, 'ro']);
+  const state: SubvolumeState = { exists: true, fsType, readonly: ro.trim() === 'ro=true', nested: [] };
+  if ((a.state ?? 'present') === 'absent') {
+    const rel = parseShowPath(await host.run(['btrfs', 'subvolume', 'show', path]));
+    state.nested = nestedSubvolumes(path, rel, parseSubvolumeList(await host.run(['btrfs', 'subvolume', 'list', path])));
+  }
+  return state;
+}
+
+export function planSubvolume(
+  a: { path: string; state?: 'present' | 'absent'; snapshot_of?: string; readonly?: boolean },
+  s: SubvolumeState,
+): Change[] {
+  const path = posix.normalize(a.path);
+  if ((a.state ?? 'present') === 'absent') {
+    if (!s.exists) return [];
+    return [
+      ...s.nested.map((n) => ({ action: 'delete', target: n, summary: `delete nested subvolume ${n}` })),
+      { action: 'delete', target: path, summary: `delete subvolume ${path}` },
+    ];
+  }
+  if (!s.exists) {
+    if (a.snapshot_of) {
+      const ro = a.readonly ? 'read-only ' : '';
+      return [{ action: 'snapshot', target: path, summary: `create ${ro}snapshot ${path} of ${a.snapshot_of}` }];
+    }
+    const changes: Change[] = [{ action: 'create', target: path, summary: `create subvolume ${path}` }];
+    if (a.readonly) changes.push({ action: 'set-readonly', target: path, summary: `make ${path} read-only`, data: true });
+    return changes;
+  }
+  if (a.readonly !== undefined && a.readonly !== s.readonly) {
+    return [{ action: 'set-readonly', target: path, summary: `make ${path} ${a.readonly ? 'read-only' : 'writable'}`, data: a.readonly }];
+  }
+  return [];
+}
+
+export default defineModule({
+  name: 'btrfs_subvolume',
+  doc:
+    'Ensures a btrfs subvolume exists (created empty, or as a snapshot of another subvolume) or is gone. ' +
+    'It is changed when it creates or deletes a subvolume or flips its read-only flag. absent deletes the ' +
+    'subvolumes nested inside it first, deepest first (e.g. snapper\'s .snapshots). It fails clearly when the ' +
+    "path is not on btrfs, or exists as a plain directory.",
+  example: [
+    '- name: Customer storage',
+    '  btrfs_subvolume:',
+    '    path: /srv/osm-lxc/lxc/containers/acme-svr',
+    '- name: Read-only copy',
+    '  btrfs_subvolume:',
+    '    path: /srv/osm-lxc/lxc/deleted/acme-svr-final',
+    '    snapshot_of: /srv/osm-lxc/lxc/containers/acme-svr',
+    '    readonly: true',
+  ].join('\n'),
+  args,
+  gather: (host, a) => gatherSubvolume(host, a),
+  plan: (a, s) => planSubvolume(a, s),
+  async apply(host, a, changes) {
+    const deletes = changes.filter((c) => c.action === 'delete').map((c) => c.target);
+    if (deletes.length) await host.run(['btrfs', 'subvolume', 'delete', ...deletes]);
+    for (const c of changes) {
+      if (c.action === 'create') await host.run(['btrfs', 'subvolume', 'create', c.target]);
+      else if (c.action === 'snapshot' && a.snapshot_of) {
+        await host.run(['btrfs', 'subvolume', 'snapshot', ...(a.readonly ? ['-r'] : []), a.snapshot_of, c.target]);
+      } else if (c.action === 'set-readonly') {
+        await host.run(['btrfs', 'property', 'set', '-ts', c.target, 'ro', c.data === true ? 'true' : 'false']);
+      }
+    }
+  },
+  result: (a, s, changes) => {
+    const absent = (a.state ?? 'present') === 'absent';
+    const ro = changes.find((c) => c.action === 'set-readonly')?.data;
+    return {
+      path: posix.normalize(a.path),
+      exists: !absent,
+      readonly: absent ? false : typeof ro === 'boolean' ? ro : (s.readonly ?? Boolean(a.snapshot_of && a.readonly)),
+    };
+  },
+});

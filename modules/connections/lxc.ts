@@ -1,0 +1,101 @@
+// The `lxc` connection: runs commands inside a container through `lxc-attach` on its host, over
+// that host's own connection. Files go through commands (cat/mktemp+mv/stat) via ExecFileOps.
+// Registered on import as connection type `lxc`; the runner itself knows nothing of LXC.
+import { registerConnectionType, type ConnectionOptions } from '../../runner/connection/index.js';
+import { LocalConnection } from '../../runner/connection/local.js';
+import { ExecFileOps } from '../../runner/connection/exec-file-ops.js';
+import { prepareCommand } from '../../runner/connection/prepare.js';
+import type { BecomeOptions, Command, Connection, ExecOptions, ExecResult, StatResult, WriteOptions } from '../../runner/connection/types.js';
+import type { Vars } from '../../runner/types.js';
+
+/** LXC container names as OSM makes them; also keeps names from reading as lxc-attach options. */
+export const CONTAINER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+// cd first when a cwd is asked for; the directory and the command stay positional arguments.
+const CWD_SCRIPT = 'cd "$1" || exit 1; shift; exec "$@"';
+
+export interface LxcConnectionOptions {
+  /** Inventory name of the container host (for messages). */
+  parentName: string;
+  /** The container's LXC name. */
+  container: string;
+  /** Run lxc-attach on the parent with this privilege escalation (when the parent logs in unprivileged). */
+  parentBecome?: BecomeOptions;
+  /** Close the parent when this connection closes (only when this connection opened it). */
+  ownsParent: boolean;
+}
+
+/** The argv run on the parent for a command inside the container. */
+export function attachArgv(container: string, cmd: Command, opts: ExecOptions = {}): string[] {
+  if (!CONTAINER_NAME.test(container)) throw new Error(`invalid container name: ${JSON.stringify(container)}`);
+  if (opts.become?.password) throw new Error('lxc connection: become with a password is not supported inside containers');
+  // lxc-attach already runs as root in the container: become to root is a no-op.
+  const become = opts.become && opts.become.user !== 'root' ? opts.become : undefined;
+  let argv = prepareCommand(cmd, { become, env: opts.env, envInArgv: true }).argv;
+  if (opts.cwd !== undefined) argv = ['/bin/sh', '-c', CWD_SCRIPT, 'sh', opts.cwd, ...argv];
+  return ['lxc-attach', '-n', container, '--clear-env', '--', ...argv];
+}
+
+export class LxcConnection implements Connection {
+  readonly kind = 'lxc';
+  private readonly files = new ExecFileOps((cmd, opts) => this.exec(cmd, opts));
+
+  constructor(
+    readonly host: string,
+    private readonly parent: Connection,
+    private readonly opts: LxcConnectionOptions,
+  ) {}
+
+  exec(cmd: Command, opts: ExecOptions = {}): Promise<ExecResult> {
+    const argv = attachArgv(this.opts.container, cmd, opts);
+    return this.parent.exec({ argv }, { stdin: opts.stdin, timeoutMs: opts.timeoutMs, become: this.opts.parentBecome });
+  }
+
+  readFile(path: string, opts: { become?: BecomeOptions } = {}): Promise<Buffer | null> {
+    return this.files.readFile(path, opts.become);
+  }
+
+  writeFile(path: string, data: string | Buffer, opts: WriteOptions = {}): Promise<void> {
+    return this.files.writeFile(path, data, opts);
+  }
+
+  stat(path: string, opts: { become?: BecomeOptions } = {}): Promise<StatResult | null> {
+    return this.files.stat(path, opts.become);
+  }
+
+  async close(): Promise<void> {
+    if (this.opts.ownsParent) await this.parent.close();
+  }
+}
+
+/**
+ * How the executor hands over the parent's existing connection: `opts.connectionFor(hostName)`.
+ * Without it (e.g. a test), a parent that is the controller itself gets a LocalConnection.
+ */
+export type ParentConnectionLookup = (hostName: string) => Promise<Connection>;
+
+const CONTROLLER = new Set(['localhost', '127.0.0.1', '::1']);
+
+function stringVar(vars: Vars, key: string): string | undefined {
+  const v = vars[key];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+export async function createLxcConnection(hostName: string, vars: Vars, opts: ConnectionOptions): Promise<LxcConnection> {
+  const container = stringVar(vars, 'ansible_lxc_name') ?? hostName;
+  const parentName = stringVar(vars, 'ansible_lxc_host') ?? 'localhost';
+  const parentBecome: BecomeOptions | undefined = vars['ansible_lxc_host_become'] === true ? { method: 'sudo', user: 'root' } : undefined;
+  const lookup = opts['connectionFor'];
+  if (typeof lookup === 'function') {
+    const parent: Connection = await (lookup as ParentConnectionLookup)(parentName);
+    return new LxcConnection(hostName, parent, { parentName, container, parentBecome, ownsParent: false });
+  }
+  if (!CONTROLLER.has(parentName)) {
+    throw new Error(
+      `host ${hostName}: lxc connection via '${parentName}' needs the executor's connectionFor option (only the controller itself is reachable without it)`,
+    );
+  }
+  return new LxcConnection(hostName, new LocalConnection(parentName), { parentName, container, parentBecome, ownsParent: true });
+}
+
+registerConnectionType('lxc', createLxcConnection);

@@ -1,0 +1,136 @@
+// dnsmasq_host: a fixed DHCP address for a container (`dhcp-host=MAC,IP,NAME`), allocated when not
+// given, validated with `dnsmasq --test`, then lxc-net's dnsmasq is made to take it.
+import { Type } from '@sinclair/typebox';
+import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import type { Change } from '../runner/types.js';
+import { parseCidr } from './lib/ipv4.js';
+import { allocate, dropLeases, editHostsText, parseDhcpHosts, parseLeases, renderHostLine, type HostsFormat } from './lib/dhcp-hosts.js';
+import { DEFAULT_RELOAD, writeHostsFile } from './lib/dnsmasq-write.js';
+
+const args = Type.Object(
+  {
+    name: Type.String({ pattern: '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$', description: 'Host name of the entry (the container name); identifies it across runs.' }),
+    mac: Type.Optional(Type.String({ pattern: '^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$', description: 'MAC address; when omitted the entry keeps its MAC, or a new 00:16:3e MAC is derived from the name.' })),
+    ip: Type.Optional(Type.String({ pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}$', description: 'IPv4 address; when omitted the entry keeps its address, or gets the lowest free one of subnet.' })),
+    state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'absent removes the line and the leases of the name (or its MAC/IP).' })),
+    file: Type.Optional(Type.String({ pattern: '^/', default: '/etc/lxc/dnsmasq.conf', description: 'The file holding the entries (LXC_DHCP_CONFILE of lxc-net, or a dhcp-hostsfile).' })),
+    format: Type.Optional(
+      Type.Union([Type.Literal('conf'), Type.Literal('hostsfile')], {
+        default: 'conf',
+        description: 'conf: `dhcp-host=MAC,IP,NAME` lines in a dnsmasq config; hostsfile: bare `MAC,IP,NAME` lines of a dhcp-hostsfile.',
+      }),
+    ),
+    subnet: Type.Optional(Type.String({ default: '10.0.3.0/24', description: 'Subnet addresses are allocated from (network and broadcast are never used).' })),
+    gateway: Type.Optional(Type.String({ default: '10.0.3.1', description: 'The bridge address, never allocated.' })),
+    leases_file: Type.Optional(Type.String({ pattern: '^/', default: '/var/lib/misc/dnsmasq.lxcbr0.leases', description: 'dnsmasq lease file: leased addresses are not allocated; absent drops the name\'s leases.' })),
+    reload_command: Type.Optional(
+      Type.Array(Type.String(), {
+        description: 'argv run after a change so dnsmasq takes it. Default: conf → `/usr/libexec/lxc/lxc-net restart`; hostsfile → `pkill -HUP -F /run/lxc/dnsmasq.pid`. [] for none.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type DnsmasqHostArgs = {
+  name: string;
+  mac?: string;
+  ip?: string;
+  state?: 'present' | 'absent';
+  file?: string;
+  format?: HostsFormat;
+  subnet?: string;
+  gateway?: string;
+  leases_file?: string;
+  reload_command?: string[];
+};
+
+export interface DnsmasqHostState {
+  text: string;
+  leases: string;
+}
+
+export const FILE_DEFAULT = '/etc/lxc/dnsmasq.conf';
+export const LEASES_DEFAULT = '/var/lib/misc/dnsmasq.lxcbr0.leases';
+
+/** The new file and lease texts for the wanted state (pure: used by plan, and again by apply on fresh content). */
+export function desiredTexts(a: DnsmasqHostArgs, s: DnsmasqHostState): { text: string; leases: string; ip?: string; mac?: string } {
+  const format = a.format ?? 'conf';
+  const lines = parseDhcpHosts(s.text, format);
+  if ((a.state ?? 'present') === 'absent') {
+    const mine = lines.filter((l) => l.name === a.name || (a.mac !== undefined && l.mac === a.mac.toLowerCase()));
+    let text = s.text;
+    for (const l of [...mine].sort((x, y) => y.index - x.index)) text = editHostsText(text, l, null);
+    const ip = a.ip ?? mine[0]?.ip;
+    const mac = a.mac ?? mine[0]?.mac;
+    return { text, leases: dropLeases(s.leases, { name: a.name, ip, mac }) };
+  }
+  let alloc;
+  try {
+    alloc = allocate({ name: a.name, mac: a.mac, ip: a.ip }, lines, parseLeases(s.leases), parseCidr(a.subnet ?? '10.0.3.0/24'), a.gateway ?? '10.0.3.1');
+  } catch (e) {
+    throw new ModuleError(`dnsmasq_host ${a.name}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const line = renderHostLine(format, alloc.mac, alloc.ip, a.name);
+  const existing = alloc.existing;
+  const current = existing ? s.text.split('\n')[existing.index] : undefined;
+  const text = current === line ? s.text : editHostsText(s.text, existing, line);
+  return { text, leases: s.leases, ip: alloc.ip, mac: alloc.mac };
+}
+
+export function planDnsmasqHost(a: DnsmasqHostArgs, s: DnsmasqHostState): Change[] {
+  const want = desiredTexts(a, s);
+  const file = a.file ?? FILE_DEFAULT;
+  const changes: Change[] = [];
+  if (want.text !== s.text) {
+    const what = (a.state ?? 'present') === 'absent' ? `remove ${a.name} from ${file}` : `${a.name} gets ${want.ip} / ${want.mac} in ${file}`;
+    changes.push({ action: 'write', target: file, summary: what, before: s.text, after: want.text, data: { ip: want.ip, mac: want.mac } });
+  }
+  if (want.leases !== s.leases) {
+    const leasesFile = a.leases_file ?? LEASES_DEFAULT;
+    changes.push({ action: 'drop-lease', target: leasesFile, summary: `drop the leases of ${a.name} from ${leasesFile}`, before: s.leases, after: want.leases });
+  }
+  if (changes.length) {
+    const argv = a.reload_command ?? DEFAULT_RELOAD[a.format ?? 'conf'];
+    if (argv.length) changes.push({ action: 'reload', target: 'dnsmasq', summary: `reload dnsmasq: ${argv.join(' ')}`, data: argv });
+  }
+  return changes;
+}
+
+async function gatherHosts(host: HostContext, a: DnsmasqHostArgs): Promise<DnsmasqHostState> {
+  const [text, leases] = await Promise.all([host.readFile(a.file ?? FILE_DEFAULT), host.readFile(a.leases_file ?? LEASES_DEFAULT)]);
+  return { text: text ?? '', leases: leases ?? '' };
+}
+
+export default defineModule({
+  name: 'dnsmasq_host',
+  doc:
+    'Gives a host (an LXC container) a fixed DHCP address in lxc-net\'s dnsmasq: one `dhcp-host=MAC,IP,NAME` ' +
+    'line per name. Omitted ip/mac are allocated: the name keeps what it has; a new name gets the lowest ' +
+    'free address of subnet (skipping network, gateway, broadcast, every address in the file and every ' +
+    'leased one) and a 00:16:3e MAC derived from its name, so --check shows the very allocation a run ' +
+    'makes. The file is validated with `dnsmasq --test` before it replaces the old one, and swapped in under ' +
+    'flock only if nobody changed it meanwhile (a concurrent run re-allocates). Then dnsmasq is reloaded ' +
+    '(default `lxc-net restart` for a conf file: dnsmasq reads dhcp-host lines only at start; SIGHUP for a ' +
+    'dhcp-hostsfile); a failed reload puts the old file back. absent removes the line and the name\'s ' +
+    'leases. Registers `ip` and `mac`. Changed when the file or the leases change.',
+  example: [
+    '- name: Address for the customer container',
+    '  dnsmasq_host:',
+    '    name: "{{ customer_name }}-svr"',
+    '  register: addr',
+    '- debug: msg="{{ addr.ip }} {{ addr.mac }}"',
+  ].join('\n'),
+  args,
+  gather: (host, a) => gatherHosts(host, a),
+  plan: (a, s) => planDnsmasqHost(a, s),
+  async apply(host, a) {
+    const outcome = await writeHostsFile(host, a, (s) => desiredTexts(a, s));
+    return { changed: outcome.changed, data: (a.state ?? 'present') === 'absent' ? { ip: null, mac: null } : { ip: outcome.ip, mac: outcome.mac } };
+  },
+  result: (a, s) => {
+    if ((a.state ?? 'present') === 'absent') return { name: a.name, ip: null, mac: null };
+    const want = desiredTexts(a, s);
+    return { name: a.name, ip: want.ip, mac: want.mac };
+  },
+});

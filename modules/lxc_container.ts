@@ -1,0 +1,161 @@
+// lxc_container: an OSM container (config file outside the LXC path, `lxc-start -n NAME -f CONF`)
+// started, stopped, restarted or absent; reports its state and addresses.
+import { Type } from '@sinclair/typebox';
+import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import type { Change } from '../runner/types.js';
+import { CONTAINER_NAME } from './connections/lxc.js';
+import { ipv4Only, parseIpList, parseLxcInfo, type LxcInfo } from './lib/lxc-info.js';
+
+const args = Type.Object(
+  {
+    name: Type.String({ pattern: CONTAINER_NAME.source, description: 'LXC name of the container (e.g. acme-svr).' }),
+    config: Type.Optional(
+      Type.String({
+        pattern: '^/',
+        description: 'The container config file passed as `lxc-start -f` (OSM keeps it in the subvolume: .../containers/NAME/lxc.container.conf). Needed to start.',
+      }),
+    ),
+    state: Type.Optional(
+      Type.Union([Type.Literal('started'), Type.Literal('stopped'), Type.Literal('restarted'), Type.Literal('absent')], {
+        default: 'started',
+        description: 'started/stopped as named; restarted always stops (if running) and starts; absent stops it and removes LXC\'s runtime leftovers for the name (not the storage).',
+      }),
+    ),
+    log_file: Type.Optional(Type.String({ pattern: '^/', description: 'lxc-start log file (`-o`), e.g. /srv/osm-lxc/lxc/logs/NAME.log.' })),
+    log_level: Type.Optional(
+      Type.Union(['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'ERROR'].map((l) => Type.Literal(l)), {
+        default: 'INFO',
+        description: 'lxc-start log priority (`-l`) when log_file is set.',
+      }),
+    ),
+    wait_for_ip: Type.Optional(Type.Boolean({ default: false, description: 'When started, wait until the container has an IPv4 address.' })),
+    timeout: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 3600, default: 30, description: 'Seconds to wait for RUNNING, for an address, or for a clean stop.' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+type Args = {
+  name: string;
+  config?: string;
+  state?: 'started' | 'stopped' | 'restarted' | 'absent';
+  log_file?: string;
+  log_level?: string;
+  wait_for_ip?: boolean;
+  timeout?: number;
+};
+
+export interface ContainerState extends LxcInfo {
+  /** LXC's leftovers for the name under its lxcpath (a dir with no config), removed by absent. */
+  leftovers: string[];
+}
+
+const LXC_PATH = '/var/lib/lxc';
+const POLL_MS = 250;
+
+async function lxcInfo(host: HostContext, name: string): Promise<LxcInfo> {
+  const r = await host.exec({ argv: ['lxc-info', '-n', name] });
+  try {
+    return parseLxcInfo(r.stdout, r.stderr, r.exitCode);
+  } catch (e) {
+    throw new ModuleError(e instanceof Error ? e.message : String(e), { rc: r.exitCode, stderr: r.stderr });
+  }
+}
+
+/** Short polls of `lxc-info -iH` until an IPv4 address shows (there is no LXC event for it). */
+async function waitForIpv4(host: HostContext, name: string, timeoutS: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutS * 1000;
+  for (;;) {
+    const r = await host.exec({ argv: ['lxc-info', '-n', name, '-iH'] });
+    const ips = r.exitCode === 0 ? parseIpList(r.stdout) : [];
+    if (ipv4Only(ips).length) return ips;
+    if (Date.now() > deadline) throw new ModuleError(`${name}: no IPv4 address after ${timeoutS}s (check its dhcp-host line and lxc-net)`);
+    await new Promise((res) => setTimeout(res, POLL_MS));
+  }
+}
+
+async function gatherContainer(host: HostContext, a: Args): Promise<ContainerState> {
+  const info = await lxcInfo(host, a.name);
+  const state = a.state ?? 'started';
+  if ((state === 'started' || state === 'restarted') && info.state !== 'running') {
+    if (!a.config) throw new ModuleError(`${a.name}: config is required to start the container`);
+    if (!(await host.stat(a.config))) throw new ModuleError(`${a.name}: config ${a.config} does not exist`);
+  }
+  if (state === 'started' && info.state === 'running' && a.wait_for_ip) info.ips = await waitForIpv4(host, a.name, a.timeout ?? 30);
+  const leftovers: string[] = [];
+  const dir = `${LXC_PATH}/${a.name}`;
+  if (state === 'absent' && (await host.stat(dir)) && !(await host.stat(`${dir}/config`))) leftovers.push(dir);
+  return { ...info, leftovers };
+}
+
+const ACTIVE = new Set(['running', 'starting', 'frozen', 'freezing', 'thawed']);
+
+export function planContainer(a: Args, s: ContainerState): Change[] {
+  const name = a.name;
+  const state = a.state ?? 'started';
+  const stop: Change = { action: 'stop', target: name, summary: `lxc-stop -n ${name}` };
+  const start: Change = { action: 'start', target: name, summary: `lxc-start -n ${name} -f ${a.config ?? '?'}` };
+  const active = ACTIVE.has(s.state);
+  switch (state) {
+    case 'started':
+      return s.state === 'running' ? [] : [start];
+    case 'stopped':
+      return active ? [stop] : [];
+    case 'restarted':
+      return active ? [stop, start] : [start];
+    case 'absent':
+      return [
+        ...(active ? [stop] : []),
+        ...s.leftovers.map((d) => ({ action: 'remove', target: d, summary: `remove LXC leftovers ${d}` })),
+      ];
+  }
+}
+
+async function start(host: HostContext, a: Args): Promise<void> {
+  const timeout = String(a.timeout ?? 30);
+  const log = a.log_file ? ['-o', a.log_file, '-l', a.log_level ?? 'INFO'] : [];
+  await host.run(['lxc-start', '-n', a.name, '-f', a.config ?? '', ...log]);
+  await host.run(['lxc-wait', '-n', a.name, '-s', 'RUNNING', '-t', timeout]);
+}
+
+export default defineModule({
+  name: 'lxc_container',
+  doc:
+    'Starts, stops, restarts or removes an LXC container whose config file lives outside the LXC path, as ' +
+    'OSM keeps them (`lxc-start -n NAME -f CONF`). State is read with `lxc-info -n NAME`; a stopped ' +
+    'container of this kind is unknown to LXC, which counts as stopped. It is changed when it starts or ' +
+    'stops the container (restarted always is). absent stops it and removes leftovers under /var/lib/lxc/NAME ' +
+    'that hold no config; the storage is btrfs_subvolume\'s job. Registers `state` (running/stopped/absent) ' +
+    'and `ips` (waits for an IPv4 address with wait_for_ip).',
+  example: [
+    '- name: Start the customer container',
+    '  lxc_container:',
+    '    name: "{{ customer_name }}-svr"',
+    '    config: "/srv/osm-lxc/lxc/containers/{{ customer_name }}-svr/lxc.container.conf"',
+    '    log_file: "/srv/osm-lxc/lxc/logs/{{ customer_name }}-svr.log"',
+    '    wait_for_ip: true',
+    '  register: ct',
+  ].join('\n'),
+  args,
+  gather: (host, a) => gatherContainer(host, a),
+  plan: (a, s) => planContainer(a, s),
+  async apply(host, a, changes) {
+    const timeout = String(a.timeout ?? 30);
+    for (const c of changes) {
+      if (c.action === 'stop') await host.run(['lxc-stop', '-n', a.name, '-t', timeout]);
+      else if (c.action === 'start') await start(host, a);
+      else if (c.action === 'remove') await host.run(['rm', '-rf', '--one-file-system', '--', c.target]);
+    }
+    const info = await lxcInfo(host, a.name);
+    if (info.state === 'running' && a.wait_for_ip) info.ips = await waitForIpv4(host, a.name, a.timeout ?? 30);
+    return { data: { state: info.state === 'running' ? 'running' : a.state === 'absent' ? 'absent' : 'stopped', ips: info.ips } };
+  },
+  result: (a, s, changes) => {
+    const want = a.state ?? 'started';
+    if (changes.length === 0) {
+      return { state: want === 'absent' ? 'absent' : s.state === 'running' ? 'running' : 'stopped', ips: s.ips };
+    }
+    return { state: want === 'absent' ? 'absent' : want === 'stopped' ? 'stopped' : 'running', ips: want === 'stopped' || want === 'absent' ? [] : s.ips };
+  },
+});

@@ -1,0 +1,105 @@
+// snapper_config: a snapper config for a subvolume, with settings; absent deletes its snapshots,
+// then the config. snapper keeps /etc/default/snapper's SNAPPER_CONFIGS itself.
+import { Type } from '@sinclair/typebox';
+import { defineModule, ModuleError } from '../runner/module.js';
+import type { Change } from '../runner/types.js';
+import { parseGetConfig } from './lib/snapper-output.js';
+import { listConfigs, listSnapshots, SNAPPER_CONFIG_NAME, snapperArgv } from './lib/snapper-run.js';
+
+const args = Type.Object(
+  {
+    name: Type.String({ pattern: SNAPPER_CONFIG_NAME, description: 'Config name (never `root`); OSM uses the container name.' }),
+    subvolume: Type.Optional(Type.String({ pattern: '^/', description: 'The btrfs subvolume to snapshot; needed for present.' })),
+    state: Type.Optional(
+      Type.Union([Type.Literal('present'), Type.Literal('absent')], {
+        default: 'present',
+        description: 'present creates the config and sets settings; absent deletes every snapshot and then the config.',
+      }),
+    ),
+    settings: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
+        description: 'Config keys to set, e.g. {NUMBER_LIMIT: 10, TIMELINE_CREATE: false}; booleans become yes/no. Other keys are left alone.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+type Args = { name: string; subvolume?: string; state?: 'present' | 'absent'; settings?: Record<string, string | number | boolean> };
+
+export interface SnapperConfigState {
+  exists: boolean;
+  subvolume?: string;
+  settings: Record<string, string>;
+  snapshots: number[];
+}
+
+export function settingValue(v: string | number | boolean): string {
+  return typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
+}
+
+export function planSnapperConfig(a: Args, s: SnapperConfigState): Change[] {
+  if ((a.state ?? 'present') === 'absent') {
+    if (!s.exists) return [];
+    const del: Change[] = s.snapshots.length
+      ? [{ action: 'delete-snapshots', target: a.name, summary: `delete snapshots ${s.snapshots.join(' ')} of ${a.name}`, data: s.snapshots }]
+      : [];
+    return [...del, { action: 'delete-config', target: a.name, summary: `snapper -c ${a.name} delete-config` }];
+  }
+  const changes: Change[] = [];
+  if (!s.exists) changes.push({ action: 'create-config', target: a.name, summary: `snapper -c ${a.name} create-config ${a.subvolume ?? '?'}` });
+  const wanted = Object.entries(a.settings ?? {}).map(([k, v]) => [k, settingValue(v)] as const);
+  // A new config starts from snapper's template, which we do not know here: set every wanted key.
+  const differing = wanted.filter(([k, v]) => !s.exists || s.settings[k] !== v);
+  if (differing.length) {
+    changes.push({
+      action: 'set-config',
+      target: a.name,
+      summary: `snapper -c ${a.name} set-config ${differing.map(([k, v]) => `${k}=${v}`).join(' ')}`,
+      before: s.exists ? differing.map(([k]) => `${k}=${s.settings[k] ?? ''}`).join('\n') + '\n' : '',
+      after: differing.map(([k, v]) => `${k}=${v}`).join('\n') + '\n',
+      data: differing.map(([k, v]) => `${k}=${v}`),
+    });
+  }
+  return changes;
+}
+
+export default defineModule({
+  name: 'snapper_config',
+  doc:
+    'Ensures a snapper config exists for a btrfs subvolume, with the given settings (all snapper calls run ' +
+    '`snapper --no-dbus`, so no D-Bus or systemd is needed). Changed when it creates the config or a listed ' +
+    'setting differs (`get-config`). absent deletes every snapshot of the config and then the config ' +
+    '(`delete-config`). The name `root` is refused. snapper maintains SNAPPER_CONFIGS in /etc/default/snapper itself.',
+  example: [
+    '- name: Snapshots of the customer container',
+    '  snapper_config:',
+    '    name: "{{ customer_name }}-svr"',
+    '    subvolume: "/srv/osm-lxc/lxc/containers/{{ customer_name }}-svr"',
+    '    settings: { NUMBER_LIMIT: 10, TIMELINE_CREATE: false }',
+  ].join('\n'),
+  args,
+  async gather(host, a): Promise<SnapperConfigState> {
+    const found = (await listConfigs(host)).find((c) => c.name === a.name);
+    if (!found) {
+      if ((a.state ?? 'present') === 'present' && !a.subvolume) throw new ModuleError(`snapper config ${a.name} does not exist: subvolume is required to create it`);
+      return { exists: false, settings: {}, snapshots: [] };
+    }
+    if ((a.state ?? 'present') === 'present' && a.subvolume && found.subvolume !== a.subvolume.replace(/(.)\/+$/, '$1')) {
+      throw new ModuleError(`snapper config ${a.name} is for ${found.subvolume}, not ${a.subvolume}; delete it first to move it`);
+    }
+    const settings = parseGetConfig(await host.run(snapperArgv(a.name, '--jsonout', 'get-config')));
+    const snapshots = (a.state ?? 'present') === 'absent' ? (await listSnapshots(host, a.name)).map((x) => x.number) : [];
+    return { exists: true, subvolume: found.subvolume, settings, snapshots };
+  },
+  plan: (a, s) => planSnapperConfig(a, s),
+  async apply(host, a, changes) {
+    for (const c of changes) {
+      if (c.action === 'create-config') await host.run(snapperArgv(a.name, 'create-config', a.subvolume ?? ''));
+      else if (c.action === 'set-config' && Array.isArray(c.data)) await host.run(snapperArgv(a.name, 'set-config', ...c.data.map(String)));
+      else if (c.action === 'delete-snapshots' && Array.isArray(c.data)) await host.run(snapperArgv(a.name, 'delete', ...c.data.map(String)));
+      else if (c.action === 'delete-config') await host.run(snapperArgv(a.name, 'delete-config'));
+    }
+  },
+  result: (a, s) => ({ name: a.name, exists: (a.state ?? 'present') === 'present', subvolume: a.subvolume ?? s.subvolume }),
+});

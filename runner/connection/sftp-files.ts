@@ -1,0 +1,106 @@
+// readFile / writeFile / stat over one SFTP channel. Writes are atomic: a temp file beside the
+// target, mode and owner set on it, then posix-rename over the target.
+import { randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
+import type { SFTPWrapper, Stats } from 'ssh2';
+import type { Command, ExecOptions, ExecResult, StatResult, WriteOptions } from './types.js';
+
+type ExecFn = (cmd: Command, opts?: ExecOptions) => Promise<ExecResult>;
+
+const NO_SUCH_FILE = 2;
+
+function isMissing(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === NO_SUCH_FILE;
+}
+
+function call<T>(fn: (cb: (err: Error | undefined | null, value: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
+}
+
+function toStat(st: Stats): StatResult {
+  return {
+    exists: true,
+    isFile: st.isFile(),
+    isDir: st.isDirectory(),
+    isSymlink: st.isSymbolicLink(),
+    mode: st.mode & 0o7777,
+    uid: st.uid,
+    gid: st.gid,
+    size: st.size,
+    mtimeMs: st.mtime * 1000,
+  };
+}
+
+function describe(what: string, path: string, err: unknown): Error {
+  return new Error(`${what} ${path} over sftp failed: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+export class SftpFiles {
+  constructor(
+    private readonly sftp: () => Promise<SFTPWrapper>,
+    private readonly exec: ExecFn,
+  ) {}
+
+  async readFile(path: string): Promise<Buffer | null> {
+    const sftp = await this.sftp();
+    try {
+      return await call<Buffer>((cb) => sftp.readFile(path, cb));
+    } catch (err) {
+      if (isMissing(err)) return null;
+      throw describe('reading', path, err);
+    }
+  }
+
+  async stat(path: string): Promise<StatResult | null> {
+    const sftp = await this.sftp();
+    try {
+      return toStat(await call<Stats>((cb) => sftp.lstat(path, cb)));
+    } catch (err) {
+      if (isMissing(err)) return null;
+      throw describe('stat of', path, err);
+    }
+  }
+
+  async writeFile(path: string, data: string | Buffer, opts: WriteOptions = {}): Promise<void> {
+    const sftp = await this.sftp();
+    const previous = await this.stat(path);
+    const tmp = posix.join(posix.dirname(path), `.osm-play.${randomBytes(6).toString('hex')}`);
+    try {
+      await call<void>((cb) => sftp.writeFile(tmp, data, { mode: 0o600, flag: 'wx' }, (e) => cb(e, undefined)));
+      const mode = opts.mode ?? previous?.mode ?? 0o644;
+      // A replaced file keeps its owner unless told otherwise, as Ansible does (works when root or owner).
+      const keepOwner = previous && opts.owner === undefined && opts.group === undefined;
+      const attrs = keepOwner ? { mode, uid: previous.uid, gid: previous.gid } : { mode };
+      try {
+        await call<void>((cb) => sftp.setstat(tmp, attrs, (e) => cb(e, undefined)));
+      } catch (err) {
+        if (!keepOwner) throw err;
+        // Not allowed to give the file away (not root): keep our ownership, still set the mode.
+        await call<void>((cb) => sftp.setstat(tmp, { mode }, (e) => cb(e, undefined)));
+      }
+      if (opts.owner !== undefined || opts.group !== undefined) await this.chownByName(tmp, opts.owner, opts.group);
+      await this.rename(sftp, tmp, path);
+    } catch (err) {
+      await call<void>((cb) => sftp.unlink(tmp, () => cb(undefined, undefined)));
+      throw err instanceof Error && err.message.includes(path) ? err : describe('writing', path, err);
+    }
+  }
+
+  private async rename(sftp: SFTPWrapper, from: string, to: string): Promise<void> {
+    try {
+      await call<void>((cb) => sftp.ext_openssh_rename(from, to, (e) => cb(e, undefined)));
+    } catch (err) {
+      // Servers without posix-rename: plain SFTP rename refuses to replace, so use mv.
+      if (!(err instanceof Error) || !/not supported/i.test(err.message)) throw err;
+      const r = await this.exec({ argv: ['mv', '-f', '--', from, to] });
+      if (r.exitCode !== 0) throw new Error(`mv ${from} ${to} failed: ${r.stderr.trim()}`);
+    }
+  }
+
+  // Names, not ids: chown on the host resolves them (NSS, LDAP...).
+  private async chownByName(path: string, owner?: string, group?: string): Promise<void> {
+    const spec = group === undefined ? (owner ?? '') : `${owner ?? ''}:${group}`;
+    const r = await this.exec({ argv: ['chown', '--', spec, path] });
+    if (r.exitCode !== 0) throw new Error(`chown ${spec} ${path} failed: ${r.stderr.trim()}`);
+  }
+}

@@ -1,0 +1,254 @@
+// The ssh connection: one ssh2 client per host for the whole run. Commands run on exec channels,
+// at most MaxSessions at once (a FIFO queue beyond); files go over one SFTP channel, or through
+// commands when become is set. A dropped link fails what is running with UnreachableError.
+import { constants as osConstants } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
+import { BecomeGate, type WrappedCommand } from './become.js';
+import { CommandTimeoutError } from './errors.js';
+import { ExecFileOps } from './exec-file-ops.js';
+import type { HeldCommand, HeldCommandCapable } from './held-command.js';
+import { registerConnectionType, type ConnectionOptions } from './index.js';
+import { commandArgv, prepareCommand } from './prepare.js';
+import { shellQuote } from './quote.js';
+import { Semaphore } from './semaphore.js';
+import { SftpFiles } from './sftp-files.js';
+import { openClient } from './ssh-connect.js';
+import { resolveSshTarget, type SshConnectOptions, type SshTarget } from './ssh-target.js';
+import {
+  UnreachableError,
+  type BecomeOptions,
+  type Command,
+  type Connection,
+  type ExecOptions,
+  type ExecResult,
+  type StatResult,
+  type WriteOptions,
+} from './types.js';
+import type { Vars } from '../types.js';
+
+// cwd is applied on the host, under become too: `cd DIR && exec argv`.
+const CD_THEN_EXEC = 'cd -- "$0" && exec "$@"';
+
+function withCwd(cmd: Command, cwd: string | undefined): Command {
+  return cwd === undefined ? cmd : { argv: ['/bin/sh', '-c', CD_THEN_EXEC, cwd, ...commandArgv(cmd)] };
+}
+
+function signalExitCode(signal: string | undefined): number {
+  const signals: Partial<Record<string, number>> = osConstants.signals;
+  return 128 + (signal ? (signals[`SIG${signal}`] ?? 0) : 0);
+}
+
+export class SshConnection implements Connection, HeldCommandCapable {
+  readonly kind = 'ssh';
+  readonly host: string;
+  private readonly slots: Semaphore;
+  private dead: UnreachableError | undefined;
+  private readonly onDeath = new Set<(err: UnreachableError) => void>();
+  private sftpSession: Promise<SFTPWrapper> | undefined;
+  private readonly files = new SftpFiles(
+    () => this.sftp(),
+    (cmd, opts) => this.exec(cmd, opts),
+  );
+  private readonly viaExec = new ExecFileOps((cmd, opts) => this.exec(cmd, opts));
+
+  constructor(
+    private readonly client: Client,
+    readonly target: SshTarget,
+  ) {
+    this.host = target.name;
+    this.slots = new Semaphore(target.maxSessions);
+    const where = `${target.host}:${target.port}`;
+    client.on('error', (err: Error) => this.die(`connection to ${where} failed: ${err.message}`));
+    client.on('close', () => this.die(`connection to ${where} was lost`));
+  }
+
+  static async connect(target: SshTarget): Promise<SshConnection> {
+    return new SshConnection(await openClient(target), target);
+  }
+
+  async exec(cmd: Command, opts: ExecOptions = {}): Promise<ExecResult> {
+    const prepared = prepareCommand(withCwd(cmd, opts.cwd), { become: opts.become, env: opts.env, envInArgv: true });
+    const release = await this.slots.acquire();
+    try {
+      return await this.runOnChannel(prepared, opts, cmd);
+    } finally {
+      release();
+    }
+  }
+
+  async readFile(path: string, opts: { become?: BecomeOptions } = {}): Promise<Buffer | null> {
+    return opts.become ? this.viaExec.readFile(path, opts.become) : this.files.readFile(path);
+  }
+
+  async writeFile(path: string, data: string | Buffer, opts: WriteOptions = {}): Promise<void> {
+    return opts.become ? this.viaExec.writeFile(path, data, opts) : this.files.writeFile(path, data, opts);
+  }
+
+  async stat(path: string, opts: { become?: BecomeOptions } = {}): Promise<StatResult | null> {
+    return opts.become ? this.viaExec.stat(path, opts.become) : this.files.stat(path);
+  }
+
+  async close(): Promise<void> {
+    if (this.dead) return;
+    const closed = new Promise<void>((resolve) => this.client.once('close', () => resolve()));
+    this.dead = new UnreachableError(this.host, 'connection already closed');
+    this.client.end();
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
+  }
+
+  /** Starts a command that runs until its stdin is closed (the host lock holder); takes one channel. */
+  async startHeldCommand(argv: string[]): Promise<HeldCommand> {
+    const release = await this.slots.acquire();
+    const stream = await this.openChannel(shellQuote(argv)).catch((err: unknown) => {
+      release();
+      throw err;
+    });
+    const decoder = new StringDecoder('utf8');
+    let stderr = '';
+    let code: number | null = null;
+    stream.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
+    stream.on('exit', (c: number | null) => {
+      code = c;
+    });
+    const exitCbs: Array<(code: number | null, stderr: string) => void> = [];
+    stream.on('close', () => {
+      release();
+      for (const cb of exitCbs) cb(code, stderr);
+    });
+    return {
+      onStdout: (cb) => stream.on('data', (b: Buffer) => cb(decoder.write(b))),
+      onExit: (cb) => exitCbs.push(cb),
+      endInput: () => stream.end(),
+    };
+  }
+
+  private die(message: string): void {
+    if (this.dead) return;
+    this.dead = new UnreachableError(this.host, message);
+    for (const cb of this.onDeath) cb(this.dead);
+    this.onDeath.clear();
+  }
+
+  // sshd frees a session slot a moment after the channel closes, so a refused open is retried
+  // briefly before it counts as a real failure.
+  private async openChannel(line: string): Promise<ClientChannel> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.openChannelOnce(line);
+      } catch (err) {
+        if (this.dead || err instanceof UnreachableError || attempt >= 40) throw this.dead ?? err;
+        await new Promise((r) => setTimeout(r, Math.min(5 * attempt, 50)));
+      }
+    }
+  }
+
+  private openChannelOnce(line: string): Promise<ClientChannel> {
+    return new Promise<ClientChannel>((resolve, reject) => {
+      if (this.dead) {
+        reject(this.dead);
+        return;
+      }
+      this.client.exec(line, (err, stream) => {
+        if (!err) {
+          resolve(stream);
+          return;
+        }
+        reject(
+          this.dead ??
+            new Error(
+              `cannot open an ssh channel to ${this.host} (${err.message}); ` +
+                `if sshd's MaxSessions is below ${this.target.maxSessions}, set ansible_ssh_max_sessions`,
+            ),
+        );
+      });
+    });
+  }
+
+  private async runOnChannel(prepared: WrappedCommand, opts: ExecOptions, cmd: Command): Promise<ExecResult> {
+    const started = Date.now();
+    const stream = await this.openChannel(shellQuote(prepared.argv));
+    return new Promise<ExecResult>((resolve, reject) => {
+      const out: Buffer[] = [];
+      const errDecoder = new StringDecoder('utf8');
+      let stderr = '';
+      let exit: { code: number | null; signal?: string } | undefined;
+      let timedOut = false;
+      let settled = false;
+      const gate = new BecomeGate(prepared, { write: (d) => stream.write(d), end: () => stream.end() }, opts.stdin);
+      const onDead = (err: UnreachableError): void => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        reject(new UnreachableError(this.host, `${err.message} while running: ${shellQuote(commandArgv(cmd)).slice(0, 200)}`));
+      };
+      this.onDeath.add(onDead);
+      const timer =
+        opts.timeoutMs !== undefined
+          ? setTimeout(() => {
+              timedOut = true;
+              stream.signal('KILL');
+              stream.close();
+            }, opts.timeoutMs)
+          : undefined;
+      stream.on('data', (b: Buffer) => out.push(b));
+      stream.stderr.on('data', (b: Buffer) => {
+        stderr += gate.onStderr(errDecoder.write(b));
+      });
+      stream.on('exit', (code: number | null, signal?: string) => {
+        exit = { code, signal };
+      });
+      stream.on('close', () => {
+        this.onDeath.delete(onDead);
+        if (timer) clearTimeout(timer);
+        if (settled) return;
+        settled = true;
+        stderr += gate.onStderr(errDecoder.end()) + gate.finish();
+        if (timedOut) {
+          reject(new CommandTimeoutError(shellQuote(commandArgv(cmd)), opts.timeoutMs ?? 0));
+          return;
+        }
+        if (!exit) {
+          reject(new UnreachableError(this.host, `the ssh channel closed before the command finished: ${shellQuote(commandArgv(cmd)).slice(0, 200)}`));
+          return;
+        }
+        const exitCode = exit.code ?? signalExitCode(exit.signal);
+        resolve({ exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr, durationMs: Date.now() - started });
+      });
+      gate.start();
+    });
+  }
+
+  private sftp(): Promise<SFTPWrapper> {
+    this.sftpSession ??= (async () => {
+      // The SFTP channel stays open for the whole run: it holds one of the MaxSessions slots.
+      await this.slots.acquire();
+      return new Promise<SFTPWrapper>((resolve, reject) => {
+        if (this.dead) {
+          reject(this.dead);
+          return;
+        }
+        this.client.sftp((err, sftp) => (err ? reject(this.dead ?? new Error(`sftp to ${this.host} failed: ${err.message}`)) : resolve(sftp)));
+      });
+    })();
+    return this.sftpSession;
+  }
+}
+
+function connectOptions(opts: ConnectionOptions): SshConnectOptions {
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  return {
+    acceptNewHostKeys: opts['acceptNewHostKeys'] === true,
+    knownHostsFile: str(opts['knownHostsFile']),
+    sshConfigFile: str(opts['sshConfigFile']),
+    connectTimeoutMs: typeof opts['connectTimeoutMs'] === 'number' ? opts['connectTimeoutMs'] : undefined,
+  };
+}
+
+export async function createSshConnection(hostName: string, vars: Vars, opts: ConnectionOptions = {}): Promise<SshConnection> {
+  return SshConnection.connect(resolveSshTarget(hostName, vars, connectOptions(opts)));
+}
+
+registerConnectionType('ssh', createSshConnection);

@@ -1,6 +1,7 @@
 // nunjucks' compiler with Jinja2/Ansible semantics: a missing variable or attribute is an error naming
 // it (unless under `default`, `mandatory` or `is defined`), operators follow Python (truthiness, ==,
 // chained comparisons, `in`, `~`), and `{{ x }}` writes Python's str(x) with None as ''.
+import { spaceNestedBraces } from './braces.js';
 import { BaseCompiler, parseTemplate, type CompiledProps, type NjFrame, type NjNode } from './nunjucks-internals.js';
 
 /** Filters and tests whose operand may be undefined without an error. */
@@ -197,7 +198,7 @@ class StrictCompiler extends BaseCompiler {
 
 /** Compiles template text to the props nunjucks' Template runs (root render function and blocks). */
 export function compileTemplate(src: string, name: string): CompiledProps {
-  const ast = parseTemplate(src, name);
+  const ast = parseTemplate(spaceNestedBraces(src), name);
   markGuards(ast);
   const compiler = new StrictCompiler(name, false);
   compiler.compile(ast);

@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import nunjucks from 'nunjucks';
 import type { SourcePos, Vars } from '../types.js';
+import { singleExpression } from './braces.js';
 import { compileTemplate } from './compiler.js';
 import { TemplateError } from './errors.js';
 import { allFilters } from './filters/index.js';
@@ -27,7 +28,6 @@ export interface Templater {
   renderFile(path: string, vars: Vars): string;
 }
 
-const SINGLE_EXPR = /^\{\{([\s\S]*)\}\}$/;
 const HAS_TEMPLATE = /\{\{|\{%|\{#/;
 const CACHE_LIMIT = 5000;
 
@@ -176,8 +176,8 @@ export function createTemplater(): Templater {
   };
 
   const render = (str: string, vars: Vars, pos?: SourcePos): unknown => {
-    const single = SINGLE_EXPR.exec(str);
-    if (single && !/\{\{|\}\}|\{%|%\}/.test(single[1])) return evaluate(single[1], vars, pos);
+    const single = singleExpression(str);
+    if (single !== undefined) return evaluate(single, vars, pos);
     return renderString(str, vars, pos);
   };
 

@@ -34,6 +34,11 @@ export interface SubvolumeState {
   nested: string[];
 }
 
+/** Normalised, without a trailing slash (btrfs and our change targets compare paths as text). */
+function cleanPath(p: string): string {
+  return posix.normalize(p).replace(/(.)\/+$/, '$1');
+}
+
 /** Inode 256 is the root directory of every btrfs subvolume. */
 const SUBVOLUME_INODE = '256';
 
@@ -46,7 +51,7 @@ async function fsTypeOf(host: HostContext, path: string): Promise<{ fsType: stri
 }
 
 async function gatherSubvolume(host: HostContext, a: { path: string; state?: string; readonly?: boolean }): Promise<SubvolumeState> {
-  const path = posix.normalize(a.path);
+  const path = cleanPath(a.path);
   const { fsType, existing } = await fsTypeOf(host, path);
   if (fsType !== 'btrfs') {
     throw new ModuleError(`${path}: filesystem is ${fsType}, not btrfs (stat -f -c %T ${existing}); subvolumes need btrfs`);
@@ -67,7 +72,7 @@ export function planSubvolume(
   a: { path: string; state?: 'present' | 'absent'; snapshot_of?: string; readonly?: boolean },
   s: SubvolumeState,
 ): Change[] {
-  const path = posix.normalize(a.path);
+  const path = cleanPath(a.path);
   if ((a.state ?? 'present') === 'absent') {
     if (!s.exists) return [];
     return [
@@ -126,7 +131,7 @@ export default defineModule({
     const absent = (a.state ?? 'present') === 'absent';
     const ro = changes.find((c) => c.action === 'set-readonly')?.data;
     return {
-      path: posix.normalize(a.path),
+      path: cleanPath(a.path),
       exists: !absent,
       readonly: absent ? false : typeof ro === 'boolean' ? ro : (s.readonly ?? Boolean(a.snapshot_of && a.readonly)),
     };

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { portHolder, summarizeOsmHost, type OsmHostRaw } from '../../../modules/lib/osm-host.js';
+
+const empty: OsmHostRaw = {
+  osBases: [],
+  containerDirs: [],
+  markers: {},
+  configs: {},
+  deleted: [],
+  streamFiles: {},
+  httpFiles: [],
+  dnsmasqConf: '',
+  hostsFile: '127.0.0.1 localhost\n',
+  ss: '',
+  snapperConfigs: [],
+};
+
+const acme: OsmHostRaw = {
+  ...empty,
+  osBases: ['20261127-small', '20250101-debian'],
+  containerDirs: ['acme-svr', 'lost+found'],
+  markers: { 'acme-svr': '{"customer":"acme","mqtt_port":8883}' },
+  configs: { 'acme-svr': true },
+  streamFiles: { '/etc/nginx/devtank/customers.stream.d/acme.conf': 'server {\n  listen 8883 ssl;\n  proxy_pass 10.0.3.2:1883;\n}\n' },
+  httpFiles: ['acme.conf'],
+  dnsmasqConf: 'dhcp-host=00:16:3e:aa:bb:cc,10.0.3.2,acme-svr\ndhcp-host=00:16:3e:00:00:01,10.0.3.3,globex-svr\n',
+  hostsFile: '127.0.0.1 localhost\n10.0.3.2 acme-svr\n',
+  ss: 'LISTEN 0 511 0.0.0.0:8883 0.0.0.0:* users:(("nginx",pid=10,fd=6))\nLISTEN 0 128 127.0.0.1:2222 0.0.0.0:* users:(("sshd",pid=20,fd=3))\n',
+  snapperConfigs: ['acme-svr'],
+};
+
+describe('summarizeOsmHost', () => {
+  it('finds nothing on an empty host', () => {
+    const f = summarizeOsmHost(empty);
+    expect(f.customers).toEqual({});
+    expect(f.newest_os_base).toBeNull();
+  });
+
+  it('sorts OS bases by name and picks the last as newest', () => {
+    expect(summarizeOsmHost(acme).newest_os_base).toBe('20261127-small');
+  });
+
+  it('collects every trace of a customer with its port, address and MAC', () => {
+    const c = summarizeOsmHost(acme).customers.acme;
+    expect(c?.traces.sort()).toEqual(['container', 'dnsmasq', 'hosts', 'nginx-http', 'nginx-stream', 'snapper']);
+    expect(c).toMatchObject({ container: 'acme-svr', mqtt_port: 8883, ip: '10.0.3.2', mac: '00:16:3e:aa:bb:cc', configured: true });
+  });
+
+  it('knows a customer that only left a dnsmasq line (a half-deleted one)', () => {
+    expect(summarizeOsmHost(acme).customers.globex?.traces).toEqual(['dnsmasq']);
+  });
+
+  it('ignores directories that are not customer containers', () => {
+    expect(Object.keys(summarizeOsmHost(acme).customers).sort()).toEqual(['acme', 'globex']);
+  });
+});
+
+describe('portHolder', () => {
+  const facts = summarizeOsmHost(acme);
+  it.each([
+    [8883, 'acme', null],
+    [8883, 'globex', 'customer acme (/etc/nginx/devtank/customers.stream.d/acme.conf:2)'],
+    [2222, 'globex', 'sshd/20 on 127.0.0.1:2222'],
+    [9999, 'globex', null],
+  ])('port %i for %s → %s', (port, customer, holder) => {
+    expect(portHolder(facts, acme.ss, port, customer)).toBe(holder);
+  });
+});

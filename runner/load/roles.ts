@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { BlockNode, Node, RoleInfo, TaskNode, Vars } from '../types.js';
 import { childContext, type LoadContext, type LoadedRole, type RoleRef } from './context.js';
 import { COMMON_KEYWORDS } from './keywords.js';
-import { parseCommon, parseTaskList } from './tasks.js';
+import { nodeKeyPos, parseCommon, parseTaskList } from './tasks.js';
 import { readVarsFile } from './vars-files.js';
 import { entries, items, kindOf, posOf, readYaml, type YamlSource, type YNode } from './yaml.js';
 import { readString } from './values.js';
@@ -107,7 +107,10 @@ export function handlersOnly(nodes: Node[], ctx: LoadContext): TaskNode[] {
     if (n.kind === 'task') out.push(n);
     else if (n.kind === 'block' && n.rescue.length === 0 && n.always.length === 0) {
       for (const t of handlersOnly(n.block, ctx)) {
-        out.push({ ...t, when: [...n.when, ...t.when], tags: [...n.tags, ...t.tags], vars: { ...n.vars, ...t.vars } });
+        const merged: TaskNode = { ...t, when: [...n.when, ...t.when], tags: [...n.tags, ...t.tags], vars: { ...n.vars, ...t.vars } };
+        const positions = nodeKeyPos.get(t);
+        if (positions) nodeKeyPos.set(merged, positions);
+        out.push(merged);
       }
     } else {
       ctx.diags.push({ pos: n.pos, message: `handlers must be plain tasks, not ${n.kind === 'block' ? 'a block' : 'include_tasks'}` });

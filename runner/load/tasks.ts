@@ -13,6 +13,17 @@ import {
 } from './values.js';
 import { entries, items, kindOf, plain, posOf, type Entry, type YamlSource, type YNode } from './yaml.js';
 
+/**
+ * Where each key of a task was written (the module key under '$module'), for diagnostics found
+ * after loading (validatePlaybook). Kept beside the AST so runner/types.ts stays as it is.
+ */
+export const nodeKeyPos = new WeakMap<object, Record<string, SourcePos>>();
+
+/** Position of a task's key (`notify`, `$module`), falling back to the task's own position. */
+export function keyPos(node: Node, key: string): SourcePos {
+  return nodeKeyPos.get(node)?.[key] ?? node.pos;
+}
+
 /** Parses a list of tasks (`tasks:`, `block:`, a task file). `owner` names the list in messages. */
 export function parseTaskList(src: YamlSource, node: YNode | null, ctx: LoadContext, owner: string, ownerPos: SourcePos): Node[] {
   if (node === null || (isScalar(node) && node.value === null)) return [];
@@ -127,6 +138,9 @@ function parseTask(src: YamlSource, pos: SourcePos, es: Entry[], ctx: LoadContex
   for (const e of es) readTaskKeyword(src, e, task, ctx);
   const loop = readLoop(src, es, d);
   if (loop !== undefined) task.loop = loop;
+  const positions: Record<string, SourcePos> = { $module: modEntry.pos };
+  for (const e of es) positions[e.key] = e.pos;
+  nodeKeyPos.set(task, positions);
   return stripUndefined(task);
 }
 

@@ -122,7 +122,11 @@ export default defineModule({
     };
     // After putting the old file back, nginx must be made to serve it again if it was reloaded.
     const onRollback = async (h: HostContext): Promise<void> => {
-      if (reloaded) await reloadOrStart(h, n).catch(() => undefined);
+      if (!reloaded) return;
+      // New workers appear only once the master has given up on the refused config, so this also waits that out.
+      await reloadOrStart(h, n, { watchLog: false }).catch((err: unknown) => {
+        h.log(`nginx reload after restoring the previous file failed: ${err instanceof Error ? err.message : String(err)}`);
+      });
     };
     if (a.state === 'present') {
       await writeValidated(host, a.path, s.desired ?? '', { check, onRollback });

@@ -69,7 +69,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Reloads the running instance (or starts it) and waits until the master has new workers. A master
  * that refuses the new config keeps its old workers and logs why: that is reported as a failure.
  */
-export async function reloadOrStart(host: HostContext, n: NginxInstance, timeoutMs = 10_000): Promise<'reloaded' | 'started'> {
+export async function reloadOrStart(
+  host: HostContext,
+  n: NginxInstance,
+  opts: { timeoutMs?: number; watchLog?: boolean } = {},
+): Promise<'reloaded' | 'started'> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
   const paths = await instancePaths(host, n);
   const master = await masterPid(host, paths.pidFile);
   if (master === null) {
@@ -87,7 +92,9 @@ export async function reloadOrStart(host: HostContext, n: NginxInstance, timeout
   while (Date.now() < deadline) {
     const now = await workers(host, master);
     if ([...now].some((p) => !before.has(p))) return 'reloaded';
-    if (paths.errorLog) {
+    // A refused reload logs [emerg] at once, but the master may go on retrying (bind: 5 x 0.5 s) before it
+    // gives up; a reload after a rollback therefore waits for workers only, not for a quiet log.
+    if (paths.errorLog && opts.watchLog !== false) {
       // Only what the master logged since the reload (error logs can be large).
       const fresh = (await host.exec({ argv: ['tail', '-c', `+${logBefore + 1}`, paths.errorLog] })).stdout;
       if (/\[(emerg|alert)\]/.test(fresh)) throw new ModuleError(`nginx refused the new configuration on reload: ${nginxMessage(fresh)}`);

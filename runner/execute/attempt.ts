@@ -6,6 +6,7 @@ import { UnreachableError } from '../connection/types.js';
 import type { Change, TaskNode, Vars } from '../types.js';
 import { changesDiff } from '../report/diff.js';
 import { evalCondition, evalList } from './conditions.js';
+import { checkUnresolved } from './resolve-vars.js';
 import type { HostState, NodeScope, PlayCtx } from './state.js';
 import type { ModuleOutcome } from './types.js';
 
@@ -46,6 +47,7 @@ export async function attempt(a: AttemptInput): Promise<AttemptResult> {
   const { deps, opts } = pc.run;
   const t = deps.templater;
   const rendered = t.renderDeep(task.args, a.vars, task.pos);
+  checkUnresolved(a.vars, rendered);
   const args = dropOmitted(rendered !== null && typeof rendered === 'object' ? (rendered as Vars) : {}, (v) => deps.isOmit(v));
   for (const name of a.module.secretArgs ?? []) opts.redactor.add(args[name]);
   if (a.noLog) opts.redactor.addDeep(args);

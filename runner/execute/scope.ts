@@ -1,15 +1,28 @@
 // Builds the variables a task sees on a host: the precedence layers plus magic variables,
 // wrapped so template-valued vars render lazily.
 import type { RoleInfo, Vars } from '../types.js';
-import { lazyVars } from './lazy-vars.js';
+import { resolveVars } from './resolve-vars.js';
 import { mergeScope } from './precedence.js';
 import type { HostState, NodeScope, PlayCtx } from './state.js';
+
+const groupsCache = new WeakMap<PlayCtx, Record<string, string[]>>();
+
+function groupsOf(pc: PlayCtx): Record<string, string[]> {
+  let groups = groupsCache.get(pc);
+  if (!groups) {
+    const { deps, opts } = pc.run;
+    const inv = opts.inventory;
+    groups = { all: [...inv.hosts.keys()] };
+    for (const name of inv.groups.keys()) groups[name] = deps.matchHosts(inv, name);
+    groupsCache.set(pc, groups);
+  }
+  return groups;
+}
 
 export function magicVars(pc: PlayCtx, host: HostState, role: RoleInfo | undefined): Vars {
   const { deps, opts } = pc.run;
   const inv = opts.inventory;
-  const groups: Record<string, string[]> = { all: [...inv.hosts.keys()] };
-  for (const name of inv.groups.keys()) groups[name] = deps.matchHosts(inv, name);
+  const groups = groupsOf(pc);
   const magic: Vars = {
     inventory_hostname: host.name,
     inventory_hostname_short: host.name.split('.')[0],
@@ -33,18 +46,21 @@ export function magicVars(pc: PlayCtx, host: HostState, role: RoleInfo | undefin
   return magic;
 }
 
-/** hostvars[other]: another host's inventory vars and facts, read on demand. */
+/** hostvars[other]: another host's inventory vars and facts, computed only when looked up. */
 function hostvarsView(pc: PlayCtx): Vars {
   const { deps, opts } = pc.run;
-  const names = [...opts.inventory.hosts.keys()];
-  const view: Vars = {};
-  for (const name of names) {
-    Object.defineProperty(view, name, {
-      enumerable: true,
-      get: () => ({ ...deps.hostVars(opts.inventory, name), ...(pc.run.hosts.get(name)?.facts ?? {}), inventory_hostname: name }),
-    });
-  }
-  return view;
+  const inv = opts.inventory;
+  const lookup = (name: string): Vars => ({ ...deps.hostVars(inv, name), ...(pc.run.hosts.get(name)?.facts ?? {}), inventory_hostname: name });
+  return new Proxy<Vars>(
+    {},
+    {
+      get: (_t, key) => (typeof key === 'string' && inv.hosts.has(key) ? lookup(key) : undefined),
+      has: (_t, key) => typeof key === 'string' && inv.hosts.has(key),
+      ownKeys: () => [...inv.hosts.keys()],
+      getOwnPropertyDescriptor: (_t, key) =>
+        typeof key === 'string' && inv.hosts.has(key) ? { enumerable: true, configurable: true, value: lookup(key) } : undefined,
+    },
+  );
 }
 
 export function taskScope(pc: PlayCtx, host: HostState, scope: NodeScope, taskVars: Vars, extraLayer: Vars = {}): Vars {
@@ -61,5 +77,5 @@ export function taskScope(pc: PlayCtx, host: HostState, scope: NodeScope, taskVa
     extra: { ...pc.extra, ...extraLayer },
     magic: magicVars(pc, host, role),
   });
-  return lazyVars(merged, deps.templater);
+  return resolveVars(merged, deps.templater);
 }

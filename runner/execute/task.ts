@@ -9,6 +9,7 @@ import { itemVars, loopItems } from './loop.js';
 import { taskScope } from './scope.js';
 import type { Flow, HostState, NodeScope, PlayCtx } from './state.js';
 import { truthy } from './conditions.js';
+import { checkUnresolved } from './resolve-vars.js';
 
 export interface TaskOutcome {
   flow: Flow;
@@ -58,7 +59,7 @@ export async function runTask(pc: PlayCtx, host: HostState, task: TaskNode, scop
     resolveOnce?.(undefined);
     const msg = err instanceof Error ? err.message : String(err);
     report({ status: 'failed', changes: [], data: { failed: true, msg }, error: msg });
-    return failFlow(task, { failed: true, msg }, baseVars);
+    return failFlow(task, { failed: true, msg });
   }
 }
 
@@ -156,7 +157,7 @@ function finish(
     return { flow: 'unreachable' };
   }
   if (status === 'skipped') rc.skipped++;
-  else if (status === 'failed' && !ignoreErrors) return failFlow(task, registered, baseVars);
+  else if (status === 'failed' && !ignoreErrors) return failFlow(task, registered);
   else {
     rc.ok++;
     if (status === 'changed') rc.changed++;
@@ -166,11 +167,11 @@ function finish(
   return { flow: 'ok' };
 }
 
-function failFlow(task: TaskNode, result: Vars, vars: Vars): TaskOutcome {
+function failFlow(task: TaskNode, result: Vars): TaskOutcome {
   return {
     flow: 'failed',
     failure: {
-      ansible_failed_task: { name: task.name ?? task.module, action: task.module, file: task.pos.file, line: task.pos.line, vars },
+      ansible_failed_task: { name: task.name ?? task.module, action: task.module, file: task.pos.file, line: task.pos.line },
       ansible_failed_result: result,
     },
   };
@@ -187,7 +188,9 @@ function loopVarsList(pc: PlayCtx, task: TaskNode, baseVars: Vars, host: HostSta
   const t = pc.run.deps.templater;
   const raw = task.loop;
   const rendered = typeof raw === 'string' ? t.render(raw, baseVars, task.pos) : t.renderDeep(raw, baseVars, task.pos);
-  const list = loopItems(rendered, loopKind(task));
+  checkUnresolved(baseVars, rendered);
+  // The loader turned with_items / with_dict into a plain loop already.
+  const list = loopItems(rendered);
   return list.map((item, i) => {
     const iv = itemVars(item, i, list.length, task.loopControl);
     const vars = taskScope(pc, host, scope, task.vars, iv);
@@ -197,11 +200,6 @@ function loopVarsList(pc: PlayCtx, task: TaskNode, baseVars: Vars, host: HostSta
     else label = typeof item === 'string' ? item : JSON.stringify(item);
     return { vars, label };
   });
-}
-
-function loopKind(task: TaskNode): 'loop' | 'with_items' | 'with_dict' {
-  const k = (task as TaskNode & { loopKind?: string }).loopKind;
-  return k === 'with_items' || k === 'with_dict' ? k : 'loop';
 }
 
 function isTrue(pc: PlayCtx, v: boolean | string | undefined, vars: Vars): boolean {

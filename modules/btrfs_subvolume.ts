@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { nestedSubvolumes, parseShowPath, parseSubvolumeList } from './lib/btrfs-output.js';
+import { nestedSubvolumes, parseShowId, parseShowPath, parseSubvolumeList } from './lib/btrfs-output.js';
 
 const args = Type.Object(
   {
@@ -62,8 +62,13 @@ async function gatherSubvolume(host: HostContext, a: { path: string; state?: str
   const ro = await host.run(['btrfs', 'property', 'get', '-ts', path, 'ro']);
   const state: SubvolumeState = { exists: true, fsType, readonly: ro.trim() === 'ro=true', nested: [] };
   if ((a.state ?? 'present') === 'absent') {
-    const rel = parseShowPath(await host.run(['btrfs', 'subvolume', 'show', path]));
-    state.nested = nestedSubvolumes(path, rel, parseSubvolumeList(await host.run(['btrfs', 'subvolume', 'list', path])));
+    const show = await host.run(['btrfs', 'subvolume', 'show', path]);
+    const all = parseSubvolumeList(await host.run(['btrfs', 'subvolume', 'list', '-a', path]));
+    try {
+      state.nested = nestedSubvolumes(path, parseShowId(show), parseShowPath(show), all);
+    } catch (e) {
+      throw new ModuleError(`${path}: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
   return state;
 }

@@ -1,0 +1,22 @@
+// Shared by the t5a lab tests: a HostContext on this machine (the lab host) and a one-call module run.
+import { LocalConnection } from '../../../runner/connection/local.js';
+import { makeHostContext } from '../../../runner/execute/host-context.js';
+import { runModule, type ModuleRun } from '../../../runner/execute/run-module.js';
+import type { AnyModule, HostContext } from '../../../runner/module.js';
+import type { Vars } from '../../../runner/types.js';
+
+export function labHost(): HostContext {
+  return makeHostContext({ name: 'localhost', conn: new LocalConnection('localhost'), vars: {}, searchDirs: { files: [], templates: [] } });
+}
+
+export function run(mod: AnyModule, args: Vars, opts: { check?: boolean } = {}): Promise<ModuleRun> {
+  return runModule(mod, labHost(), args, { check: opts.check ?? false, diff: true });
+}
+
+/** Runs argv on this machine; the exit code and output, never throws. */
+export async function sh(argv: string[]): Promise<{ rc: number; out: string }> {
+  const r = await new LocalConnection().exec({ argv });
+  return { rc: r.exitCode, out: r.stdout + r.stderr };
+}
+
+export const LXC_ROOT = '/srv/osm-lxc/lxc';

@@ -1,0 +1,117 @@
+import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import btrfsSubvolume from '../../../modules/btrfs_subvolume.js';
+import dnsmasqHost from '../../../modules/dnsmasq_host.js';
+import lxcContainer from '../../../modules/lxc_container.js';
+import { createConnection } from '../../../runner/connection/index.js';
+import '../../../modules/connections/lxc.js';
+import type { Connection } from '../../../runner/connection/types.js';
+import { ensureLab } from '../../helpers/lab.js';
+import { LXC_ROOT, run, sh } from './t5a-host.js';
+
+const name = 't5a-ct';
+const dir = `${LXC_ROOT}/containers/${name}`;
+const config = `${dir}/lxc.container.conf`;
+const log = `${LXC_ROOT}/logs/${name}.log`;
+const dhcp = { name, file: '/etc/lxc/dnsmasq-hosts.conf', format: 'hostsfile' as const };
+const started = { name, config, log_file: log, wait_for_ip: true, timeout: 30 };
+
+async function cleanup(): Promise<void> {
+  await sh(['lxc-stop', '-n', name, '-k']);
+  await run(btrfsSubvolume, { path: dir, state: 'absent' });
+  await run(dnsmasqHost, { ...dhcp, state: 'absent' });
+  await sh(['rm', '-f', log]);
+}
+
+describe('lxc_container and the lxc connection (lab)', () => {
+  let ip = '';
+  let conn: Connection | undefined;
+
+  beforeAll(async () => {
+    await ensureLab();
+    await cleanup();
+    const base = readdirSync(`${LXC_ROOT}/os-bases`).sort().pop();
+    if (!base) throw new Error('the lab has no OS base');
+    expect((await run(btrfsSubvolume, { path: dir })).status).toBe('changed');
+    mkdirSync(`${dir}/rootfs-layer`);
+    const addr = await run(dnsmasqHost, dhcp);
+    expect(addr.error).toBeUndefined();
+    ip = String(addr.data.ip);
+    writeFileSync(
+      config,
+      [
+        `lxc.include = ${LXC_ROOT}/include/common.conf`,
+        `lxc.rootfs.path = overlayfs:${LXC_ROOT}/os-bases/${base}:${dir}/rootfs-layer`,
+        `lxc.uts.name = ${name}`,
+        `lxc.net.0.hwaddr = ${String(addr.data.mac)}`,
+        '',
+      ].join('\n'),
+    );
+  });
+  afterAll(async () => {
+    await conn?.close();
+    await cleanup();
+  });
+
+  it('check mode on a stopped container reports the start and starts nothing', async () => {
+    const r = await run(lxcContainer, started, { check: true });
+    expect(r.status).toBe('changed');
+    expect(r.changes.map((c) => c.action)).toEqual(['start']);
+    expect((await sh(['lxc-info', '-n', name, '-sH'])).rc).not.toBe(0);
+  });
+
+  it('starts it: changed, with the address of its dnsmasq_host line; then ok', async () => {
+    const r = await run(lxcContainer, started);
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe('changed');
+    expect(r.data.state).toBe('running');
+    expect(r.data.ips).toContain(ip);
+    const again = await run(lxcContainer, started);
+    expect([again.status, again.data.state]).toEqual(['ok', 'running']);
+    expect(again.data.ips).toContain(ip);
+  });
+
+  it('the lxc connection runs commands inside and writes, reads and stats files there', async () => {
+    conn = await createConnection(name, { ansible_connection: 'lxc', ansible_lxc_host: 'localhost' });
+    const host = await conn.exec({ argv: ['cat', '/etc/hostname'] });
+    expect(host.stdout.trim()).toBe('osm-base');
+    const uts = await conn.exec({ argv: ['hostname'] });
+    expect(uts.stdout.trim()).toBe(name);
+    const tricky = "it's a \"test\" $(not run) `x`\n";
+    await conn.writeFile('/root/t5a file.txt', tricky, { mode: 0o600 });
+    expect((await conn.readFile('/root/t5a file.txt'))?.toString()).toBe(tricky);
+    const st = await conn.stat('/root/t5a file.txt');
+    expect([st?.isFile, st?.mode]).toEqual([true, 0o600]);
+    expect(await conn.stat('/root/missing')).toBeNull();
+    // The file is in the container's own layer, not on the host's /root.
+    expect((await sh(['stat', `${dir}/rootfs-layer/root/t5a file.txt`])).rc).toBe(0);
+    const piped = await conn.exec({ argv: ['cat'] }, { stdin: 'through stdin', env: { T5A: 'x y' } });
+    expect(piped.stdout).toBe('through stdin');
+    const env = await conn.exec({ argv: ['sh', '-c', 'echo "$T5A"'] }, { env: { T5A: 'x y' }, cwd: '/tmp' });
+    expect(env.stdout).toBe('x y\n');
+  });
+
+  it('restarted always restarts', async () => {
+    const r = await run(lxcContainer, { ...started, state: 'restarted' });
+    expect(r.changes.map((c) => c.action)).toEqual(['stop', 'start']);
+    expect(r.data.ips).toContain(ip);
+  });
+
+  it('stopped: check mode alters nothing, then it stops, then ok', async () => {
+    const check = await run(lxcContainer, { name, state: 'stopped' }, { check: true });
+    expect(check.status).toBe('changed');
+    expect((await sh(['lxc-info', '-n', name, '-sH'])).out.trim()).toBe('RUNNING');
+    const r = await run(lxcContainer, { name, state: 'stopped' });
+    expect([r.status, r.data.state]).toEqual(['changed', 'stopped']);
+    expect((await run(lxcContainer, { name, state: 'stopped' })).status).toBe('ok');
+  });
+
+  it('absent: a running container is stopped and nothing of it stays known to LXC', async () => {
+    expect((await run(lxcContainer, started)).status).toBe('changed');
+    const r = await run(lxcContainer, { name, state: 'absent' });
+    expect([r.status, r.data.state]).toEqual(['changed', 'absent']);
+    expect((await sh(['lxc-info', '-n', name])).rc).not.toBe(0);
+    expect((await sh(['stat', `/var/lib/lxc/${name}`])).rc).not.toBe(0);
+    expect((await run(lxcContainer, { name, state: 'absent' })).status).toBe('ok');
+  });
+});

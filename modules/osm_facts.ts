@@ -37,6 +37,12 @@ async function snapperConfigs(host: HostContext): Promise<string[]> {
   }
 }
 
+/** The btrfs UUID of a subvolume: names a container's final copy uniquely per incarnation. */
+async function subvolumeUuid(host: HostContext, path: string): Promise<string | null> {
+  const r = await host.exec({ argv: ['btrfs', 'subvolume', 'show', path] });
+  return r.exitCode === 0 ? (/^\s*UUID:\s*([0-9a-f-]{36})\s*$/m.exec(r.stdout)?.[1] ?? null) : null;
+}
+
 async function gatherRaw(host: HostContext, a: Args): Promise<OsmHostRaw> {
   const containersDir = `${a.lxc_root}/containers`;
   const streamDir = `${a.nginx_dir}/devtank/customers.stream.d`;
@@ -82,7 +88,7 @@ export default defineModule({
     'Reads an OSM host and returns what it has, changing nothing: os_bases (sorted; newest_os_base is the last), ' +
     'customers (each with the traces it leaves — container, nginx-stream, nginx-http, dnsmasq, hosts, snapper — ' +
     'and its mqtt_port, ip and mac where known), deleted (final copies), stream_ports (port → declaring file). ' +
-    'With customer: customer_exists and customer. With mqtt_port: port_holder, naming another customer or a ' +
+    'With customer: customer_exists and customer (with subvolume_uuid). With mqtt_port: port_holder, naming another customer or a ' +
     'listening program that holds the port (null when free or held by this customer itself). Never changed.',
   example: [
     '- name: Look at the host',
@@ -94,7 +100,10 @@ export default defineModule({
   args,
   async gather(host, a) {
     const raw = await gatherRaw(host, a);
-    return { raw, facts: summarizeOsmHost(raw) };
+    const facts = summarizeOsmHost(raw);
+    const focus = a.customer === undefined ? undefined : facts.customers[a.customer];
+    const uuid = focus?.traces.includes('container') ? await subvolumeUuid(host, `${a.lxc_root}/containers/${focus.container}`) : null;
+    return { raw, facts, uuid };
   },
   plan: () => [],
   async apply() {
@@ -106,7 +115,7 @@ export default defineModule({
     return {
       ...facts,
       customer_names: Object.keys(facts.customers).sort(),
-      ...(a.customer === undefined ? {} : { customer_exists: customer !== undefined, customer: customer ?? null }),
+      ...(a.customer === undefined ? {} : { customer_exists: customer !== undefined, customer: customer ? { ...customer, subvolume_uuid: s.uuid } : null }),
       ...(a.mqtt_port === undefined ? {} : { port_holder: portHolder(facts, raw.ss, a.mqtt_port, a.customer ?? '') }),
     };
   },

@@ -30,6 +30,8 @@ export interface CustomerFacts {
   /** Where the customer shows up: `container`, `nginx-stream`, `nginx-http`, `dnsmasq`, `hosts`, `snapper`. */
   traces: string[];
   mqtt_port?: number;
+  /** The OS base recorded at creation: re-runs keep it even when a newer base appears. */
+  os_base?: string;
   ip?: string;
   mac?: string;
   configured: boolean;
@@ -60,15 +62,21 @@ function customerOfFile(path: string): string | null {
   return name.endsWith('.conf') ? name.slice(0, -'.conf'.length) : null;
 }
 
-function markerPort(text: string | null | undefined): number | undefined {
-  if (!text) return undefined;
+/** The osm-customer.json marker create-container writes: { customer, mqtt_port, os_base }. */
+function parseMarker(text: string | null | undefined): { mqtt_port?: number; os_base?: string } {
+  if (!text) return {};
+  let doc: unknown;
   try {
-    const doc: unknown = JSON.parse(text);
-    if (typeof doc === 'object' && doc !== null && 'mqtt_port' in doc && typeof doc.mqtt_port === 'number') return doc.mqtt_port;
+    doc = JSON.parse(text);
   } catch {
-    return undefined;
+    return {};
   }
-  return undefined;
+  if (typeof doc !== 'object' || doc === null) return {};
+  const rec = doc as Record<string, unknown>;
+  return {
+    mqtt_port: typeof rec.mqtt_port === 'number' ? rec.mqtt_port : undefined,
+    os_base: typeof rec.os_base === 'string' ? rec.os_base : undefined,
+  };
 }
 
 export function summarizeOsmHost(raw: OsmHostRaw): OsmHostFacts {
@@ -84,7 +92,9 @@ export function summarizeOsmHost(raw: OsmHostRaw): OsmHostFacts {
     if (!customer) continue;
     const c = touch(customer, 'container');
     c.configured = raw.configs[dir] ?? false;
-    c.mqtt_port = markerPort(raw.markers[dir]);
+    const marker = parseMarker(raw.markers[dir]);
+    c.mqtt_port = marker.mqtt_port;
+    c.os_base = marker.os_base;
   }
   const stream_ports: Record<string, string> = {};
   for (const [file, content] of Object.entries(raw.streamFiles)) {

@@ -19,7 +19,7 @@ const acme: OsmHostRaw = {
   ...empty,
   osBases: ['20261127-small', '20250101-debian'],
   containerDirs: ['acme-svr', 'lost+found'],
-  markers: { 'acme-svr': '{"customer":"acme","mqtt_port":8883}' },
+  markers: { 'acme-svr': '{"customer":"acme","mqtt_port":8883,"os_base":"20250101-debian"}' },
   configs: { 'acme-svr': true },
   streamFiles: { '/etc/nginx/devtank/customers.stream.d/acme.conf': 'server {\n  listen 8883 ssl;\n  proxy_pass 10.0.3.2:1883;\n}\n' },
   httpFiles: ['acme.conf'],
@@ -43,7 +43,7 @@ describe('summarizeOsmHost', () => {
   it('collects every trace of a customer with its port, address and MAC', () => {
     const c = summarizeOsmHost(acme).customers.acme;
     expect(c?.traces.sort()).toEqual(['container', 'dnsmasq', 'hosts', 'nginx-http', 'nginx-stream', 'snapper']);
-    expect(c).toMatchObject({ container: 'acme-svr', mqtt_port: 8883, ip: '10.0.3.2', mac: '00:16:3e:aa:bb:cc', configured: true });
+    expect(c).toMatchObject({ container: 'acme-svr', mqtt_port: 8883, ip: '10.0.3.2', mac: '00:16:3e:aa:bb:cc', configured: true, os_base: '20250101-debian' });
   });
 
   it('knows a customer that only left a dnsmasq line (a half-deleted one)', () => {

@@ -34,6 +34,14 @@ function withCwd(cmd: Command, cwd: string | undefined): Command {
   return cwd === undefined ? cmd : { argv: ['/bin/sh', '-c', CD_THEN_EXEC, cwd, ...commandArgv(cmd)] };
 }
 
+// ssh2 only sends a `signal` request while stdin is open, and we close stdin at once; so the host
+// enforces the timeout itself (coreutils timeout, inside become so it kills the real command).
+function withTimeout(cmd: Command, timeoutMs: number | undefined): Command {
+  if (timeoutMs === undefined) return cmd;
+  const secs = Math.max(1, Math.ceil(timeoutMs / 1000));
+  return { argv: ['timeout', '-s', 'KILL', String(secs), ...commandArgv(cmd)] };
+}
+
 function signalExitCode(signal: string | undefined): number {
   const signals: Partial<Record<string, number>> = osConstants.signals;
   return 128 + (signal ? (signals[`SIG${signal}`] ?? 0) : 0);
@@ -68,7 +76,11 @@ export class SshConnection implements Connection, HeldCommandCapable {
   }
 
   async exec(cmd: Command, opts: ExecOptions = {}): Promise<ExecResult> {
-    const prepared = prepareCommand(withCwd(cmd, opts.cwd), { become: opts.become, env: opts.env, envInArgv: true });
+    const prepared = prepareCommand(withTimeout(withCwd(cmd, opts.cwd), opts.timeoutMs), {
+      become: opts.become,
+      env: opts.env,
+      envInArgv: true,
+    });
     const release = await this.slots.acquire();
     try {
       return await this.runOnChannel(prepared, opts, cmd);
@@ -175,7 +187,6 @@ export class SshConnection implements Connection, HeldCommandCapable {
       const errDecoder = new StringDecoder('utf8');
       let stderr = '';
       let exit: { code: number | null; signal?: string } | undefined;
-      let timedOut = false;
       let settled = false;
       const gate = new BecomeGate(prepared, { write: (d) => stream.write(d), end: () => stream.end() }, opts.stdin);
       const onDead = (err: UnreachableError): void => {
@@ -188,9 +199,11 @@ export class SshConnection implements Connection, HeldCommandCapable {
       const timer =
         opts.timeoutMs !== undefined
           ? setTimeout(() => {
-              timedOut = true;
-              stream.signal('KILL');
+              // Do not wait for the host: give up now; `timeout` there kills the command.
+              settled = true;
+              this.onDeath.delete(onDead);
               stream.close();
+              reject(new CommandTimeoutError(shellQuote(commandArgv(cmd)), opts.timeoutMs ?? 0));
             }, opts.timeoutMs)
           : undefined;
       stream.on('data', (b: Buffer) => out.push(b));
@@ -206,10 +219,6 @@ export class SshConnection implements Connection, HeldCommandCapable {
         if (settled) return;
         settled = true;
         stderr += gate.onStderr(errDecoder.end()) + gate.finish();
-        if (timedOut) {
-          reject(new CommandTimeoutError(shellQuote(commandArgv(cmd)), opts.timeoutMs ?? 0));
-          return;
-        }
         if (!exit) {
           reject(new UnreachableError(this.host, `the ssh channel closed before the command finished: ${shellQuote(commandArgv(cmd)).slice(0, 200)}`));
           return;

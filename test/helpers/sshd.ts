@@ -80,6 +80,8 @@ export async function startSshd(opts: SshdOptions = {}): Promise<TestSshd> {
   writeFileSync(
     conf,
     [
+      // sshd takes the first value it reads: extra lines go first so they override ours.
+      ...(opts.extraConfig ?? []),
       `Port ${port}`,
       'ListenAddress 127.0.0.1',
       `HostKey ${hostKey}`,
@@ -95,7 +97,6 @@ export async function startSshd(opts: SshdOptions = {}): Promise<TestSshd> {
       'MaxStartups 500',
       'LogLevel ERROR',
       'Subsystem sftp internal-sftp',
-      ...(opts.extraConfig ?? []),
       '',
     ].join('\n'),
   );

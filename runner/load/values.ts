@@ -111,8 +111,8 @@ export function readVars(src: YamlSource, e: Entry, diags: Diagnostic[]): Vars {
   for (const pair of e.value.items) {
     const keyNode = pair.key;
     const name = isScalar(keyNode) ? String(keyNode.value) : '';
-    if (name === '<<') continue;
-    if (!isVarName(name)) diags.push({ pos: posOf(src, keyNode as never), message: `'${name}' is not a valid variable name` });
+    if (name === '<<' || (isScalar(keyNode) && keyNode.source === '<<')) continue;
+    if (!isVarName(name)) diags.push({ pos: isScalar(keyNode) ? posOf(src, keyNode) : e.valuePos, message: `'${name}' is not a valid variable name` });
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) Object.assign(out, value as Vars);
   return out;

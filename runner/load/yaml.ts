@@ -40,8 +40,8 @@ function pyyamlTags(tags: Tags): Tags {
 
 const INDENT_HINT = new Set(['BAD_INDENT', 'MISSING_CHAR', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY', 'UNEXPECTED_TOKEN']);
 
-/** Parses YAML text; syntax problems go to `diags` and the returned document may be partial. */
-export function parseYaml(file: string, text: string, diags: Diagnostic[]): YamlSource {
+/** Parses YAML text; syntax problems go to `diags`, and `broken` says the document is only partial. */
+export function parseYaml(file: string, text: string, diags: Diagnostic[]): YamlSource & { broken: boolean } {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, version: '1.1', merge: true, uniqueKeys: true, customTags: pyyamlTags });
   const src: YamlSource = { file, doc, lc };
@@ -52,10 +52,13 @@ export function parseYaml(file: string, text: string, diags: Diagnostic[]): Yaml
     if (tabLines.has(pos.line)) continue;
     diags.push({ pos, message: yamlMessage(err.code, err.message) });
   }
-  return src;
+  return { ...src, broken: doc.errors.length > 0 || tabLines.size > 0 };
 }
 
-/** Reads and parses a YAML (or JSON) file. A missing or unreadable file is reported at `from`. */
+/**
+ * Reads and parses a YAML (or JSON) file. A missing or unreadable file is reported at `from`.
+ * A file with syntax errors gives undefined: its partial tree would only add follow-on noise.
+ */
 export function readYaml(file: string, diags: Diagnostic[], from: SourcePos): YamlSource | undefined {
   let text: string;
   try {
@@ -65,7 +68,8 @@ export function readYaml(file: string, diags: Diagnostic[], from: SourcePos): Ya
     diags.push({ pos: from, message: `cannot read ${file}: ${reason}` });
     return undefined;
   }
-  return parseYaml(file, text, diags);
+  const { broken, ...src } = parseYaml(file, text, diags);
+  return broken ? undefined : src;
 }
 
 function yamlMessage(code: string, message: string): string {
@@ -127,7 +131,8 @@ export function entries(src: YamlSource, node: YNode | null, diags: Diagnostic[]
     const pos = posOf(src, keyNode);
     const key = isScalar(keyNode) ? keyNode.value : undefined;
     const value = deref(src, pair.value as YNode | null);
-    if (key === '<<') {
+    // With merge keys on, `<<` resolves to a merge marker rather than the string.
+    if (key === '<<' || (isScalar(keyNode) && keyNode.source === '<<')) {
       const sources = isSeq(value) ? (value.items as YNode[]).map((n) => deref(src, n)) : [value];
       for (const m of sources) merged.push(...entries(src, m, diags));
       continue;

@@ -1,0 +1,68 @@
+// Each kind of load problem is reported at its file:line:col.
+import { describe, expect, it } from 'vitest';
+import { loadErrors } from './fixture.js';
+
+const play = (tasks: string): string => `- hosts: all\n  tasks:\n${tasks}`;
+
+const cases: { name: string; files: Record<string, string>; expected: string[] }[] = [
+  { name: 'duplicate key', files: { 'site.yml': play('    - name: a\n      name: b\n      debug: {}\n') }, expected: ['site.yml:4:7: duplicate key'] },
+  { name: 'tab in indentation', files: { 'site.yml': '- hosts: all\n  vars:\n    a: 1\n\tb: 2\n' }, expected: ['site.yml:4:1: tab character in indentation'] },
+  { name: 'bad indentation', files: { 'site.yml': play('    - name: a\n     debug: x\n') }, expected: ['site.yml:4:1: ', 'check the indentation'] },
+  { name: 'unknown play keyword', files: { 'site.yml': '- hosts: all\n  taskz: []\n' }, expected: ["site.yml:2:3: unknown keyword 'taskz' on a play (did you mean 'tasks'?)"] },
+  { name: 'unsupported play keyword', files: { 'site.yml': '- hosts: all\n  remote_user: root\n' }, expected: ["site.yml:2:3: 'remote_user' is not supported on a play"] },
+  { name: 'play without hosts', files: { 'site.yml': '- name: x\n  tasks: []\n' }, expected: ["site.yml:1:3: a play needs 'hosts:'"] },
+  { name: 'task without module', files: { 'site.yml': play("    - name: lonely\n      when: x\n") }, expected: ["site.yml:3:7: task 'lonely' names no module"] },
+  { name: 'two module keys', files: { 'site.yml': play('    - copy: {dest: /x}\n      file: {path: /y}\n') }, expected: ["site.yml:4:7: task has more than one module key ('copy', 'file')"] },
+  { name: 'misspelt keyword looks like a second module', files: { 'site.yml': play('    - debug: {}\n      regiser: out\n') }, expected: ["site.yml:4:7: ", "(did you mean 'register'?)"] },
+  { name: 'unsupported task keyword', files: { 'site.yml': play('    - command: ls\n      environment: {A: 1}\n') }, expected: ["site.yml:4:7: 'environment' is not supported on a task"] },
+  { name: 'when of the wrong type', files: { 'site.yml': play('    - debug: {}\n      when: {a: 1}\n') }, expected: ["site.yml:4:13: 'when' must be a condition string"] },
+  { name: 'loop on a block', files: { 'site.yml': play('    - block: []\n      loop: [1]\n') }, expected: ["site.yml:4:7: 'loop' is not allowed on a block"] },
+  { name: 'rescue without block', files: { 'site.yml': play('    - debug: {}\n      rescue: []\n') }, expected: ["site.yml:4:7: 'rescue' needs a 'block'"] },
+  { name: 'two loops', files: { 'site.yml': play('    - debug: {}\n      loop: [1]\n      with_items: [2]\n') }, expected: ["site.yml:5:7: 'with_items' and 'loop' cannot be used together"] },
+  { name: 'bad register name', files: { 'site.yml': play('    - debug: {}\n      register: my-var\n') }, expected: ["site.yml:4:17: register: 'my-var' is not a valid variable name"] },
+  { name: 'unknown meta action', files: { 'site.yml': play('    - meta: refresh_inventory\n') }, expected: ["site.yml:3:13: meta: unsupported action 'refresh_inventory'"] },
+  { name: 'unknown loop_control key', files: { 'site.yml': play('    - debug: {}\n      loop: [1]\n      loop_control: {loop_vr: x}\n') }, expected: ["site.yml:5:22: unknown key 'loop_vr' in loop_control (did you mean 'loop_var'?)"] },
+  { name: 'task is not a mapping', files: { 'site.yml': play('    - just a string\n') }, expected: ['site.yml:3:7: a task must be a mapping'] },
+  { name: 'tasks not a list', files: { 'site.yml': '- hosts: all\n  tasks: {debug: {}}\n' }, expected: ["site.yml:2:10: 'tasks' must be a list of tasks, got a mapping"] },
+  { name: 'playbook not a list', files: { 'site.yml': 'hosts: all\n' }, expected: ['site.yml:1:1: a playbook must be a list of plays'] },
+  { name: 'missing vars file', files: { 'site.yml': '- hosts: all\n  vars_files: [nope.yml]\n' }, expected: ['site.yml:2:16: cannot read', 'nope.yml: file not found'] },
+  { name: 'templated vars_files', files: { 'site.yml': '- hosts: all\n  vars_files: ["{{ env }}.yml"]\n' }, expected: ['site.yml:2:16: vars_files names cannot be templated'] },
+  { name: 'problem inside a vars file', files: { 'site.yml': '- hosts: all\n  vars_files: [v.yml]\n', 'v.yml': 'a: 1\na: 2\n' }, expected: ['v.yml:2:1: duplicate key'] },
+  { name: 'unknown role', files: { 'site.yml': '- hosts: all\n  roles: [ghost]\n' }, expected: ["site.yml:2:11: role 'ghost' not found"] },
+  { name: 'problem inside a role', files: { 'site.yml': '- hosts: all\n  roles: [r]\n', 'roles/r/tasks/main.yml': '- debug: {}\n  when: [{}]\n' }, expected: ["roles/r/tasks/main.yml:2:9: 'when' must be a condition string"] },
+  { name: 'missing import_tasks file', files: { 'site.yml': play('    - import_tasks: gone.yml\n') }, expected: ['site.yml:3:21: cannot read', 'gone.yml: file not found'] },
+  { name: 'templated import_tasks', files: { 'site.yml': play('    - import_tasks: "{{ x }}.yml"\n') }, expected: ['site.yml:3:21: import_tasks is static and cannot use a templated file name'] },
+  { name: 'import cycle', files: { 'site.yml': play('    - import_tasks: a.yml\n'), 'a.yml': '- import_tasks: a.yml\n' }, expected: ['a.yml:1:17: import cycle'] },
+  { name: 'loop on import_tasks', files: { 'site.yml': play('    - import_tasks: a.yml\n      loop: [1]\n'), 'a.yml': '[]\n' }, expected: ["site.yml:4:7: 'loop' is not allowed on import_tasks"] },
+  { name: 'bad serial', files: { 'site.yml': '- hosts: all\n  serial: 30%\n' }, expected: ["site.yml:2:11: 'serial' must be a positive whole number"] },
+  { name: 'unresolved YAML tag', files: { 'site.yml': '- hosts: all\n  vars:\n    pw: !vault abc\n' }, expected: ['site.yml:3:9: Unresolved tag: !vault'] },
+  { name: 'invalid param schema', files: { 'site.yml': '- hosts: all\n  params:\n    port: {type: integr}\n' }, expected: ["site.yml:3:11: parameter 'port': invalid schema"] },
+  { name: 'param schema typo', files: { 'site.yml': '- hosts: all\n  params:\n    port: {type: integer, minimun: 1}\n' }, expected: ["site.yml:3:11: parameter 'port': invalid schema", 'minimun'] },
+  { name: 'param default out of range', files: { 'site.yml': '- hosts: all\n  params:\n    port: {type: integer, minimum: 1024, default: 80}\n' }, expected: ["site.yml:3:42: parameter 'port': default does not match its own schema"] },
+  { name: 'import_playbook cycle', files: { 'site.yml': '- import_playbook: site.yml\n' }, expected: ['site.yml:1:20: import_playbook cycle'] },
+  { name: 'invalid variable name', files: { 'site.yml': '- hosts: all\n  vars:\n    my-var: 1\n' }, expected: ["site.yml:3:5: 'my-var' is not a valid variable name"] },
+];
+
+describe('load diagnostics carry file:line:col', () => {
+  it.each(cases)('$name', async ({ files, expected }) => {
+    const errors = await loadErrors(files);
+    const [where, ...fragments] = expected;
+    const match = errors.find((e) => e.startsWith(where) && fragments.every((f) => e.includes(f)));
+    expect(match, `expected "${expected.join(' … ')}" among:\n${errors.join('\n')}`).toBeDefined();
+  });
+
+  it('reports every problem of every file together, in file order', async () => {
+    const errors = await loadErrors({
+      'site.yml': '- hosts: all\n  roles: [r]\n  tasks:\n    - name: a\n    - debug: {}\n      when: {}\n',
+      'roles/r/tasks/main.yml': '- copy: {}\n  file: {}\n',
+    });
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toMatch(/^site\.yml:4:7: task 'a' names no module/);
+    expect(errors[1]).toMatch(/^site\.yml:6:13: 'when' must be/);
+    expect(errors[2]).toMatch(/^roles\/r\/tasks\/main\.yml:2:3: task has more than one module key/);
+  });
+
+  it('loads a clean playbook without diagnostics', async () => {
+    expect(await loadErrors({ 'site.yml': play('    - debug: {msg: hi}\n') })).toEqual([]);
+  });
+});

@@ -20,6 +20,8 @@ export interface AttemptResult {
   facts?: Vars;
   /** Planned but not applied (check mode). */
   pending?: boolean;
+  /** What the module asked to show under the task line (debug's msg), taken out of the registered value. */
+  display?: unknown;
 }
 
 export interface AttemptInput {
@@ -110,7 +112,8 @@ async function once(a: AttemptInput, args: Vars, host: ReturnType<AttemptInput['
   if (a.noLog) opts.redactor.addDeep(outcome.data);
 
   let status: AttemptResult['status'] = outcome.status;
-  const registered: Vars = { ...outcome.data, changed: status === 'changed', failed: status === 'failed' };
+  const { _display: display, ...data } = outcome.data;
+  const registered: Vars = { ...data, changed: status === 'changed', failed: status === 'failed' };
   if (outcome.msg !== undefined) registered['msg'] = outcome.msg;
   // A planned change that was not applied (check mode) has no output: conditions about output can't be decided.
   const pending = status === 'changed' && outcome.applied === false;
@@ -141,6 +144,7 @@ async function once(a: AttemptInput, args: Vars, host: ReturnType<AttemptInput['
     diff: outcome.diff ?? (opts.diff ? changesDiff(changes) : undefined),
     facts: { ...(outcome.facts ?? {}), ...factsOf(outcome.data) },
     pending,
+    display,
   };
 }
 

@@ -137,8 +137,7 @@ function finish(
     ? results.map((r) => ({ label: r.label, status: r.skipped ? 'skipped' : r.status, changes: r.changes, diff: r.diff, msg: r.msg, error: r.status === 'failed' ? r.msg : undefined }))
     : undefined;
   const single = looped ? undefined : results[0];
-  const display = single?.registered['_display'];
-  if (single) delete single.registered['_display'];
+  const display = single?.display;
   report({
     status,
     changes,

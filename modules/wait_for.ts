@@ -1,0 +1,82 @@
+// wait_for: waits until a TCP port or a path on the host reaches a state, polling through the
+// host's own connection (so over ssh it checks the remote side), with short waits between polls.
+import { Type, type Static } from '@sinclair/typebox';
+import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import type { Command } from '../runner/connection/types.js';
+
+const args = Type.Object(
+  {
+    host: Type.Optional(Type.String({ description: 'Address to check the port on, as seen from the target host (default 127.0.0.1).' })),
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'TCP port to wait for.' })),
+    path: Type.Optional(Type.String({ description: 'File to wait for (present/absent).' })),
+    state: Type.Optional(
+      Type.Union([Type.Literal('started'), Type.Literal('stopped'), Type.Literal('present'), Type.Literal('absent'), Type.Literal('drained')], {
+        description: 'started/present: wait until it accepts connections or exists; stopped/absent: until it does not; drained: no established connections on the port.',
+      }),
+    ),
+    timeout: Type.Optional(Type.Number({ minimum: 0, description: 'Seconds before failing (default 300).' })),
+    delay: Type.Optional(Type.Number({ minimum: 0, description: 'Seconds to wait before the first check.' })),
+    sleep: Type.Optional(Type.Number({ minimum: 0.05, description: 'Seconds between checks (default 0.5).' })),
+    msg: Type.Optional(Type.String({ description: 'Message on timeout.' })),
+  },
+  { additionalProperties: false },
+);
+type Args = Static<typeof args>;
+
+/** Whether the thing is there: the port accepts connections / has connections, or the path exists. */
+export type Probe = { kind: 'port'; want: boolean; cmd: Command } | { kind: 'drained'; cmd: Command } | { kind: 'path'; want: boolean; path: string };
+
+// Connects with bash's /dev/tcp; host and port arrive as positional parameters, never inside the script.
+const TCP_PROBE = 'exec 3<>"/dev/tcp/$1/$2"';
+
+export function probeFor(a: Args): Probe {
+  const state = a.state ?? 'started';
+  if (a.port !== undefined && a.path !== undefined) throw new ModuleError('wait_for: give port or path, not both');
+  if (a.path !== undefined) {
+    if (state === 'drained') throw new ModuleError('wait_for: drained applies to ports only');
+    return { kind: 'path', want: state === 'started' || state === 'present', path: a.path };
+  }
+  if (a.port === undefined) throw new ModuleError('wait_for: give port or path');
+  if (state === 'drained') return { kind: 'drained', cmd: { argv: ['ss', '-Htn', 'state', 'established', `( sport = :${a.port} )`] } };
+  const host = a.host ?? '127.0.0.1';
+  return { kind: 'port', want: state === 'started' || state === 'present', cmd: { argv: ['timeout', '2', 'bash', '-c', TCP_PROBE, 'wait_for', host, String(a.port)] } };
+}
+
+/** ss -Htn output: any non-empty line is an established connection. */
+export function hasConnections(ssOutput: string): boolean {
+  return ssOutput.split('\n').some((l) => l.trim() !== '');
+}
+
+async function satisfied(host: HostContext, p: Probe): Promise<boolean> {
+  if (p.kind === 'path') return ((await host.stat(p.path)) !== null) === p.want;
+  const r = await host.exec(p.cmd);
+  if (p.kind === 'drained') return r.exitCode === 0 && !hasConnections(r.stdout);
+  return (r.exitCode === 0) === p.want;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export default defineModule({
+  name: 'wait_for',
+  doc: 'Waits until a TCP port accepts connections (started) or refuses them (stopped), has no established connections (drained), or a path exists (present) or not (absent). Checks run on the target host through its connection every `sleep` seconds until `timeout`. Never changes anything; fails on timeout.',
+  example: ['- name: Wait for the broker', '  wait_for:', '    port: 1883', '    timeout: 30'].join('\n'),
+  args,
+  controllerOnly: false,
+  async gather(host, a) {
+    const probe = probeFor(a);
+    const started = Date.now();
+    if (a.delay) await sleep(a.delay * 1000);
+    const deadline = started + (a.timeout ?? 300) * 1000;
+    for (;;) {
+      if (await satisfied(host, probe)) return { elapsed: (Date.now() - started) / 1000 };
+      if (Date.now() >= deadline) {
+        const what = a.path !== undefined ? `path ${a.path}` : `port ${a.port} on ${a.host ?? '127.0.0.1'}`;
+        throw new ModuleError(a.msg ?? `Timeout when waiting for ${what} to be ${a.state ?? 'started'}`);
+      }
+      await sleep(Math.min((a.sleep ?? 0.5) * 1000, Math.max(10, deadline - Date.now())));
+    }
+  },
+  plan: () => [],
+  async apply() {},
+  result: (a, s) => ({ elapsed: s.elapsed, state: a.state ?? 'started', ...(a.port !== undefined ? { port: a.port } : {}), ...(a.path !== undefined ? { path: a.path } : {}) }),
+});

@@ -25,6 +25,8 @@ export interface HostContext {
   findFile(kind: 'files' | 'templates', rel: string): string;
   /** Renders a Jinja2 template string with the task's variables (plus extra). */
   render(template: string, extra?: Vars): string;
+  /** Renders a controller-side template file (includes resolve beside it; errors name its lines). Optional: falls back to render(). */
+  renderFile?(path: string, extra?: Vars): string;
   /** Evaluates a bare Jinja2 expression (as in `when:` or `assert.that`). */
   evaluate(expr: string, extra?: Vars): unknown;
   /** A line shown at -v. */

@@ -63,6 +63,8 @@ export async function runTask(pc: PlayCtx, host: HostState, task: TaskNode, scop
   }
 }
 
+type LoopResult = AttemptResult & { skipped?: boolean; label: string; item?: unknown };
+
 type Report = (r: Omit<ReportedResult, 'host' | 'task' | 'module' | 'durationMs' | 'pos' | 'noLog' | 'check' | 'handler'>) => void;
 
 async function runTaskBody(
@@ -81,18 +83,18 @@ async function runTaskBody(
   const conn = await connectionFor(pc, host, task, baseVars);
   const conds = [...scope.when, ...task.when.map((expr) => ({ expr, pos: task.pos }))];
 
-  const items: { vars: Vars; label: string }[] | undefined = task.loop === undefined ? undefined : loopVarsList(pc, task, baseVars, host, scope);
-  const results: (AttemptResult & { skipped?: boolean; label: string })[] = [];
+  const items: { vars: Vars; label: string; item?: unknown }[] | undefined = task.loop === undefined ? undefined : loopVarsList(pc, task, baseVars, host, scope);
+  const results: LoopResult[] = [];
 
   for (const it of items ?? [{ vars: baseVars, label: '' }]) {
     if (!evalAll(t, 'when', conds, it.vars)) {
-      results.push({ status: 'ok', skipped: true, changes: [], registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, label: it.label });
+      results.push({ status: 'ok', skipped: true, changes: [], registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, label: it.label, item: it.item });
       continue;
     }
     const become = resolveBecome(task, scope, pc.play, it.vars, { become: pc.run.opts.become, password: pc.run.opts.becomePassword });
     if (become?.password) pc.run.opts.redactor.add(become.password);
     const r = await attempt({ pc, host, task, scope, module, vars: it.vars, conn, become, noLog });
-    results.push({ ...r, label: it.label });
+    results.push({ ...r, label: it.label, item: it.item });
     if (r.status === 'unreachable') break;
     if (r.facts && Object.keys(r.facts).length) Object.assign(host.facts, r.facts);
   }
@@ -107,7 +109,7 @@ function finish(
   scope: NodeScope,
   baseVars: Vars,
   looped: boolean,
-  results: (AttemptResult & { skipped?: boolean; label: string })[],
+  results: LoopResult[],
   report: Report,
 ): TaskOutcome {
   const unreachable = results.find((r) => r.status === 'unreachable');
@@ -124,7 +126,7 @@ function finish(
       changed,
       failed,
       msg: failed ? 'One or more items failed' : 'All items completed',
-      results: results.map((r) => ({ ...r.registered, [loopVar]: r.registered[loopVar], ansible_loop_var: loopVar })),
+      results: results.map((r) => ({ ...r.registered, [loopVar]: r.item, ansible_loop_var: loopVar })),
       skipped: allSkipped,
     };
   } else {
@@ -197,7 +199,7 @@ function loopVarsList(pc: PlayCtx, task: TaskNode, baseVars: Vars, host: HostSta
     let label: string;
     if (labelTpl !== undefined) label = String(t.render(labelTpl, vars, task.pos));
     else label = typeof item === 'string' ? item : JSON.stringify(item);
-    return { vars, label };
+    return { vars, label, item };
   });
 }
 

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
 import { parseCidr } from './lib/ipv4.js';
-import { allocate, dropLeases, editHostsText, parseDhcpHosts, parseLeases, renderHostLine, type HostsFormat } from './lib/dhcp-hosts.js';
+import { allocate, dropLeases, editHostsText, hostsfilesOf, parseDhcpHosts, parseLeases, renderHostLine, type DhcpHostLine, type HostsFormat } from './lib/dhcp-hosts.js';
 import { DEFAULT_RELOAD, writeHostsFile } from './lib/dnsmasq-write.js';
 
 const args = Type.Object(
@@ -23,6 +23,12 @@ const args = Type.Object(
     subnet: Type.Optional(Type.String({ default: '10.0.3.0/24', description: 'Subnet addresses are allocated from (network and broadcast are never used).' })),
     gateway: Type.Optional(Type.String({ default: '10.0.3.1', description: 'The bridge address, never allocated.' })),
     leases_file: Type.Optional(Type.String({ pattern: '^/', default: '/var/lib/misc/dnsmasq.lxcbr0.leases', description: 'dnsmasq lease file: leased addresses are not allocated; absent drops the name\'s leases.' })),
+    reserved_files: Type.Optional(
+      Type.Array(Type.String({ pattern: '^/' }), {
+        description:
+          'Other dhcp-host files whose addresses and MACs count as taken (never edited). Default: for a hostsfile, /etc/lxc/dnsmasq.conf (legacy OSM lines); for a conf file, the dhcp-hostsfile= files it names.',
+      }),
+    ),
     reload_command: Type.Optional(
       Type.Array(Type.String(), {
         description: 'argv run after a change so dnsmasq takes it. Default: conf → `/usr/libexec/lxc/lxc-net restart`; hostsfile → `pkill -HUP -F /run/lxc/dnsmasq.pid`. [] for none.',
@@ -42,12 +48,15 @@ export type DnsmasqHostArgs = {
   subnet?: string;
   gateway?: string;
   leases_file?: string;
+  reserved_files?: string[];
   reload_command?: string[];
 };
 
 export interface DnsmasqHostState {
   text: string;
   leases: string;
+  /** Entries of the reserved files: taken, not ours to edit. */
+  reserved: DhcpHostLine[];
 }
 
 export const FILE_DEFAULT = '/etc/lxc/dnsmasq.conf';
@@ -67,7 +76,7 @@ export function desiredTexts(a: DnsmasqHostArgs, s: DnsmasqHostState): { text: s
   }
   let alloc;
   try {
-    alloc = allocate({ name: a.name, mac: a.mac, ip: a.ip }, lines, parseLeases(s.leases), parseCidr(a.subnet ?? '10.0.3.0/24'), a.gateway ?? '10.0.3.1');
+    alloc = allocate({ name: a.name, mac: a.mac, ip: a.ip }, lines, parseLeases(s.leases), parseCidr(a.subnet ?? '10.0.3.0/24'), a.gateway ?? '10.0.3.1', s.reserved);
   } catch (e) {
     throw new ModuleError(`dnsmasq_host ${a.name}: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -97,9 +106,19 @@ export function planDnsmasqHost(a: DnsmasqHostArgs, s: DnsmasqHostState): Change
   return changes;
 }
 
+/** The reserved files and their format: explicit ones are read as conf files unless they are hostsfiles named by the conf. */
+export function reservedSources(a: DnsmasqHostArgs, text: string): { path: string; format: HostsFormat }[] {
+  const file = a.file ?? FILE_DEFAULT;
+  const named = (a.format ?? 'conf') === 'conf' ? hostsfilesOf(text) : [];
+  const paths = a.reserved_files ?? ((a.format ?? 'conf') === 'hostsfile' ? [FILE_DEFAULT] : named);
+  return paths.filter((p) => p !== file).map((path) => ({ path, format: named.includes(path) ? 'hostsfile' : 'conf' }));
+}
+
 async function gatherHosts(host: HostContext, a: DnsmasqHostArgs): Promise<DnsmasqHostState> {
   const [text, leases] = await Promise.all([host.readFile(a.file ?? FILE_DEFAULT), host.readFile(a.leases_file ?? LEASES_DEFAULT)]);
-  return { text: text ?? '', leases: leases ?? '' };
+  const reserved: DhcpHostLine[] = [];
+  for (const src of reservedSources(a, text ?? '')) reserved.push(...parseDhcpHosts((await host.readFile(src.path)) ?? '', src.format));
+  return { text: text ?? '', leases: leases ?? '', reserved };
 }
 
 export default defineModule({
@@ -107,8 +126,8 @@ export default defineModule({
   doc:
     'Gives a host (an LXC container) a fixed DHCP address in lxc-net\'s dnsmasq: one `dhcp-host=MAC,IP,NAME` ' +
     'line per name. Omitted ip/mac are allocated: the name keeps what it has; a new name gets the lowest ' +
-    'free address of subnet (skipping network, gateway, broadcast, every address in the file and every ' +
-    'leased one) and a 00:16:3e MAC derived from its name, so --check shows the very allocation a run ' +
+    'free address of subnet (skipping network, gateway, broadcast, every address in the file, in the ' +
+    'reserved files and every leased one) and a 00:16:3e MAC derived from its name, so --check shows the very allocation a run ' +
     'makes. The file is validated with `dnsmasq --test` before it replaces the old one, and swapped in under ' +
     'flock only if nobody changed it meanwhile (a concurrent run re-allocates). Then dnsmasq is reloaded ' +
     '(default `lxc-net restart` for a conf file: dnsmasq reads dhcp-host lines only at start; SIGHUP for a ' +
@@ -124,8 +143,8 @@ export default defineModule({
   args,
   gather: (host, a) => gatherHosts(host, a),
   plan: (a, s) => planDnsmasqHost(a, s),
-  async apply(host, a) {
-    const outcome = await writeHostsFile(host, a, (s) => desiredTexts(a, s));
+  async apply(host, a, _changes, gathered) {
+    const outcome = await writeHostsFile(host, a, (fresh) => desiredTexts(a, { ...fresh, reserved: gathered.reserved }));
     return { changed: outcome.changed, data: (a.state ?? 'present') === 'absent' ? { ip: null, mac: null } : { ip: outcome.ip, mac: outcome.mac } };
   },
   result: (a, s) => {

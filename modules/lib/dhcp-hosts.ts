@@ -90,6 +90,14 @@ export function macForName(name: string, used: Iterable<string>): string {
   }
 }
 
+/** `dhcp-hostsfile=PATH` lines of a dnsmasq conf: the files whose entries dnsmasq also serves. */
+export function hostsfilesOf(confText: string): string[] {
+  return confText
+    .split('\n')
+    .map((l) => /^\s*dhcp-hostsfile\s*=\s*(\S+)\s*$/.exec(l)?.[1])
+    .filter((p): p is string => p !== undefined);
+}
+
 export function renderHostLine(format: HostsFormat, mac: string, ip: string, name: string): string {
   const value = `${mac},${ip},${name}`;
   return format === 'conf' ? `dhcp-host=${value}` : value;
@@ -111,7 +119,7 @@ export interface Allocation {
 /**
  * Decides the MAC and IP for `want`: given values win; otherwise the name's existing line keeps its
  * values; otherwise the lowest free address and a name-derived MAC. Throws when a given value belongs
- * to another host or the subnet is full.
+ * to another host (in this file or a reserved one) or the subnet is full.
  */
 export function allocate(
   want: DesiredHost,
@@ -119,12 +127,14 @@ export function allocate(
   leases: Lease[],
   subnet: Subnet,
   gateway: string,
+  reserved: DhcpHostLine[] = [],
 ): Allocation {
   const wantMac = want.mac?.toLowerCase();
   const existing =
     lines.find((l) => l.name === want.name) ??
     (wantMac ? lines.find((l) => l.name === undefined && l.mac === wantMac) : undefined);
-  const others = lines.filter((l) => l !== existing);
+  // Entries of other files (reserved) count as taken, and are never edited.
+  const others = [...lines.filter((l) => l !== existing), ...reserved];
   if (wantMac) {
     const clash = others.find((l) => l.mac === wantMac);
     if (clash) throw new Error(`MAC ${wantMac} is already used by ${clash.name ?? `line ${clash.index + 1}`}`);

@@ -1,6 +1,6 @@
 // The module registry: built-ins from modules/, a `modules/` folder beside each playbook, and npm
 // packages the playbook names. Later sources may replace a built-in; each replacement is logged.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AnyModule } from '../module.js';
@@ -142,7 +142,8 @@ export function resolvePackage(pkg: string, fromDirs: string[]): string | undefi
     for (;;) {
       const pkgDir = join(dir, 'node_modules', pkg);
       const manifest = join(pkgDir, 'package.json');
-      if (existsSync(manifest)) return join(pkgDir, entryOf(JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>));
+      // Real path, as Node resolves packages: a linked package finds its own dependencies.
+      if (existsSync(manifest)) return realpathSync(join(pkgDir, entryOf(JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>)));
       const parent = dirname(dir);
       if (parent === dir) break;
       dir = parent;

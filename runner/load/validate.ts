@@ -2,6 +2,7 @@
 // every notify names a handler. Arguments holding `{{ }}` are checked after templating at run time.
 import type { Diagnostic, Node, Play, Playbook, TaskNode } from '../types.js';
 import { checkArgs, normalizeArgs } from './args-check.js';
+import { sortDiagnostics } from './errors.js';
 import { preloadedIncludes } from './includes.js';
 import { suggest, TASK_KEYWORDS } from './keywords.js';
 import type { ModuleRegistry } from './modules.js';
@@ -11,6 +12,7 @@ import { isTemplated } from './values.js';
 /** Modules the executor implements itself. */
 const EXECUTOR_MODULES = new Set(['meta']);
 
+/** Problems of a loaded playbook against the modules it will run with, sorted by file and position. */
 export function validatePlaybook(pb: Playbook, registry: ModuleRegistry): Diagnostic[] {
   const diags: Diagnostic[] = [];
   for (const play of pb.plays) {
@@ -34,7 +36,7 @@ export function validatePlaybook(pb: Playbook, registry: ModuleRegistry): Diagno
     };
     visit([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers]);
   }
-  return diags;
+  return sortDiagnostics(diags);
 }
 
 export function validateTask(t: TaskNode, registry: ModuleRegistry, diags: Diagnostic[]): void {

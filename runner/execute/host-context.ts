@@ -1,6 +1,6 @@
 // The HostContext a module sees for one task: the connection with become applied, command helpers
 // that turn failures into ModuleError, controller-side file lookup and templating.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { ModuleError, type HostContext } from '../module.js';
 import { shellQuote } from '../connection/quote.js';
@@ -10,6 +10,8 @@ import type { SourcePos, Vars } from '../types.js';
 /** The part of runner/template's Templater a host context needs; injected so either side can change. */
 export interface HostTemplater {
   renderString(str: string, vars: Vars, pos?: SourcePos): string;
+  /** When the templater has it, template files render through it (includes, line numbers). */
+  renderFile?(path: string, vars: Vars): string;
   evaluate(expr: string, vars: Vars, pos?: SourcePos): unknown;
 }
 
@@ -83,6 +85,11 @@ export function makeHostContext(opts: MakeHostContextOptions): HostContext {
     },
     render(template: string, extra?: Vars): string {
       return needTemplater().renderString(template, extra ? { ...opts.vars, ...extra } : opts.vars);
+    },
+    renderFile(path: string, extra?: Vars): string {
+      const t = needTemplater();
+      const vars = extra ? { ...opts.vars, ...extra } : opts.vars;
+      return t.renderFile ? t.renderFile(path, vars) : t.renderString(readFileSync(path, 'utf8'), vars);
     },
     evaluate(expr: string, extra?: Vars): unknown {
       return needTemplater().evaluate(expr, extra ? { ...opts.vars, ...extra } : opts.vars);

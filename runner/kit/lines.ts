@@ -1,0 +1,18 @@
+// Files as lists of lines that keep their endings, so edits change only what they mean to.
+
+/** Splits text into lines, each with its own line ending (the last may have none). */
+export function splitLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split(/(?<=\n)/);
+  return lines;
+}
+
+/** A line without its ending. */
+export function bare(line: string): string {
+  return line.replace(/\r?\n$/, '');
+}
+
+/** The file's line ending: \r\n when its first line ends so, else \n. */
+export function lineSeparator(lines: string[]): string {
+  return lines[0]?.endsWith('\r\n') ? '\r\n' : '\n';
+}

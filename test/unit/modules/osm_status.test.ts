@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { judge, lastBackup, statusTable, type CustomerStatus } from '../../../modules/lib/osm-health.js';
+import { mqttConnectPacket, parseConnack } from '../../../modules/lib/osm-probe.js';
+
+const healthy: CustomerStatus = {
+  customer: 'acme',
+  container: 'acme-svr',
+  state: 'running',
+  ip: '10.0.3.2',
+  mqtt_port: 8883,
+  mqtt: { tls: true, connack: 5 },
+  vhosts: [{ name: 'acme.example.org', status: 502 }],
+  snapshots: 2,
+  newest_snapshot: '2026-11-27 10:00:00',
+  last_backup: { day: '2026-11-27', result: 'ok' },
+};
+
+describe('judge', () => {
+  it('a running container whose broker and vhosts answer is healthy; a 502 is only a note', () => {
+    const v = judge(healthy);
+    expect(v.healthy).toBe(true);
+    expect(v.notes.join()).toContain('502');
+  });
+  it.each([
+    [{ state: 'stopped' }, 'container is stopped'],
+    [{ ip: null }, 'no address'],
+    [{ mqtt: { tls: false, connack: null, error: 'ECONNREFUSED' } }, 'no TLS handshake (ECONNREFUSED)'],
+    [{ mqtt: { tls: true, connack: null, error: 'closed' } }, 'broker did not answer'],
+    [{ vhosts: [{ name: 'acme.example.org', status: null, error: 'timeout' }] }, 'acme.example.org: no answer'],
+    [{ last_backup: { day: '2026-11-26', result: 'failed' } }, 'last backup 2026-11-26 failed'],
+  ] as [Partial<CustomerStatus>, string][])('%o is unhealthy: %s', (patch, problem) => {
+    const v = judge({ ...healthy, ...patch });
+    expect(v.healthy).toBe(false);
+    expect(v.problems.join('; ')).toContain(problem);
+  });
+});
+
+describe('lastBackup', () => {
+  it('takes the newest line of the container', () => {
+    const log = '2026-11-25 acme-svr ok snapshot 1\n2026-11-26 acme-svr failed snapshot 2\n2026-11-26 globex-svr ok snapshot 1\n';
+    expect(lastBackup(log, 'acme-svr')).toEqual({ day: '2026-11-26', result: 'failed' });
+    expect(lastBackup(log, 'initech-svr')).toBeNull();
+  });
+});
+
+describe('MQTT packets', () => {
+  it('CONNECT is a well-formed MQTT 3.1.1 packet', () => {
+    const p = mqttConnectPacket('x');
+    expect([...p]).toEqual([0x10, 13, 0, 4, 0x4d, 0x51, 0x54, 0x54, 4, 2, 0, 10, 0, 1, 0x78]);
+  });
+  it.each([
+    [[0x20, 0x02, 0x00, 0x00], 0],
+    [[0x20, 0x02, 0x00, 0x05], 5],
+    [[0x30, 0x02, 0x00, 0x00], null],
+    [[0x20], null],
+  ])('CONNACK %o → %s', (bytes, rc) => {
+    expect(parseConnack(Buffer.from(bytes))).toBe(rc);
+  });
+});
+
+describe('statusTable', () => {
+  it('prints one row per customer with its health', () => {
+    const t = statusTable('osm-lab', [{ ...healthy, ...judge(healthy) }]);
+    expect(t).toMatch(/^osm-lab:\ncustomer\s+state/);
+    expect(t).toContain('acme      running  10.0.3.2  8883 answers');
+    expect(t).toMatch(/healthy$/);
+  });
+});

@@ -1,7 +1,7 @@
 // The `lxc` connection: runs commands inside a container through `lxc-attach` on its host, over
 // that host's own connection. Files go through commands (cat/mktemp+mv/stat) via ExecFileOps.
 // Registered on import as connection type `lxc`; the runner itself knows nothing of LXC.
-import { registerConnectionType, type ConnectionOptions } from '../../runner/connection/index.js';
+import { createConnection, registerConnectionType, type ConnectionOptions } from '../../runner/connection/index.js';
 import { LocalConnection } from '../../runner/connection/local.js';
 import { ExecFileOps } from '../../runner/connection/exec-file-ops.js';
 import { prepareCommand } from '../../runner/connection/prepare.js';
@@ -70,32 +70,48 @@ export class LxcConnection implements Connection {
 
 /**
  * How the executor hands over the parent's existing connection: `opts.connectionFor(hostName)`.
- * Without it (e.g. a test), a parent that is the controller itself gets a LocalConnection.
+ * Without it, the parent is connected here from `ansible_lxc_host_vars` (the parent's connection
+ * vars, which the osm_containers inventory source records), or locally when the parent is the
+ * controller itself.
  */
 export type ParentConnectionLookup = (hostName: string) => Promise<Connection>;
 
 const CONTROLLER = new Set(['localhost', '127.0.0.1', '::1']);
+
+/** The parent's vars a connection needs (no passwords: those stay with the parent host). */
+export const PARENT_CONNECTION_VARS = /^ansible_(host|port|user|connection|ssh_(?!pass).*|private_key_file|become(_method|_user)?)$/;
 
 function stringVar(vars: Vars, key: string): string | undefined {
   const v = vars[key];
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+function isRecord(v: unknown): v is Vars {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 export async function createLxcConnection(hostName: string, vars: Vars, opts: ConnectionOptions): Promise<LxcConnection> {
   const container = stringVar(vars, 'ansible_lxc_name') ?? hostName;
   const parentName = stringVar(vars, 'ansible_lxc_host') ?? 'localhost';
   const parentBecome: BecomeOptions | undefined = vars['ansible_lxc_host_become'] === true ? { method: 'sudo', user: 'root' } : undefined;
+  const base = { parentName, container, parentBecome };
   const lookup = opts['connectionFor'];
   if (typeof lookup === 'function') {
     const parent: Connection = await (lookup as ParentConnectionLookup)(parentName);
-    return new LxcConnection(hostName, parent, { parentName, container, parentBecome, ownsParent: false });
+    return new LxcConnection(hostName, parent, { ...base, ownsParent: false });
+  }
+  const parentVars = vars['ansible_lxc_host_vars'];
+  if (isRecord(parentVars)) {
+    if (parentVars['ansible_connection'] === 'lxc') throw new Error(`host ${hostName}: the parent ${parentName} of an lxc connection cannot itself be lxc`);
+    const parent = await createConnection(parentName, parentVars, { ...opts, connectionFor: undefined });
+    return new LxcConnection(hostName, parent, { ...base, ownsParent: true });
   }
   if (!CONTROLLER.has(parentName)) {
     throw new Error(
-      `host ${hostName}: lxc connection via '${parentName}' needs the executor's connectionFor option (only the controller itself is reachable without it)`,
+      `host ${hostName}: lxc connection via '${parentName}' needs the executor's connectionFor option or ansible_lxc_host_vars (only the controller itself is reachable without)`,
     );
   }
-  return new LxcConnection(hostName, new LocalConnection(parentName), { parentName, container, parentBecome, ownsParent: true });
+  return new LxcConnection(hostName, new LocalConnection(parentName), { ...base, ownsParent: true });
 }
 
 registerConnectionType('lxc', createLxcConnection);

@@ -17,7 +17,7 @@ import { groupHosts } from '../../runner/load/host-patterns.js';
 import { hostVars } from '../../runner/load/inventory.js';
 import type { Connection } from '../../runner/connection/types.js';
 import type { Inventory, Vars } from '../../runner/types.js';
-import { CONTAINER_NAME } from '../connections/lxc.js';
+import { CONTAINER_NAME, PARENT_CONNECTION_VARS } from '../connections/lxc.js';
 
 export const DEFAULT_LXC_ROOT = '/srv/osm-lxc/lxc';
 const CONF = 'lxc.container.conf';
@@ -42,7 +42,14 @@ export function lxcRootOf(vars: Vars): string {
  * Pure: the inventory entries for the config files found on one OSM host. `confPaths` are paths of
  * lxc.container.conf files (as `find` prints them); names that are not valid container names are skipped.
  */
-export function containersFromListing(osmHost: string, root: string, confPaths: string[], group = 'osm_containers'): InventorySourceResult {
+export function containersFromListing(
+  osmHost: string,
+  root: string,
+  confPaths: string[],
+  group = 'osm_containers',
+  parentVars: Vars = {},
+): InventorySourceResult {
+  const connectionVars = Object.fromEntries(Object.entries(parentVars).filter(([k]) => PARENT_CONNECTION_VARS.test(k)));
   const hosts: Record<string, Vars> = {};
   const prefix = `${posix.join(root, 'containers')}/`;
   for (const p of confPaths.map((l) => l.trim()).filter((l) => l !== '')) {
@@ -53,6 +60,7 @@ export function containersFromListing(osmHost: string, root: string, confPaths: 
       ansible_connection: 'lxc',
       ansible_lxc_host: osmHost,
       ansible_lxc_name: name,
+      ...(Object.keys(connectionVars).length ? { ansible_lxc_host_vars: connectionVars } : {}),
       osm_container_config: p,
       osm_container_dir: posix.dirname(p),
     };
@@ -97,8 +105,9 @@ export async function discoverContainers(
   const { hostsGroup, group } = settings(opts.config ?? {});
   const results = await Promise.all(
     groupHosts(inv, hostsGroup).map(async (h) => {
-      const root = lxcRootOf(hostVars(inv, h));
-      return containersFromListing(h, root, await listConfs(await opts.connect(h), root), group);
+      const vars = hostVars(inv, h);
+      const root = lxcRootOf(vars);
+      return containersFromListing(h, root, await listConfs(await opts.connect(h), root), group, vars);
     }),
   );
   return mergeResults(results, group);
@@ -149,8 +158,9 @@ registerInventorySource('osm_containers', (config, soFar) => {
   const results = groupHosts(soFar, hostsGroup)
     .filter((h) => isLocal(soFar, h))
     .map((h) => {
-      const root = lxcRootOf({ ...soFar.groups.get(hostsGroup)?.vars, ...soFar.hosts.get(h)?.vars });
-      return containersFromListing(h, root, listLocally(root), group);
+      const vars = { ...soFar.groups.get(hostsGroup)?.vars, ...soFar.hosts.get(h)?.vars };
+      const root = lxcRootOf(vars);
+      return containersFromListing(h, root, listLocally(root), group, { ...vars, ansible_connection: 'local' });
     });
   return mergeResults(results, group);
 });

@@ -53,7 +53,12 @@ describe('osm_containers source', () => {
   it('lists local OSM hosts\' containers while the inventory loads', () => {
     const inv = loadInventory([hostsFile, pluginFile]);
     expect(matchHosts(inv, 'osm_containers').sort()).toEqual(['acme-svr', 'beta-svr']);
-    expect(hostVars(inv, 'acme-svr')).toMatchObject({ ansible_connection: 'lxc', ansible_lxc_host: 'localhost', ansible_lxc_name: 'acme-svr' });
+    expect(hostVars(inv, 'acme-svr')).toMatchObject({
+      ansible_connection: 'lxc',
+      ansible_lxc_host: 'localhost',
+      ansible_lxc_name: 'acme-svr',
+      ansible_lxc_host_vars: { ansible_connection: 'local' },
+    });
   });
 
   it('discoverContainers reads every OSM host through its connection', async () => {
@@ -63,5 +68,19 @@ describe('osm_containers source', () => {
     addDiscovered(inv, found);
     expect(matchHosts(inv, 'osm_containers:&all').sort()).toEqual(['acme-svr', 'beta-svr']);
     expect(hostVars(inv, 'beta-svr').ansible_lxc_host).toBe('localhost');
+  });
+
+  it('records the OSM host\'s connection vars (never its passwords) for the lxc connection', () => {
+    const r = containersFromListing('osm1', '/r', ['/r/containers/c1/lxc.container.conf'], 'osm_containers', {
+      ansible_host: '192.0.2.4',
+      ansible_port: 2222,
+      ansible_user: 'ops',
+      ansible_ssh_private_key_file: '/k',
+      ansible_password: 'secret',
+      ansible_ssh_pass: 'secret',
+      ansible_become_password: 'secret',
+      osm_lxc_root: '/r',
+    });
+    expect(r.hosts?.c1?.ansible_lxc_host_vars).toEqual({ ansible_host: '192.0.2.4', ansible_port: 2222, ansible_user: 'ops', ansible_ssh_private_key_file: '/k' });
   });
 });

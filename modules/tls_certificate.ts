@@ -1,0 +1,150 @@
+// tls_certificate: a certificate for a list of domains, from an ACME server through certbot or signed
+// by a local CA with openssl. Reissued when the names differ or it expires within renew_before_days.
+import { posix } from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import {
+  caArgv,
+  certbotArgv,
+  certbotDeleteArgv,
+  certName,
+  certPaths,
+  leafCertArgv,
+  leafKeyArgv,
+  planTls,
+  type TlsArgs,
+  type TlsState,
+} from './lib/tls-plan.js';
+import { parseX509Text, type CertInfo } from './lib/x509.js';
+
+const NAME = '^(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$|^[0-9]{1,3}(\\.[0-9]{1,3}){3}$';
+
+const args = Type.Object({
+  domains: Type.Array(Type.String({ pattern: NAME }), { minItems: 1, description: 'Names on the certificate; the first is the subject and the default cert_name.' }),
+  cert_name: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'Name of the certificate (certbot lineage / directory); default the first domain.' })),
+  provider: Type.Union([Type.Literal('acme'), Type.Literal('selfsigned')], { default: 'acme', description: '`acme` runs certbot; `selfsigned` signs with a local CA.' }),
+  state: Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: '`absent` deletes the certificate (certbot delete / the files).' }),
+  renew_before_days: Type.Integer({ default: 30, minimum: 0, description: 'Reissue when the certificate expires within this many days.' }),
+  acme_server: Type.String({ default: 'https://acme-v02.api.letsencrypt.org/directory', description: 'ACME directory URL (pebble in the lab: https://127.0.0.1:14000/dir).' }),
+  email: Type.Optional(Type.String({ pattern: '^[^\\s@]+@[^\\s@]+$', description: 'ACME account email; without it the account is registered without one.' })),
+  ca_bundle: Type.Optional(Type.String({ description: "CA bundle trusted for the ACME server's own TLS (REQUESTS_CA_BUNDLE), e.g. pebble's." })),
+  authenticator: Type.Union([Type.Literal('standalone'), Type.Literal('webroot')], {
+    default: 'standalone',
+    description: 'certbot http-01 authenticator: `standalone` listens on http_01_port; `webroot` writes challenges under webroot (nginx keeps port 80).',
+  }),
+  http_01_port: Type.Integer({ default: 80, minimum: 1, maximum: 65535, description: 'Port certbot --standalone listens on.' }),
+  webroot: Type.Optional(Type.String({ description: 'Directory nginx serves /.well-known/acme-challenge/ from (authenticator webroot).' })),
+  config_dir: Type.String({ default: '/etc/letsencrypt', description: 'certbot --config-dir; certificates are under live/<cert_name>/.' }),
+  work_dir: Type.String({ default: '/var/lib/letsencrypt', description: 'certbot --work-dir.' }),
+  logs_dir: Type.String({ default: '/var/log/letsencrypt', description: 'certbot --logs-dir.' }),
+  cert_dir: Type.String({ default: '/etc/ssl/osm-play', description: 'selfsigned: certificates go to <cert_dir>/<cert_name>/{cert,privkey,fullchain}.pem.' }),
+  ca_key: Type.String({ default: '/etc/ssl/osm-play/ca/ca.key', description: 'selfsigned: the CA private key (created with the CA when missing).' }),
+  ca_cert: Type.String({ default: '/etc/ssl/osm-play/ca/ca.crt', description: 'selfsigned: the CA certificate (created when missing).' }),
+  ca_name: Type.String({ default: 'osm-play local CA', pattern: '^[A-Za-z0-9 ._-]+$', description: 'selfsigned: the CA subject CN when it is created.' }),
+  days: Type.Integer({ default: 397, minimum: 1, description: 'selfsigned: validity of the leaf certificate in days.' }),
+});
+
+async function readCert(host: HostContext, path: string): Promise<CertInfo | null> {
+  if (!(await host.stat(path))) return null;
+  const r = await host.exec({ argv: ['openssl', 'x509', '-in', path, '-noout', '-subject', '-issuer', '-enddate', '-ext', 'subjectAltName'] });
+  if (r.exitCode !== 0) return null;
+  return parseX509Text(r.stdout);
+}
+
+async function gatherTls(host: HostContext, a: TlsArgs): Promise<TlsState> {
+  const paths = certPaths(a);
+  const state: TlsState = { paths, info: await readCert(host, paths.fullchain), now: new Date() };
+  if (a.provider === 'acme') {
+    state.lineage = (await host.stat(`${a.config_dir}/renewal/${certName(a)}.conf`)) !== null;
+  } else {
+    state.caExists = (await host.stat(a.ca_key)) !== null && (await host.stat(a.ca_cert)) !== null;
+    if (state.info && state.caExists) {
+      const v = await host.exec({ argv: ['openssl', 'verify', '-CAfile', a.ca_cert, paths.cert] });
+      state.signedByCa = v.exitCode === 0;
+    }
+  }
+  return state;
+}
+
+async function issueAcme(host: HostContext, a: TlsArgs, renewing: boolean): Promise<void> {
+  const argv = certbotArgv(a, renewing);
+  const env = a.ca_bundle ? { REQUESTS_CA_BUNDLE: a.ca_bundle } : undefined;
+  const r = await host.exec({ argv }, { env, timeoutMs: 300_000 });
+  if (r.exitCode !== 0) {
+    const why = r.stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Saving debug log')).slice(-4).join(' ');
+    throw new ModuleError(`certbot failed for ${a.domains.join(', ')}: ${why}`, { rc: r.exitCode, stdout: r.stdout, stderr: r.stderr, argv });
+  }
+}
+
+/** Key and cert made beside the target under temp names, then renamed: a failure leaves the old pair. */
+async function issueSelfSigned(host: HostContext, a: TlsArgs, paths: TlsState['paths'], caExists: boolean): Promise<void> {
+  if (!caExists) {
+    await host.run(['mkdir', '-p', '-m', '0700', posix.dirname(a.ca_key)]);
+    await host.run(['mkdir', '-p', posix.dirname(a.ca_cert)]);
+    await host.run(caArgv(a, a.ca_key, a.ca_cert));
+  }
+  const dir = posix.dirname(paths.cert);
+  await host.run(['mkdir', '-p', '-m', '0755', dir]);
+  const tmpKey = `${paths.key}.osm-play-new`;
+  const tmpCert = `${paths.cert}.osm-play-new`;
+  try {
+    await host.run(leafKeyArgv(tmpKey));
+    await host.run(leafCertArgv(a, tmpKey, tmpCert));
+    const leaf = (await host.readFile(tmpCert)) ?? '';
+    const ca = (await host.readFile(a.ca_cert)) ?? '';
+    await host.writeFile(`${paths.fullchain}.osm-play-new`, leaf + ca, { mode: 0o644 });
+    await host.run(['mv', '-f', '--', tmpKey, paths.key]);
+    await host.run(['mv', '-f', '--', tmpCert, paths.cert]);
+    await host.run(['mv', '-f', '--', `${paths.fullchain}.osm-play-new`, paths.fullchain]);
+  } finally {
+    await host.exec({ argv: ['rm', '-f', '--', tmpKey, tmpCert, `${paths.fullchain}.osm-play-new`] });
+  }
+}
+
+export default defineModule({
+  name: 'tls_certificate',
+  doc:
+    'Keeps a certificate for `domains`. Gather reads <dir>/fullchain.pem with `openssl x509` (names and expiry); ' +
+    'it is (re)issued when missing, when its names differ from `domains`, when it expires within renew_before_days, ' +
+    'or (selfsigned) when the CA is missing or did not sign it. `acme` runs `certbot certonly --non-interactive` ' +
+    'against acme_server (standalone on http_01_port, or webroot) with --config-dir/--work-dir/--logs-dir, certificates ' +
+    'in <config_dir>/live/<cert_name>/; `selfsigned` creates the CA when missing and signs an EC P-256 key with the SANs ' +
+    '(<cert_dir>/<cert_name>/). Absent runs `certbot delete` or removes the files. Registers cert, key and fullchain paths.',
+  example: `- name: certificates for the customer's four names
+  tls_certificate:
+    domains:
+      - "{{ customer_name }}.{{ le_domain }}"
+      - "{{ customer_name }}-influx.{{ le_domain }}"
+      - "{{ customer_name }}-chirpstack.{{ le_domain }}"
+      - "{{ customer_name }}-mqtt.{{ le_domain }}"
+    email: "{{ le_email }}"
+    authenticator: webroot
+    webroot: /var/www/letsencrypt`,
+  args,
+  async gather(host, a) {
+    if (a.authenticator === 'webroot' && a.provider === 'acme' && a.state === 'present' && !a.webroot) {
+      throw new ModuleError('tls_certificate: authenticator webroot needs webroot');
+    }
+    return gatherTls(host, a);
+  },
+  plan(a, s) {
+    return planTls(a, s);
+  },
+  async apply(host, a, changes, s) {
+    if (a.state === 'absent') {
+      if (a.provider === 'acme') await host.run(certbotDeleteArgv(a));
+      else await host.run(['rm', '-f', '--', s.paths.cert, s.paths.key, s.paths.fullchain]);
+      return { data: { ...s.paths } };
+    }
+    if (changes.some((c) => c.action === 'issue' || c.action === 'renew' || c.action === 'create')) {
+      if (a.provider === 'acme') await issueAcme(host, a, s.info !== null || s.lineage === true);
+      else await issueSelfSigned(host, a, s.paths, s.caExists === true);
+    }
+    const after = await readCert(host, s.paths.fullchain);
+    if (!after) throw new ModuleError(`no certificate at ${s.paths.fullchain} after issuing`);
+    return { data: { ...s.paths, names: after.names, not_after: after.notAfter.toISOString() } };
+  },
+  result(_a, s) {
+    return { ...s.paths, ...(s.info ? { names: s.info.names, not_after: s.info.notAfter.toISOString() } : {}) };
+  },
+});

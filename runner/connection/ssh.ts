@@ -112,29 +112,12 @@ export class SshConnection implements Connection, HeldCommandCapable {
   /** Starts a command that runs until its stdin is closed (the host lock holder); takes one channel. */
   async startHeldCommand(argv: string[]): Promise<HeldCommand> {
     const release = await this.slots.acquire();
-    const stream = await this.openChannel(shellQuote(argv)).catch((err: unknown) => {
+    try {
+      return await this.openChannel(shellQuote(argv), (stream) => heldOn(stream, release));
+    } catch (err) {
       release();
       throw err;
-    });
-    const decoder = new StringDecoder('utf8');
-    let stderr = '';
-    let code: number | null = null;
-    stream.stderr.on('data', (b: Buffer) => {
-      stderr += b.toString();
-    });
-    stream.on('exit', (c: number | null) => {
-      code = c;
-    });
-    const exitCbs: Array<(code: number | null, stderr: string) => void> = [];
-    stream.on('close', () => {
-      release();
-      for (const cb of exitCbs) cb(code, stderr);
-    });
-    return {
-      onStdout: (cb) => stream.on('data', (b: Buffer) => cb(decoder.write(b))),
-      onExit: (cb) => exitCbs.push(cb),
-      endInput: () => stream.end(),
-    };
+    }
   }
 
   private die(message: string): void {
@@ -146,10 +129,12 @@ export class SshConnection implements Connection, HeldCommandCapable {
 
   // sshd frees a session slot a moment after the channel closes, so a refused open is retried
   // briefly before it counts as a real failure.
-  private async openChannel(line: string): Promise<ClientChannel> {
+  // `setup` runs inside ssh2's callback, before any event of the channel can fire: a fast command's
+  // data, exit status and close may arrive in the same packet batch as the exec reply.
+  private async openChannel<T>(line: string, setup: (stream: ClientChannel) => T): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.openChannelOnce(line);
+        return await this.openChannelOnce(line, setup);
       } catch (err) {
         if (this.dead || err instanceof UnreachableError || attempt >= 40) throw this.dead ?? err;
         await new Promise((r) => setTimeout(r, Math.min(5 * attempt, 50)));
@@ -157,15 +142,15 @@ export class SshConnection implements Connection, HeldCommandCapable {
     }
   }
 
-  private openChannelOnce(line: string): Promise<ClientChannel> {
-    return new Promise<ClientChannel>((resolve, reject) => {
+  private openChannelOnce<T>(line: string, setup: (stream: ClientChannel) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       if (this.dead) {
         reject(this.dead);
         return;
       }
       this.client.exec(line, (err, stream) => {
         if (!err) {
-          resolve(stream);
+          resolve(setup(stream));
           return;
         }
         reject(
@@ -181,7 +166,12 @@ export class SshConnection implements Connection, HeldCommandCapable {
 
   private async runOnChannel(prepared: WrappedCommand, opts: ExecOptions, cmd: Command): Promise<ExecResult> {
     const started = Date.now();
-    const stream = await this.openChannel(shellQuote(prepared.argv));
+    // The box keeps the promise out of `await`'s reach: openChannel must not adopt it.
+    const box = await this.openChannel(shellQuote(prepared.argv), (stream) => ({ result: this.collect(stream, prepared, opts, cmd, started) }));
+    return box.result;
+  }
+
+  private collect(stream: ClientChannel, prepared: WrappedCommand, opts: ExecOptions, cmd: Command, started: number): Promise<ExecResult> {
     return new Promise<ExecResult>((resolve, reject) => {
       const out: Buffer[] = [];
       const errDecoder = new StringDecoder('utf8');
@@ -244,6 +234,42 @@ export class SshConnection implements Connection, HeldCommandCapable {
     })();
     return this.sftpSession;
   }
+}
+
+/** Wraps a channel as a HeldCommand, buffering what arrives before the caller subscribes. */
+function heldOn(stream: ClientChannel, release: () => void): HeldCommand {
+  const decoder = new StringDecoder('utf8');
+  let buffered = '';
+  let stdoutCb: ((chunk: string) => void) | undefined;
+  let stderr = '';
+  let code: number | null = null;
+  let exited = false;
+  const exitCbs: Array<(code: number | null, stderr: string) => void> = [];
+  stream.on('data', (b: Buffer) => {
+    const text = decoder.write(b);
+    if (stdoutCb) stdoutCb(text);
+    else buffered += text;
+  });
+  stream.stderr.on('data', (b: Buffer) => {
+    stderr += b.toString();
+  });
+  stream.on('exit', (c: number | null) => {
+    code = c;
+  });
+  stream.on('close', () => {
+    exited = true;
+    release();
+    for (const cb of exitCbs) cb(code, stderr);
+  });
+  return {
+    onStdout: (cb) => {
+      stdoutCb = cb;
+      if (buffered) cb(buffered);
+      buffered = '';
+    },
+    onExit: (cb) => (exited ? cb(code, stderr) : exitCbs.push(cb)),
+    endInput: () => stream.end(),
+  };
 }
 
 function connectOptions(opts: ConnectionOptions): SshConnectOptions {

@@ -91,6 +91,27 @@ describe('lxc_container and the lxc connection (lab)', () => {
     expect(env.stdout).toBe('x y\n');
   });
 
+  it('the lxc connection also works over the lab host\'s sshd (parent vars as osm_containers records them)', async () => {
+    const viaSsh = await createConnection(name, {
+      ansible_connection: 'lxc',
+      ansible_lxc_host: 'osm-lab',
+      ansible_lxc_host_vars: {
+        ansible_connection: 'ssh',
+        ansible_host: '127.0.0.1',
+        ansible_port: 2222,
+        ansible_user: 'root',
+        ansible_ssh_private_key_file: '/var/lib/osm-lab/ssh/id_ed25519',
+        ansible_ssh_known_hosts_file: '/var/lib/osm-lab/ssh/known_hosts',
+      },
+    });
+    try {
+      expect((await viaSsh.exec({ argv: ['hostname'] })).stdout.trim()).toBe(name);
+      expect((await viaSsh.readFile('/root/t5a file.txt'))?.toString()).toContain('$(not run)');
+    } finally {
+      await viaSsh.close();
+    }
+  });
+
   it('restarted always restarts', async () => {
     const r = await run(lxcContainer, { ...started, state: 'restarted' });
     expect(r.changes.map((c) => c.action)).toEqual(['stop', 'start']);

@@ -1,0 +1,144 @@
+// argv → CliOptions. A small parser of our own: the option set is fixed and ansible-playbook's
+// conventions (-vvv, repeatable -i/-e, `--json [FILE]` with an optional value) fit no framework well.
+
+export interface CliOptions {
+  command: 'run' | 'schema' | 'doc' | 'help' | 'version';
+  playbooks: string[];
+  inventories: string[];
+  extraVars: string[];
+  check: boolean;
+  diff: boolean;
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  forks?: number;
+  listHosts: boolean;
+  listTasks: boolean;
+  syntaxCheck: boolean;
+  verbosity: number;
+  /** `--json` alone: '-' (stdout); `--json FILE`. */
+  json?: string;
+  junit?: string;
+  askBecomePass: boolean;
+  become: boolean;
+  becomeUser?: string;
+  lockTimeoutSec: number;
+  acceptNewHostKeys: boolean;
+  /** `doc` subcommand. */
+  docModule?: string;
+  markdown: boolean;
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+type Kind = 'flag' | 'value' | 'optional-value';
+interface Spec {
+  names: string[];
+  kind: Kind;
+  apply(o: CliOptions, v: string | undefined): void;
+}
+
+const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+
+function positiveInt(name: string, v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${name} expects a positive whole number, got '${v}'`);
+  return Number(v);
+}
+
+const SPECS: Spec[] = [
+  { names: ['-i', '--inventory'], kind: 'value', apply: (o, v) => o.inventories.push(v!) },
+  { names: ['-e', '--extra-vars'], kind: 'value', apply: (o, v) => o.extraVars.push(v!) },
+  { names: ['-C', '--check'], kind: 'flag', apply: (o) => (o.check = true) },
+  { names: ['-D', '--diff'], kind: 'flag', apply: (o) => (o.diff = true) },
+  { names: ['-l', '--limit'], kind: 'value', apply: (o, v) => (o.limit = v) },
+  { names: ['-t', '--tags'], kind: 'value', apply: (o, v) => o.tags.push(...list(v!)) },
+  { names: ['--skip-tags'], kind: 'value', apply: (o, v) => o.skipTags.push(...list(v!)) },
+  { names: ['-f', '--forks'], kind: 'value', apply: (o, v) => (o.forks = positiveInt('--forks', v!)) },
+  { names: ['--list-hosts'], kind: 'flag', apply: (o) => (o.listHosts = true) },
+  { names: ['--list-tasks'], kind: 'flag', apply: (o) => (o.listTasks = true) },
+  { names: ['--syntax-check'], kind: 'flag', apply: (o) => (o.syntaxCheck = true) },
+  { names: ['--json'], kind: 'optional-value', apply: (o, v) => (o.json = v ?? '-') },
+  { names: ['--junit'], kind: 'value', apply: (o, v) => (o.junit = v) },
+  { names: ['-K', '--ask-become-pass'], kind: 'flag', apply: (o) => (o.askBecomePass = true) },
+  { names: ['-b', '--become'], kind: 'flag', apply: (o) => (o.become = true) },
+  { names: ['--become-user'], kind: 'value', apply: (o, v) => (o.becomeUser = v) },
+  { names: ['--lock-timeout'], kind: 'value', apply: (o, v) => (o.lockTimeoutSec = nonNegative('--lock-timeout', v!)) },
+  { names: ['--accept-new-host-keys'], kind: 'flag', apply: (o) => (o.acceptNewHostKeys = true) },
+  { names: ['--markdown'], kind: 'flag', apply: (o) => (o.markdown = true) },
+  { names: ['-h', '--help'], kind: 'flag', apply: (o) => (o.command = 'help') },
+  { names: ['--version'], kind: 'flag', apply: (o) => (o.command = 'version') },
+];
+
+function nonNegative(name: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${name} expects a number of seconds, got '${v}'`);
+  return n;
+}
+
+export function defaults(): CliOptions {
+  return {
+    command: 'run', playbooks: [], inventories: [], extraVars: [], check: false, diff: false, tags: [], skipTags: [],
+    listHosts: false, listTasks: false, syntaxCheck: false, verbosity: 0, askBecomePass: false, become: false,
+    lockTimeoutSec: 60, acceptNewHostKeys: false, markdown: false,
+  };
+}
+
+/** `--json FILE` takes the next word only when it names a .json file, so `--json site.yml` stays a playbook. */
+function takesOptionalValue(next: string | undefined): boolean {
+  return next !== undefined && !next.startsWith('-') && /\.json$/i.test(next);
+}
+
+export function parseArgs(argv: string[]): CliOptions {
+  const o = defaults();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (/^-v+$/.test(arg)) {
+      o.verbosity += arg.length - 1;
+      continue;
+    }
+    if (arg === '--verbose') {
+      o.verbosity++;
+      continue;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg.length > 2 && !arg.startsWith('--') ? arg.slice(0, 2) : arg;
+    const inline = eq > 0 ? arg.slice(eq + 1) : name !== arg ? arg.slice(2) : undefined;
+    const spec = SPECS.find((s) => s.names.includes(name));
+    if (!spec) throw new UsageError(`unknown option '${arg}' (see osm-play --help)`);
+    if (spec.kind === 'flag') {
+      if (inline !== undefined) throw new UsageError(`option '${name}' takes no value`);
+      spec.apply(o, undefined);
+    } else if (spec.kind === 'value') {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`option '${name}' needs a value`);
+      spec.apply(o, v);
+    } else {
+      if (inline !== undefined) spec.apply(o, inline);
+      else if (takesOptionalValue(argv[i + 1])) spec.apply(o, argv[++i]);
+      else spec.apply(o, undefined);
+    }
+  }
+  if (o.command === 'run' && (positional[0] === 'schema' || positional[0] === 'doc')) {
+    o.command = positional[0];
+    if (o.command === 'doc') o.docModule = positional[1];
+    if (positional.length > (o.command === 'doc' ? 2 : 1)) throw new UsageError(`too many arguments for '${positional[0]}'`);
+    return o;
+  }
+  o.playbooks = positional;
+  if (o.command === 'run' && o.playbooks.length === 0) throw new UsageError('no playbook given (usage: osm-play [options] PLAYBOOK...)');
+  return o;
+}

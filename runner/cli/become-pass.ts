@@ -1,0 +1,35 @@
+// --ask-become-pass: read from the terminal without echo, or the first line of stdin when piped.
+import { ReadStream } from 'node:tty';
+
+export async function readBecomePassword(stdin: NodeJS.ReadStream = process.stdin, prompt: (s: string) => void = (s) => process.stderr.write(s)): Promise<string> {
+  if (stdin.isTTY && stdin instanceof ReadStream) return readHidden(stdin, prompt);
+  const chunks: Buffer[] = [];
+  for await (const c of stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+}
+
+function readHidden(tty: ReadStream, prompt: (s: string) => void): Promise<string> {
+  prompt('BECOME password: ');
+  return new Promise((resolve, reject) => {
+    let value = '';
+    tty.setRawMode(true);
+    tty.resume();
+    const done = (err?: Error) => {
+      tty.setRawMode(false);
+      tty.pause();
+      tty.off('data', onData);
+      prompt('\n');
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const onData = (buf: Buffer) => {
+      for (const ch of buf.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003') return done(new Error('interrupted'));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    tty.on('data', onData);
+  });
+}

@@ -1,0 +1,62 @@
+// The run command: prepare (all diagnostics before any connection), optional listings, then run.
+import { realDeps } from '../execute/deps.js';
+import { runPlaybook } from '../execute/run-playbook.js';
+import { formatDiagnostic } from '../load/errors.js';
+import { groupNames, hostVars, matchHosts } from '../load/inventory.js';
+import { EXIT_USAGE } from '../report/exit-code.js';
+import { Redactor } from '../report/redact.js';
+import type { Playbook } from '../types.js';
+import type { CliOptions } from './args.js';
+import { readBecomePassword } from './become-pass.js';
+import { listHosts, listTasks } from './lists.js';
+import { prepare } from './prepare.js';
+import { makeReporter, type Streams } from './reporters.js';
+
+export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promise<number> {
+  const redactor = new Redactor();
+  const prepared = await prepare(o, cwd, (m) => io.err(`${redactor.text(m)}\n`));
+  if (!prepared.ok) {
+    for (const d of prepared.diagnostics) io.err(`${redactor.text(formatDiagnostic(d))}\n`);
+    for (const m of prepared.messages) io.err(`osm-play: ${redactor.text(m)}\n`);
+    const n = prepared.diagnostics.length + prepared.messages.length;
+    io.err(`osm-play: ${n} problem${n === 1 ? '' : 's'} found; nothing was run\n`);
+    return EXIT_USAGE;
+  }
+  const { inventory, playbooks, registry, paramVars, extraVars, secrets } = prepared.value;
+  for (const s of secrets) redactor.add(s);
+
+  if (o.syntaxCheck || o.listHosts || o.listTasks) {
+    for (const pb of playbooks) {
+      if (o.syntaxCheck && !o.listHosts && !o.listTasks) io.out(`playbook: ${pb.file}\n`);
+      if (o.listHosts) io.out(listHosts(pb, inventory, matchHosts, o.limit).join('\n') + '\n');
+      if (o.listTasks) io.out(listTasks(pb, o.tags, o.skipTags).join('\n') + '\n');
+    }
+    return 0;
+  }
+
+  let becomePassword: string | undefined;
+  if (o.askBecomePass) {
+    becomePassword = await readBecomePassword();
+    redactor.add(becomePassword);
+  }
+  if (o.becomeUser) extraVars['ansible_become_user'] = o.becomeUser;
+
+  const deps = await realDeps((n) => registry.get(n), { hostVars, matchHosts, groupNames });
+  const reporter = makeReporter(o, io, redactor);
+  // Several playbooks run as one: plays in order, one connection and lock per host throughout.
+  const all: Playbook = { file: playbooks[0]!.file, plays: playbooks.flatMap((pb) => pb.plays), modulePackages: [] };
+  try {
+    const summary = await runPlaybook(
+      all,
+      {
+        inventory, extraVars, paramVars, check: o.check, diff: o.diff, limit: o.limit, tags: o.tags, skipTags: o.skipTags,
+        forks: o.forks, verbosity: o.verbosity, become: o.become || undefined, becomePassword, lockTimeoutMs: o.lockTimeoutSec * 1000,
+        acceptNewHostKeys: o.acceptNewHostKeys, redactor, deps,
+      },
+      reporter,
+    );
+    return summary.exitCode;
+  } finally {
+    await reporter.close();
+  }
+}

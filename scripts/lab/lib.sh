@@ -1,0 +1,139 @@
+# Shared by scripts/lab-up, scripts/lab-down and the helpers in scripts/lab/.
+# Fixed choices of the lab: every path and address lives here and in inventory/lab.yaml.
+# shellcheck shell=bash
+
+LAB_STATE=/var/lib/osm-lab
+LAB_RUN=$LAB_STATE/run
+LAB_CACHE=/var/cache/osm-play
+LAB_ETC_BACKUP=$LAB_STATE/etc-backup
+LAB_LXC_MNT=/srv/osm-lxc
+LAB_LXC_ROOT=$LAB_LXC_MNT/lxc
+LAB_LXC_IMG=$LAB_STATE/osm-lxc.btrfs.img
+LAB_LXC_IMG_SIZE=8G
+LAB_BACKUP_MNT=/srv/backups
+LAB_BACKUP_IMG=$LAB_STATE/backups.btrfs.img
+LAB_BACKUP_IMG_SIZE=2G
+LAB_BRIDGE=lxcbr0
+LAB_BRIDGE_ADDR=10.0.3.1
+LAB_NET=10.0.3.0/24
+LAB_NFT_TABLE=osm_lab_guard
+LAB_NGINX=$LAB_STATE/nginx
+LAB_SSH=$LAB_STATE/ssh
+LAB_SSH_PORT=2222
+LAB_BACKUP_SSH_PORT=2223
+LAB_PEBBLE=$LAB_STATE/pebble
+LAB_PEBBLE_PORT=14000
+LAB_PEBBLE_MGMT_PORT=15000
+LAB_BIN=$LAB_STATE/bin
+LAB_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_REPO=$(cd "$LAB_SCRIPTS/../.." && pwd)
+
+LAB_T0=${LAB_T0:-$(date +%s%3N)}
+LAB_PHASE_T=$LAB_T0
+LAB_PHASE_NAME=
+
+# Ends the previous phase (printing its time) and starts the next one.
+phase() {
+  local now; now=$(date +%s%3N)
+  if [[ -n $LAB_PHASE_NAME ]]; then
+    printf '    %s: %s\n' "$LAB_PHASE_NAME" "$(secs $((now - LAB_PHASE_T)))"
+  fi
+  LAB_PHASE_NAME=$1
+  LAB_PHASE_T=$now
+  [[ -z $1 ]] || printf '==> %s\n' "$1"
+}
+
+# Milliseconds to "1.2s".
+secs() { printf '%d.%ds' $(($1 / 1000)) $(($1 % 1000 / 100)); }
+
+total_time() { secs $(($(date +%s%3N) - LAB_T0)); }
+
+die() { printf 'lab: %s\n' "$*" >&2; exit 1; }
+
+# Saves the pre-lab version of a path once, before the lab first changes it.
+backup_once() {
+  local path=$1 dest=$LAB_ETC_BACKUP$1
+  [[ -e $dest || -e $dest.did-not-exist ]] && return 0
+  mkdir -p "$(dirname "$dest")"
+  if [[ -e $path ]]; then
+    cp -a "$path" "$dest"
+  else
+    : > "$dest.did-not-exist"
+  fi
+}
+
+backup_all_once() {
+  local p
+  while read -r p; do
+    [[ -z $p || $p == \#* ]] && continue
+    backup_once "$p"
+  done < "$LAB_SCRIPTS/etc-files.txt"
+}
+
+# Puts a path back as it was before the lab (content in place, so bind-mounted files keep working).
+restore_path() {
+  local path=$1 src=$LAB_ETC_BACKUP$1
+  if [[ -e $src.did-not-exist ]]; then
+    rm -rf "$path"
+    rm -f "$src.did-not-exist"
+  elif [[ -d $src ]]; then
+    rm -rf "$path"
+    cp -a "$src" "$path"
+    rm -rf "$src"
+  elif [[ -e $src ]]; then
+    cp -a "$src" "$path"
+    rm -f "$src"
+  fi
+}
+
+# pid file helpers: every process the lab starts has its pid under $LAB_RUN.
+pid_alive() {
+  local f=$LAB_RUN/$1.pid pid
+  [[ -s $f ]] || return 1
+  pid=$(cat "$f")
+  kill -0 "$pid" 2>/dev/null
+}
+
+stop_pid() {
+  local name=$1 f=$LAB_RUN/$1.pid pid i
+  [[ -s $f ]] || { rm -f "$f"; return 0; }
+  pid=$(cat "$f")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for i in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$f"
+  echo "    stopped $name ($pid)"
+}
+
+# Starts a daemon in its own session, detached from our stdio, with its pid recorded.
+start_daemon() {
+  local name=$1; shift
+  local log=$LAB_STATE/logs/$name.log
+  mkdir -p "$LAB_RUN" "$LAB_STATE/logs"
+  setsid bash -c 'echo $$ > "$0"; exec "$@"' "$LAB_RUN/$name.pid" "$@" < /dev/null >> "$log" 2>&1 9>&- &
+  local i
+  for i in $(seq 1 50); do [[ -s $LAB_RUN/$name.pid ]] && break; sleep 0.05; done
+}
+
+# Waits until a TCP port accepts connections on 127.0.0.1.
+wait_port() {
+  local port=$1 i
+  for i in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# Unmounts everything mounted below a directory (deepest first), never lazily.
+umount_under() {
+  local dir=$1 m
+  findmnt -rn -o TARGET | awk -v d="$dir/" 'index($0, d) == 1' | sort -r | while read -r m; do
+    umount "$m"
+  done
+}

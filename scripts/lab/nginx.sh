@@ -1,0 +1,75 @@
+# The lab's own nginx instance (the system nginx is left alone): stream module, http + stream blocks
+# including devtank/customers.{http,stream}.d/*.conf, a default self-signed certificate.
+# Use $LAB_BIN/nginx-lab (a wrapper adding -p/-c/-e) for `-t` and `-s reload`.
+# shellcheck shell=bash
+
+write_nginx_conf() {
+  local p=$LAB_NGINX
+  mkdir -p "$p"/{devtank/customers.http.d,devtank/customers.stream.d,devtank/services,certs,logs,temp} "$LAB_BIN" "$LAB_RUN"
+  if [[ ! -s $p/certs/default.crt ]]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj '/CN=osm-lab-default' \
+      -addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' \
+      -keyout "$p/certs/default.key" -out "$p/certs/default.crt" 2> /dev/null
+  fi
+  cat > "$p/nginx.conf" <<CONF
+# osm-play lab nginx: run through $LAB_BIN/nginx-lab
+load_module /usr/lib/nginx/modules/ngx_stream_module.so;
+pid $LAB_RUN/nginx.pid;
+error_log $p/logs/error.log;
+worker_processes 1;
+events { worker_connections 512; }
+
+http {
+    include /etc/nginx/mime.types;
+    access_log $p/logs/access.log;
+    client_body_temp_path $p/temp/client_body;
+    proxy_temp_path $p/temp/proxy;
+    fastcgi_temp_path $p/temp/fastcgi;
+    uwsgi_temp_path $p/temp/uwsgi;
+    scgi_temp_path $p/temp/scgi;
+    map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
+
+    server {
+        listen 127.0.0.1:80 default_server;
+        return 301 https://\$host\$request_uri;
+    }
+    server {
+        listen 127.0.0.1:443 ssl default_server;
+        ssl_certificate $p/certs/default.crt;
+        ssl_certificate_key $p/certs/default.key;
+        return 404;
+    }
+    include devtank/customers.http.d/*.conf;
+    include devtank/services/*.conf;
+}
+
+stream {
+    ssl_certificate $p/certs/default.crt;
+    ssl_certificate_key $p/certs/default.key;
+    include devtank/customers.stream.d/*.conf;
+}
+CONF
+  cat > "$LAB_BIN/nginx-lab" <<WRAP
+#!/bin/sh
+# The lab nginx instance: same flags for -t, -s reload and start.
+exec /usr/sbin/nginx -p $p/ -c $p/nginx.conf -e $p/logs/error.log "\$@"
+WRAP
+  chmod 755 "$LAB_BIN/nginx-lab"
+}
+
+nginx_up() {
+  write_nginx_conf
+  "$LAB_BIN/nginx-lab" -t -q
+  if pid_alive nginx; then
+    "$LAB_BIN/nginx-lab" -s reload
+    echo "    nginx reloaded (pid $(cat "$LAB_RUN/nginx.pid"))"
+  else
+    rm -f "$LAB_RUN/nginx.pid"
+    "$LAB_BIN/nginx-lab" 9>&-   # the daemon must not hold the lab lock
+    echo "    nginx started (pid $(cat "$LAB_RUN/nginx.pid")), conf $LAB_NGINX/nginx.conf"
+  fi
+}
+
+nginx_down() {
+  stop_pid nginx
+}

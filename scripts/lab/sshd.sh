@@ -1,0 +1,67 @@
+# sshd for the lab host (127.0.0.1:2222) and the backup host (127.0.0.1:2223), own configs and keys.
+# osm-play logs in as root with $LAB_SSH/id_ed25519 and checks host keys against $LAB_SSH/known_hosts.
+# shellcheck shell=bash
+
+write_sshd_config() {
+  local name=$1 port=$2
+  [[ -s $LAB_SSH/${name}_host_ed25519_key ]] \
+    || ssh-keygen -q -t ed25519 -N '' -C "osm-lab-$name" -f "$LAB_SSH/${name}_host_ed25519_key"
+  cat > "$LAB_SSH/${name}_sshd_config" <<CONF
+# osm-play lab: $name
+Port $port
+ListenAddress 127.0.0.1
+HostKey $LAB_SSH/${name}_host_ed25519_key
+PidFile $LAB_RUN/sshd-$name.pid
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+AuthorizedKeysFile $LAB_SSH/authorized_keys
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+X11Forwarding no
+PrintMotd no
+MaxSessions 50
+MaxStartups 50:30:100
+AcceptEnv LANG LC_*
+Subsystem sftp internal-sftp
+CONF
+}
+
+sshd_up() {
+  mkdir -p "$LAB_SSH" "$LAB_RUN"
+  chmod 700 "$LAB_SSH"
+  [[ -s $LAB_SSH/id_ed25519 ]] || ssh-keygen -q -t ed25519 -N '' -C osm-lab-client -f "$LAB_SSH/id_ed25519"
+  cp "$LAB_SSH/id_ed25519.pub" "$LAB_SSH/authorized_keys"
+  chmod 600 "$LAB_SSH/authorized_keys"
+  write_sshd_config host "$LAB_SSH_PORT"
+  write_sshd_config backup "$LAB_BACKUP_SSH_PORT"
+  {
+    printf '[127.0.0.1]:%s %s\n' "$LAB_SSH_PORT" "$(cut -d' ' -f1,2 "$LAB_SSH/host_host_ed25519_key.pub")"
+    printf '[127.0.0.1]:%s %s\n' "$LAB_BACKUP_SSH_PORT" "$(cut -d' ' -f1,2 "$LAB_SSH/backup_host_ed25519_key.pub")"
+  } > "$LAB_SSH/known_hosts"
+  # sshd needs its privilege separation directory; note it if the lab made it.
+  if [[ ! -d /run/sshd ]]; then
+    mkdir -p /run/sshd && chmod 755 /run/sshd && : > "$LAB_STATE/created-run-sshd"
+  fi
+  local name
+  for name in host backup; do
+    /usr/sbin/sshd -t -f "$LAB_SSH/${name}_sshd_config"
+    if pid_alive "sshd-$name"; then
+      kill -HUP "$(cat "$LAB_RUN/sshd-$name.pid")"
+    else
+      /usr/sbin/sshd -f "$LAB_SSH/${name}_sshd_config" -E "$LAB_STATE/logs/sshd-$name.log" 9>&-
+    fi
+  done
+  wait_port "$LAB_SSH_PORT" && wait_port "$LAB_BACKUP_SSH_PORT" || die "sshd did not start (see $LAB_STATE/logs/sshd-*.log)"
+  echo "    sshd 127.0.0.1:$LAB_SSH_PORT (lab host) and 127.0.0.1:$LAB_BACKUP_SSH_PORT (backup host)"
+  echo "    key $LAB_SSH/id_ed25519, known_hosts $LAB_SSH/known_hosts"
+}
+
+sshd_down() {
+  stop_pid sshd-host
+  stop_pid sshd-backup
+  if [[ -f $LAB_STATE/created-run-sshd ]]; then
+    rmdir /run/sshd 2>/dev/null || true
+    rm -f "$LAB_STATE/created-run-sshd"
+  fi
+}

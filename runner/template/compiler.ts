@@ -1,7 +1,7 @@
 // nunjucks' compiler with Jinja2/Ansible semantics: a missing variable or attribute is an error naming
 // it (unless under `default`, `mandatory` or `is defined`), operators follow Python (truthiness, ==,
 // chained comparisons, `in`, `~`), and `{{ x }}` writes Python's str(x) with None as ''.
-import { spaceNestedBraces } from './braces.js';
+import { prepareSource, type VarStringMode } from './braces.js';
 import { BaseCompiler, parseTemplate, type CompiledProps, type NjFrame, type NjNode } from './nunjucks-internals.js';
 
 /** Filters and tests whose operand may be undefined without an error. */
@@ -196,9 +196,13 @@ class StrictCompiler extends BaseCompiler {
   }
 }
 
-/** Compiles template text to the props nunjucks' Template runs (root render function and blocks). */
-export function compileTemplate(src: string, name: string): CompiledProps {
-  const ast = parseTemplate(spaceNestedBraces(src), name);
+/**
+ * Compiles template text to the props nunjucks' Template runs (root render function and blocks).
+ * `varStrings`: 'literal' for playbook strings (Ansible keeps backslashes in `{{ }}` literals),
+ * 'python' for .j2 files and conditions.
+ */
+export function compileTemplate(src: string, name: string, varStrings: VarStringMode): CompiledProps {
+  const ast = parseTemplate(prepareSource(src, varStrings), name);
   markGuards(ast);
   const compiler = new StrictCompiler(name, false);
   compiler.compile(ast);

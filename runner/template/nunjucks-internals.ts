@@ -58,8 +58,11 @@ const internals = nunjucks as unknown as NjInternals;
 export const BaseCompiler: NjCompilerCtor = internals.compiler.Compiler;
 const transformer = createRequire(import.meta.url)('nunjucks/src/transformer.js') as { transform(ast: NjNode, asyncFilters: string[], name: string): NjNode };
 
-/** Parses a template into nunjucks' AST, after nunjucks' own transform pass (super(), async lifting). */
-export const parseTemplate = (src: string, name: string): NjNode => transformer.transform(internals.parser.parse(src, [], {}), [], name);
+/**
+ * Parses a template into nunjucks' AST, after nunjucks' own transform pass (super(), async lifting).
+ * trimBlocks as Ansible sets it: the newline after a block tag (`{% if %}`) is dropped.
+ */
+export const parseTemplate = (src: string, name: string): NjNode => transformer.transform(internals.parser.parse(src, [], { trimBlocks: true }), [], name);
 export const TemplateDataNode = internals.nodes.TemplateData;
 
 /** What `new Function(compiledSource)()` returns: the root render function and blocks. */

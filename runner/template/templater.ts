@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import nunjucks from 'nunjucks';
 import type { SourcePos, Vars } from '../types.js';
-import { singleExpression } from './braces.js';
+import { singleExpression, type VarStringMode } from './braces.js';
 import { compileTemplate } from './compiler.js';
 import { TemplateError } from './errors.js';
 import { allFilters } from './filters/index.js';
@@ -78,34 +78,42 @@ function syntaxError(err: TemplateError, source?: string): TemplateError {
   return err;
 }
 
+function trailingNewlines(s: string): number {
+  return /\n*$/.exec(s)![0].length;
+}
+
 export function createTemplater(): Templater {
   const codeCache = new Map<string, CompiledProps>();
   const fileCache = new Map<string, { stamp: string; props: CompiledProps }>();
   let captured: unknown;
 
-  const compileCached = (src: string, name: string): CompiledProps => {
-    const key = `${name}\u0000${src}`;
+  const compileCached = (src: string, name: string, mode: VarStringMode): CompiledProps => {
+    const key = `${name}\u0000${mode}\u0000${src}`;
     let props = codeCache.get(key);
     if (!props) {
       if (codeCache.size >= CACHE_LIMIT) codeCache.clear();
-      props = compileTemplate(src, name);
+      props = compileTemplate(src, name, mode);
       codeCache.set(key, props);
     }
     return props;
   };
 
-  const compileFile = (path: string): CompiledProps => {
+  // Jinja2 drops one trailing newline of each template; Ansible puts it back for the top-level file
+  // only, so an included file's last newline disappears ("Hello {% include 'w' %}!" → "Hello world!").
+  const compileFile = (path: string, included: boolean): CompiledProps => {
     const st = statSync(path);
+    const key = `${included ? 'inc' : 'top'}\u0000${path}`;
     const stamp = `${st.mtimeMs}:${st.size}`;
-    const hit = fileCache.get(path);
+    const hit = fileCache.get(key);
     if (hit && hit.stamp === stamp) return hit.props;
     let props: CompiledProps;
     try {
-      props = compileTemplate(readFileSync(path, 'utf8'), path);
+      const text = readFileSync(path, 'utf8');
+      props = compileTemplate(included ? text.replace(/\r?\n$/, '') : text, path, 'python');
     } catch (e) {
       throw syntaxError(toTemplateError(e, path, undefined));
     }
-    fileCache.set(path, { stamp, props });
+    fileCache.set(key, { stamp, props });
     return props;
   };
 
@@ -121,7 +129,7 @@ export function createTemplater(): Templater {
       } catch {
         return null;
       }
-      return { src: { type: 'code', obj: compileFile(path) }, path, noCache: true };
+      return { src: { type: 'code', obj: compileFile(path, true) }, path, noCache: true };
     },
   };
 
@@ -150,21 +158,30 @@ export function createTemplater(): Templater {
     }
   };
 
+  // Like Ansible: the trailing newlines of the source survive even when a block tag ate them.
+  const keepTrailingNewlines = (src: string, out: string): string => {
+    const want = trailingNewlines(src);
+    const have = trailingNewlines(out);
+    return want > have ? out + '\n'.repeat(want - have) : out;
+  };
+
   const renderString = (str: string, vars: Vars, pos?: SourcePos): string => {
     if (!HAS_TEMPLATE.test(str)) return str;
     let props: CompiledProps;
     try {
-      props = compileCached(str, '<template>');
+      props = compileCached(str, '<template>', 'literal');
     } catch (e) {
       throw syntaxError(toTemplateError(e, undefined, pos), str);
     }
-    return run(props, '<template>', vars, undefined, pos);
+    return keepTrailingNewlines(str, run(props, '<template>', vars, undefined, pos));
   };
 
-  const evaluate = (expr: string, vars: Vars, pos?: SourcePos): unknown => {
+  // Conditions read string literals with Python escapes (Ansible wraps them in {% if %}); a
+  // `{{ expr }}` playbook string keeps backslashes literal (Ansible's escape_backslashes).
+  const evaluateAs = (expr: string, vars: Vars, pos: SourcePos | undefined, mode: VarStringMode): unknown => {
     let props: CompiledProps;
     try {
-      props = compileCached(`{{ __osm_capture__(${expr}\n) }}`, '<expression>');
+      props = compileCached(`{{ __osm_capture__(${expr}\n) }}`, '<expression>', mode);
     } catch (e) {
       throw syntaxError(toTemplateError(e, undefined, pos), expr);
     }
@@ -175,9 +192,11 @@ export function createTemplater(): Templater {
     return value;
   };
 
+  const evaluate = (expr: string, vars: Vars, pos?: SourcePos): unknown => evaluateAs(expr, vars, pos, 'python');
+
   const render = (str: string, vars: Vars, pos?: SourcePos): unknown => {
     const single = singleExpression(str);
-    if (single !== undefined) return evaluate(single, vars, pos);
+    if (single !== undefined) return evaluateAs(single, vars, pos, 'literal');
     return renderString(str, vars, pos);
   };
 
@@ -199,12 +218,12 @@ export function createTemplater(): Templater {
     const abs = resolve(path);
     let props: CompiledProps;
     try {
-      props = compileFile(abs);
+      props = compileFile(abs, false);
     } catch (e) {
       if (e instanceof TemplateError) throw e;
       throw new TemplateError(`cannot read template ${path}: ${(e as Error).message}`, { pos: { file: path, line: 1, col: 1 } });
     }
-    return run(props, abs, vars, abs, undefined);
+    return keepTrailingNewlines(readFileSync(abs, 'utf8'), run(props, abs, vars, abs, undefined));
   };
 
   return { render, renderString, evaluate, renderDeep, renderFile };

@@ -5,6 +5,7 @@ import { defineModule, ModuleError, type HostContext } from '../runner/module.js
 import type { Change } from '../runner/types.js';
 import { CONTAINER_NAME } from './connections/lxc.js';
 import { ipv4Only, parseIpList, parseLxcInfo, type LxcInfo } from './lib/lxc-info.js';
+import { lxcStartErrors } from './lib/lxc-log.js';
 
 const args = Type.Object(
   {
@@ -115,7 +116,17 @@ export function planContainer(a: Args, s: ContainerState): Change[] {
 async function start(host: HostContext, a: Args): Promise<void> {
   const timeout = String(a.timeout ?? 30);
   const log = a.log_file ? ['-o', a.log_file, '-l', a.log_level ?? 'INFO'] : [];
-  await host.run(['lxc-start', '-n', a.name, '-f', a.config ?? '', ...log]);
+  // Only this start's part of the log is read back on failure: it may hold earlier runs.
+  const logSize = a.log_file ? ((await host.stat(a.log_file))?.size ?? 0) : 0;
+  try {
+    await host.run(['lxc-start', '-n', a.name, '-f', a.config ?? '', ...log]);
+  } catch (e) {
+    // lxc-start itself only says "failed to start": the reason is in its log.
+    const tail = a.log_file ? (await host.exec({ argv: ['tail', '-c', `+${logSize + 1}`, '--', a.log_file] })).stdout : '';
+    const errors = lxcStartErrors(tail);
+    if (!(e instanceof ModuleError) || errors.length === 0) throw e;
+    throw new ModuleError(`${a.name} failed to start; errors in ${a.log_file ?? ''}:\n${errors.join('\n')}`, e.detail);
+  }
   await host.run(['lxc-wait', '-n', a.name, '-s', 'RUNNING', '-t', timeout]);
 }
 

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dnsmasqHost from '../../../modules/dnsmasq_host.js';
 import { ensureLab } from '../../helpers/lab.js';
-import { run, sh } from './t5a-host.js';
+import { labDhcpFile, run, sh } from './t5a-host.js';
 
-// lxc-net's real dhcp-hostsfile (the lab's dnsmasq.conf points at it) and its real dnsmasq, reloaded by SIGHUP.
-const HOSTSFILE = '/etc/lxc/dnsmasq-hosts.conf';
-const live = { file: HOSTSFILE, format: 'hostsfile' as const };
+// lxc-net's real file (its dhcp-hostsfile when the lab's dnsmasq.conf names one: reloaded by SIGHUP) and dnsmasq.
+const live = labDhcpFile();
+const HOSTSFILE = live.file;
 // A private conf file for the cases that must not disturb the lab's dnsmasq.
 const dir = mkdtempSync('/tmp/t5a-dnsmasq-');
 const conf = join(dir, 'dnsmasq.conf');

@@ -7,13 +7,13 @@ import { createConnection } from '../../../runner/connection/index.js';
 import '../../../modules/connections/lxc.js';
 import type { Connection } from '../../../runner/connection/types.js';
 import { ensureLab } from '../../helpers/lab.js';
-import { LXC_ROOT, run, sh } from './t5a-host.js';
+import { labDhcpFile, LXC_ROOT, run, sh } from './t5a-host.js';
 
 const name = 't5a-ct';
 const dir = `${LXC_ROOT}/containers/${name}`;
 const config = `${dir}/lxc.container.conf`;
 const log = `${LXC_ROOT}/logs/${name}.log`;
-const dhcp = { name, file: '/etc/lxc/dnsmasq-hosts.conf', format: 'hostsfile' as const };
+const dhcp = { name, ...labDhcpFile() };
 const started = { name, config, log_file: log, wait_for_ip: true, timeout: 30 };
 
 async function cleanup(): Promise<void> {
@@ -110,6 +110,15 @@ describe('lxc_container and the lxc connection (lab)', () => {
     } finally {
       await viaSsh.close();
     }
+  });
+
+  it('a container that cannot start fails with the reason from its log', async () => {
+    const bad = `${dir}/t5a-broken.conf`;
+    writeFileSync(bad, `lxc.uts.name = t5a-ct2\nlxc.rootfs.path = dir:${dir}/no-such-rootfs\n`);
+    const r = await run(lxcContainer, { name: 't5a-ct2', config: bad, log_file: `${LXC_ROOT}/logs/t5a-ct2.log` });
+    await sh(['rm', '-f', `${LXC_ROOT}/logs/t5a-ct2.log`, bad]);
+    expect(r.status).toBe('failed');
+    expect(r.error).toMatch(/t5a-ct2 failed to start; errors in .*t5a-ct2\.log:\n.*no-such-rootfs/);
   });
 
   it('restarted always restarts', async () => {

@@ -1,4 +1,6 @@
 // Shared by the t5a lab tests: a HostContext on this machine (the lab host) and a one-call module run.
+import { existsSync, readFileSync } from 'node:fs';
+import { hostsfilesOf } from '../../../modules/lib/dhcp-hosts.js';
 import { LocalConnection } from '../../../runner/connection/local.js';
 import { makeHostContext } from '../../../runner/execute/host-context.js';
 import { runModule, type ModuleRun } from '../../../runner/execute/run-module.js';
@@ -20,3 +22,11 @@ export async function sh(argv: string[]): Promise<{ rc: number; out: string }> {
 }
 
 export const LXC_ROOT = '/srv/osm-lxc/lxc';
+
+/** Where lxc-net's dnsmasq takes fixed addresses in this lab: its dhcp-hostsfile if the conf names one. */
+export function labDhcpFile(): { file: string; format: 'conf' | 'hostsfile' } {
+  const conf = '/etc/lxc/dnsmasq.conf';
+  const text = existsSync(conf) ? readFileSync(conf, 'utf8') : '';
+  const hostsfile = hostsfilesOf(text)[0];
+  return hostsfile ? { file: hostsfile, format: 'hostsfile' } : { file: conf, format: 'conf' };
+}

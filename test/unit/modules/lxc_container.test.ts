@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planContainer, type ContainerState } from '../../../modules/lxc_container.js';
+import { lxcStartErrors } from '../../../modules/lib/lxc-log.js';
 
 const st = (state: ContainerState['state'], leftovers: string[] = []): ContainerState => ({ state, ips: [], leftovers });
 const base = { name: 'acme-svr', config: '/srv/c/acme-svr/lxc.container.conf' };
@@ -17,5 +18,22 @@ describe('lxc_container plan', () => {
     ['absent, missing', 'absent', st('missing'), []],
   ] as const)('%s', (_t, state, s, want) => {
     expect(planContainer({ ...base, state }, s).map((c) => c.action)).toEqual(want);
+  });
+});
+
+describe('lxcStartErrors', () => {
+  it('keeps the specific errors of the log, dropping warnings and the generic advice', () => {
+    const log = [
+      'lxc-start c 20261127225831.714 WARN     cgfsng - ../src/lxc/cgroups/cgfsng.c:cgfsng_monitor_destroy:926 - Device or resource busy',
+      'lxc-start c 20261127225831.992 ERROR    conf - ../src/lxc/conf.c:lxc_rootfs_init:576 - No such file or directory - Failed to open "/tmp/none"',
+      'lxc-start c 20261127225831.992 ERROR    start - ../src/lxc/start.c:__lxc_start:2079 - Failed to handle rootfs pinning for container "c"',
+      'lxc-start c 20261127225831.996 ERROR    lxccontainer - ../src/lxc/lxccontainer.c:wait_on_daemonized_start:878 - Received container state "ABORTING" instead of "RUNNING"',
+      'lxc-start c 20261127225831.998 ERROR    lxc_start - ../src/lxc/tools/lxc_start.c:main:306 - The container failed to start',
+    ].join('\n');
+    expect(lxcStartErrors(log)).toEqual([
+      'conf.c:lxc_rootfs_init:576 - No such file or directory - Failed to open "/tmp/none"',
+      'start.c:__lxc_start:2079 - Failed to handle rootfs pinning for container "c"',
+    ]);
+    expect(lxcStartErrors('')).toEqual([]);
   });
 });

@@ -6,8 +6,7 @@ import type { CliOptions } from './args.js';
 import type { Streams } from './reporters.js';
 
 function registry(io: Streams) {
-  // Modules beside the current directory's playbooks count too, as in a run.
-  return loadModuleRegistry({ playbookDirs: [process.cwd()], packages: [], log: (m) => io.err(`${m}\n`) });
+  return loadModuleRegistry({ playbookDirs: [], packages: [], log: (m) => io.err(`${m}\n`) });
 }
 
 export async function schemaCommand(io: Streams): Promise<number> {

@@ -67,7 +67,7 @@ export function normalizeArgs(mod: AnyModule, args: Vars): Vars {
 /**
  * Problems with `args` (already normalized). With `skipTemplated`, arguments holding `{{ }}` are
  * left for the run-time check after templating. With `coerce`, args are coerced in place
- * (strings to numbers/booleans), as wanted after templating.
+ * (`"22"` to 22, `"yes"` to true), as the executor does before running a module.
  */
 export function checkArgs(mod: AnyModule, args: Vars, opts: { skipTemplated?: boolean; coerce?: boolean } = {}): ArgProblem[] {
   const problems: ArgProblem[] = [];
@@ -79,6 +79,7 @@ export function checkArgs(mod: AnyModule, args: Vars, opts: { skipTemplated?: bo
       problems.push({ arg: k, field: k, message: what });
     }
   }
+  if (opts.coerce) ansibleBooleans(mod.args, args);
   const skipped = new Set(opts.skipTemplated ? Object.keys(args).filter((k) => isTemplated(args[k])) : []);
   const validate = argsValidator(mod, opts.coerce === true);
   if (validate(args)) return problems;
@@ -113,6 +114,17 @@ function collapseUnions(errors: ErrorObject[]): ErrorObject[] {
     out.push(merged);
   }
   return out;
+}
+
+const ANSIBLE_BOOL: Record<string, boolean> = { yes: true, on: true, y: true, true: true, no: false, off: false, n: false, false: false };
+
+/** Ansible takes yes/no/on/off for booleans (the executor does too); ajv's coercion knows only true/false. */
+function ansibleBooleans(schema: unknown, args: Vars): void {
+  const props = (schema as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
+  for (const [k, p] of Object.entries(props)) {
+    const v = args[k];
+    if (p.type === 'boolean' && typeof v === 'string' && v.toLowerCase() in ANSIBLE_BOOL) args[k] = ANSIBLE_BOOL[v.toLowerCase()];
+  }
 }
 
 function topArg(e: ErrorObject): string {

@@ -48,8 +48,9 @@ export function validateTask(t: TaskNode, registry: ModuleRegistry, diags: Diagn
     diags.push({ pos: modPos, message: `unknown module '${t.module}'${near}`, field: t.module });
     return;
   }
-  const args = normalizeArgs(mod, t.args);
-  for (const p of checkArgs(mod, args, { skipTemplated: true })) {
+  // A copy, coerced as the executor will coerce it: "22" is a fine port, "yes" a fine boolean.
+  const args = structuredClone(normalizeArgs(mod, t.args));
+  for (const p of checkArgs(mod, args, { skipTemplated: true, coerce: true })) {
     const source = p.arg === mod.freeForm && !(p.arg in t.args) ? '_raw_params' : p.arg;
     const pos = t.argPos[source] ?? modPos;
     diags.push({ pos, message: `${t.module}: ${p.message}`, field: p.field ? `${t.module}.${p.field}` : t.module });

@@ -56,6 +56,7 @@ describe('validatePlaybook', () => {
     ['union of types said once', '    - copy: {dest: /x, mode: [1]}\n', ["3:24: copy: argument 'mode' must be string or integer [copy.mode]"]],
     ['union of literals said once', '    - copy: {dest: /x, state: gone}\n', ['3:24: copy: argument \'state\' must be "present" or "absent" [copy.state]']],
     ['nested field named in full', '    - copy: {dest: /x, owner: {name: a, uid: x}}\n', ["3:24: copy: argument 'owner.uid' must be integer [copy.owner.uid]"]],
+    ['strings coerced as the executor will', '    - ufw_rule: {port: "22"}\n    - copy: {dest: /x, backup: "yes", content: 12}\n', []],
     ['range', '    - ufw_rule: {port: 70000}\n', ["3:18: ufw_rule: argument 'port' must be <= 65535 [ufw_rule.port]"]],
     ['templated argument left for run time', '    - ufw_rule: {port: "{{ mqtt_port }}", proto: "{{ p }}"}\n', []],
     ['templated free-form left for run time', '    - command: "{{ cmd }}"\n', []],

@@ -33,7 +33,6 @@ storage_up() {
   btrfs_loop_up "$LAB_LXC_IMG" "$LAB_LXC_IMG_SIZE" "$LAB_LXC_MNT"
   mkdir -p "$LAB_LXC_ROOT"/{os-bases,containers,include,logs,deleted}
   btrfs_loop_up "$LAB_BACKUP_IMG" "$LAB_BACKUP_IMG_SIZE" "$LAB_BACKUP_MNT"
-  mkdir -p "$LAB_BACKUP_MNT/lxc"
 }
 
 # Deletes every subvolume under a mount, deepest first (snapper's .snapshots included).

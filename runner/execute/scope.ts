@@ -67,10 +67,11 @@ export function taskScope(pc: PlayCtx, host: HostState, scope: NodeScope, taskVa
   const { deps, opts } = pc.run;
   const role = scope.role;
   const merged = mergeScope({
-    roleDefaults: role?.defaults ?? {},
+    // As Ansible (private_role_vars off): every role of the play is visible play-wide; the task's own role wins.
+    roleDefaults: Object.assign({}, ...pc.play.roles.map((r) => r.defaults), role?.defaults ?? {}),
     inventory: deps.hostVars(opts.inventory, host.name),
     play: pc.play,
-    roleVars: role?.vars ?? {},
+    roleVars: Object.assign({}, ...pc.play.roles.map((r) => r.vars), role?.vars ?? {}),
     blockVars: scope.blockVars,
     taskVars: { ...taskVars, ...(scope.failure ?? {}) },
     facts: host.facts,

@@ -10,6 +10,7 @@ import { taskScope } from './scope.js';
 import type { Flow, HostState, NodeScope, PlayCtx } from './state.js';
 import { truthy } from './conditions.js';
 import { checkUnresolved } from './resolve-vars.js';
+import { errorText } from './error-text.js';
 
 export interface TaskOutcome {
   flow: Flow;
@@ -57,7 +58,7 @@ export async function runTask(pc: PlayCtx, host: HostState, task: TaskNode, scop
     return outcome;
   } catch (err) {
     resolveOnce?.(undefined);
-    const msg = err instanceof Error ? err.message : String(err);
+    const msg = errorText(err, task.pos);
     report({ status: 'failed', changes: [], data: { failed: true, msg }, error: msg });
     return failFlow(task, { failed: true, msg });
   }

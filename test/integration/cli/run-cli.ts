@@ -1,0 +1,69 @@
+// Runs the real CLI from the TypeScript sources (no build needed): `node --import tsx runner/cli-main.ts`.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const FIXTURES = join(REPO, 'test/fixtures/playbooks');
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliRun> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'runner/cli-main.ts'), ...args], {
+      cwd: opts.cwd ?? REPO,
+      env: { ...process.env, CI: 'true', ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** A digest of a directory tree: paths, types, modes, contents and link targets. */
+export function treeDigest(root: string): string {
+  const h = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      const st = lstatSync(p);
+      const rel = relative(root, p);
+      h.update(`${rel}\0${st.mode.toString(8)}\0`);
+      if (st.isSymbolicLink()) h.update(`-> ${readlinkSync(p)}\0`);
+      else if (st.isDirectory()) walk(p);
+      else h.update(readFileSync(p));
+    }
+  };
+  walk(root);
+  return h.digest('hex');
+}
+
+/** Relative path → "mode:content" for every file and directory under root, for side-by-side comparisons. */
+export function treeListing(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      const st = lstatSync(p);
+      const rel = relative(root, p);
+      const mode = (st.mode & 0o7777).toString(8);
+      if (st.isDirectory()) {
+        out[`${rel}/`] = mode;
+        walk(p);
+      } else out[rel] = `${mode}:${readFileSync(p, 'utf8')}`;
+    }
+  };
+  walk(root);
+  return out;
+}

@@ -1,0 +1,104 @@
+// tls_certificate: acme through certbot against the lab pebble (every challenge passes there), and
+// selfsigned with a local CA. certbot's dirs live in a temp dir, so /etc/letsencrypt is untouched.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureLab } from '../../helpers/lab.js';
+import { freePort } from '../../helpers/sshd.js';
+import tlsCertificate from '../../../modules/tls_certificate.js';
+import { run } from './t5b-run.js';
+
+const dir = mkdtempSync(join(tmpdir(), 't5b-tls-'));
+let acme: Record<string, unknown> = {};
+
+beforeAll(async () => {
+  await ensureLab();
+  acme = {
+    provider: 'acme',
+    domains: ['t5b-acme.lab.example', 't5b-acme-mqtt.lab.example'],
+    acme_server: 'https://127.0.0.1:14000/dir',
+    ca_bundle: '/var/lib/osm-lab/pebble/ca.crt',
+    http_01_port: await freePort(),
+    config_dir: join(dir, 'le/config'),
+    work_dir: join(dir, 'le/work'),
+    logs_dir: join(dir, 'le/logs'),
+  };
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const sans = (path: string) => execFileSync('openssl', ['x509', '-in', path, '-noout', '-ext', 'subjectAltName']).toString();
+
+describe('tls_certificate acme (lab pebble)', () => {
+  const live = () => join(dir, 'le/config/live/t5b-acme.lab.example');
+
+  it('issues (changed) with paths registered, then again is ok', async () => {
+    const r = await run(tlsCertificate, acme);
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe('changed');
+    expect(r.data.fullchain).toBe(join(live(), 'fullchain.pem'));
+    expect(r.data.key).toBe(join(live(), 'privkey.pem'));
+    expect(sans(join(live(), 'fullchain.pem'))).toContain('DNS:t5b-acme.lab.example, DNS:t5b-acme-mqtt.lab.example');
+    expect(readFileSync(join(live(), 'fullchain.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
+    const again = await run(tlsCertificate, acme);
+    expect(again.status).toBe('ok');
+  });
+
+  it('check mode on a changed name list reports it and alters nothing', async () => {
+    const before = readFileSync(join(live(), 'fullchain.pem'), 'utf8');
+    const r = await run(tlsCertificate, { ...acme, domains: ['t5b-acme.lab.example'] }, { check: true });
+    expect(r.status).toBe('changed');
+    expect(r.changes[0]?.summary).toContain('names differ');
+    expect(readFileSync(join(live(), 'fullchain.pem'), 'utf8')).toBe(before);
+  });
+
+  it('renews when it expires within renew_before_days (pebble certs last 5 years)', async () => {
+    const before = readFileSync(join(live(), 'fullchain.pem'), 'utf8');
+    const r = await run(tlsCertificate, { ...acme, renew_before_days: 3000 });
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe('changed');
+    expect(readFileSync(join(live(), 'fullchain.pem'), 'utf8')).not.toBe(before);
+  });
+
+  it('absent deletes the lineage; again is ok', async () => {
+    expect((await run(tlsCertificate, { ...acme, state: 'absent' })).status).toBe('changed');
+    expect(existsSync(live())).toBe(false);
+    expect(existsSync(join(dir, 'le/config/renewal/t5b-acme.lab.example.conf'))).toBe(false);
+    expect((await run(tlsCertificate, { ...acme, state: 'absent' })).status).toBe('ok');
+  });
+});
+
+describe('tls_certificate selfsigned (local CA)', () => {
+  const ss = () => ({
+    provider: 'selfsigned',
+    domains: ['t5b-self.lab.example', '127.0.0.1'],
+    cert_dir: join(dir, 'certs'),
+    ca_key: join(dir, 'ca/ca.key'),
+    ca_cert: join(dir, 'ca/ca.crt'),
+    ca_name: 't5b test CA',
+  });
+
+  it('creates the CA and a signed cert (changed), then again is ok', async () => {
+    const r = await run(tlsCertificate, ss());
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe('changed');
+    expect(r.changes.map((c) => c.action)).toEqual(['create', 'issue']);
+    const cert = join(dir, 'certs/t5b-self.lab.example/cert.pem');
+    expect(execFileSync('openssl', ['verify', '-CAfile', join(dir, 'ca/ca.crt'), cert]).toString()).toContain(': OK');
+    expect(sans(cert)).toContain('DNS:t5b-self.lab.example, IP Address:127.0.0.1');
+    expect((await run(tlsCertificate, ss())).status).toBe('ok');
+  });
+
+  it('a new CA makes the cert be reissued; absent removes the files', async () => {
+    rmSync(join(dir, 'ca'), { recursive: true });
+    const r = await run(tlsCertificate, ss());
+    expect(r.changes.map((c) => c.action)).toEqual(['create', 'renew']);
+    expect((await run(tlsCertificate, ss())).status).toBe('ok');
+    expect((await run(tlsCertificate, { ...ss(), state: 'absent' })).status).toBe('changed');
+    expect(existsSync(join(dir, 'certs/t5b-self.lab.example/fullchain.pem'))).toBe(false);
+  });
+});

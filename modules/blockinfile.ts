@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
 import { applyContentFile, contentFileArgs, gatherContentFile, planContentFile, type ContentFileState } from '../runner/kit/content-file.js';
-import { bare, lineSeparator, splitLines } from '../runner/kit/lines.js';
+import { bare, LINE_SEP, splitLines } from '../runner/kit/lines.js';
 import { pathArgs, pathOf } from '../runner/kit/path-arg.js';
 import { pyRegex } from '../runner/kit/pyregex.js';
 import type { Change } from '../runner/types.js';
@@ -38,7 +38,7 @@ export function editBlock(a: BlockInFileArgs, current: string | null): string | 
     if (!a.create) throw new ModuleError(`blockinfile: ${path} does not exist (set create: true to create it)`);
   }
   const lines = splitLines(current ?? '');
-  const sep = lineSeparator(lines);
+  const sep = LINE_SEP;
   const blockLines = present ? [begin, ...(a.block ?? '').replace(/\r?\n$/, '').split(/\r?\n/), end].map((l) => l + sep) : [];
 
   let n0 = -1;

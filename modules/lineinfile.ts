@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
 import { applyContentFile, contentFileArgs, gatherContentFile, planContentFile, type ContentFileState } from '../runner/kit/content-file.js';
-import { bare, lineSeparator, splitLines } from '../runner/kit/lines.js';
+import { bare, LINE_SEP, splitLines } from '../runner/kit/lines.js';
 import { pathArgs, pathOf } from '../runner/kit/path-arg.js';
 import { expandTemplate, pyRegex } from '../runner/kit/pyregex.js';
 import type { Change } from '../runner/types.js';
@@ -50,7 +50,7 @@ export function editLines(a: LineInFileArgs, current: string | null): string | n
   if (a.backrefs && !re) throw new ModuleError('lineinfile: backrefs needs regexp');
   if (current === null && !a.create) throw new ModuleError(`lineinfile: ${path} does not exist (set create: true to create it)`);
   const lines = splitLines(current ?? '');
-  const sep = lineSeparator(lines);
+  const sep = LINE_SEP;
 
   let found = -1;
   let foundMatch: RegExpExecArray | undefined;

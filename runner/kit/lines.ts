@@ -12,7 +12,5 @@ export function bare(line: string): string {
   return line.replace(/\r?\n$/, '');
 }
 
-/** The file's line ending: \r\n when its first line ends so, else \n. */
-export function lineSeparator(lines: string[]): string {
-  return lines[0]?.endsWith('\r\n') ? '\r\n' : '\n';
-}
+/** The ending for lines we add: always \n, as Ansible (os.linesep on Linux) does, even in CRLF files. */
+export const LINE_SEP = '\n';

@@ -22,7 +22,7 @@ describe('lineinfile editLines', () => {
     ['backrefs named group', { regexp: '^(?P<k>\\w+)=old$', line: '\\g<k>=new', backrefs: true }, 'key=old\n', 'key=new\n'],
     ['backrefs no match: unchanged', { regexp: '^nomatch(.*)', line: 'x\\1', backrefs: true }, 'a\n', 'a\n'],
     ['create a missing file', { line: 'a=1', create: true }, null, 'a=1\n'],
-    ['keeps CRLF', { line: 'c' }, 'a\r\nb\r\n', 'a\r\nb\r\nc\r\n'],
+    ['adds \\n even in a CRLF file, as Ansible does', { line: 'c' }, 'a\r\nb\r\n', 'a\r\nb\r\nc\n'],
     ['absent by regexp removes every match', { state: 'absent', regexp: '^#' }, '#a\nb\n#c\n', 'b\n'],
     ['absent by line', { state: 'absent', line: 'b' }, 'a\nb\nb\n', 'a\n'],
     ['absent on a missing file', { state: 'absent', line: 'b' }, null, null],

@@ -18,6 +18,9 @@ import { entries, kindOf, readYaml, type Entry, type YamlSource } from './yaml.j
  */
 export const preloadedIncludes = new WeakMap<IncludeNode, Node[]>();
 
+/** Blocks that stand for an import_tasks (handlers may use those, but not real blocks). */
+export const importBlocks = new WeakSet<BlockNode>();
+
 /** Where a task file name points: the including file's directory, then the role's tasks/, then the playbook's directory. */
 export function resolveTaskFile(name: string, baseDir: string, role?: RoleInfo, playbookDir?: string): string {
   if (isAbsolute(name)) return name;
@@ -81,7 +84,9 @@ export function parseImport(src: YamlSource, pos: SourcePos, es: Entry[], ctx: L
   }
   const file = resolveTaskFile(name, ctx.baseDir, ctx.role, ctx.playbookDir);
   const block = readTaskFile(file, ctx, e.valuePos);
-  return { ...parseCommon(src, pos, es, ctx), kind: 'block', block, rescue: [], always: [] };
+  const node: BlockNode = { ...parseCommon(src, pos, es, ctx), kind: 'block', block, rescue: [], always: [] };
+  importBlocks.add(node);
+  return node;
 }
 
 export function parseInclude(src: YamlSource, pos: SourcePos, es: Entry[], ctx: LoadContext): IncludeNode | undefined {

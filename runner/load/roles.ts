@@ -6,6 +6,7 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import { join, resolve } from 'node:path';
 import type { BlockNode, Node, RoleInfo, TaskNode, Vars } from '../types.js';
 import { childContext, type LoadContext, type LoadedRole, type RoleRef } from './context.js';
+import { importBlocks } from './includes.js';
 import { COMMON_KEYWORDS } from './keywords.js';
 import { nodeKeyPos, parseCommon, parseTaskList } from './tasks.js';
 import { readVarsFile } from './vars-files.js';
@@ -105,7 +106,7 @@ export function handlersOnly(nodes: Node[], ctx: LoadContext): TaskNode[] {
   const out: TaskNode[] = [];
   for (const n of nodes) {
     if (n.kind === 'task') out.push(n);
-    else if (n.kind === 'block' && n.rescue.length === 0 && n.always.length === 0) {
+    else if (n.kind === 'block' && importBlocks.has(n)) {
       for (const t of handlersOnly(n.block, ctx)) {
         const merged: TaskNode = { ...t, when: [...n.when, ...t.when], tags: [...n.tags, ...t.tags], vars: { ...n.vars, ...t.vars } };
         const positions = nodeKeyPos.get(t);

@@ -40,6 +40,14 @@ const cases: { name: string; files: Record<string, string>; expected: string[] }
   { name: 'param schema typo', files: { 'site.yml': '- hosts: all\n  params:\n    port: {type: integer, minimun: 1}\n' }, expected: ["site.yml:3:11: parameter 'port': invalid schema", 'minimun'] },
   { name: 'param default out of range', files: { 'site.yml': '- hosts: all\n  params:\n    port: {type: integer, minimum: 1024, default: 80}\n' }, expected: ["site.yml:3:42: parameter 'port': default does not match its own schema"] },
   { name: 'import_playbook cycle', files: { 'site.yml': '- import_playbook: site.yml\n' }, expected: ['site.yml:1:20: import_playbook cycle'] },
+  { name: 'several YAML documents', files: { 'site.yml': '- hosts: a\n---\n- hosts: b\n' }, expected: ['site.yml:2:1: Source contains multiple documents'] },
+  { name: 'tab on an otherwise blank line is fine, a tab before content is not', files: { 'site.yml': '- hosts: all\n\t\n  tasks:\n   \t- debug: {}\n' }, expected: ['site.yml:4:4: tab character in indentation'] },
+  { name: 'missing playbook file', files: {}, expected: ['site.yml:1:1: cannot read', 'site.yml: file not found'] },
+  { name: 'include_tasks of a missing static file', files: { 'site.yml': play('    - include_tasks: nope.yml\n') }, expected: ['site.yml:3:22: cannot read', 'nope.yml: file not found'] },
+  { name: 'blocks are not handlers', files: { 'site.yml': '- hosts: all\n  handlers:\n    - block: []\n' }, expected: ['site.yml:3:7: handlers must be plain tasks, not a block'] },
+  { name: 'role dependency cycle', files: { 'site.yml': '- hosts: all\n  roles: [a]\n', 'roles/a/meta/main.yml': 'dependencies: [b]\n', 'roles/b/meta/main.yml': 'dependencies: [a]\n' }, expected: ['roles/b/meta/main.yml:1:16: role dependency cycle'] },
+  { name: 'params entry not a mapping', files: { 'site.yml': '- hosts: all\n  params:\n    port: integer\n' }, expected: ["site.yml:3:11: parameter 'port' must be a mapping"] },
+  { name: 'params secret not a boolean', files: { 'site.yml': '- hosts: all\n  params:\n    pw: {type: string, secret: maybe}\n' }, expected: ["site.yml:3:24: parameter 'pw': 'secret' must be true or false"] },
   { name: 'invalid variable name', files: { 'site.yml': '- hosts: all\n  vars:\n    my-var: 1\n' }, expected: ["site.yml:3:5: 'my-var' is not a valid variable name"] },
 ];
 

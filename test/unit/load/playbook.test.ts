@@ -107,6 +107,14 @@ describe('import_tasks and include_tasks', () => {
     expect(preloadedIncludes.has(dyn)).toBe(false);
   });
 
+  it('flattens import_tasks in handlers, pushing its when and tags down', async () => {
+    const pb = await loadTree({
+      'site.yml': '- hosts: all\n  handlers:\n    - import_tasks: h.yml\n      when: ok\n      tags: [h]\n',
+      'h.yml': '- name: restart\n  service: {name: x}\n  when: more\n',
+    });
+    expect(pb.plays[0].handlers).toMatchObject([{ kind: 'task', name: 'restart', when: ['ok', 'more'], tags: ['h'] }]);
+  });
+
   it('loadTaskFile reads a task file at run time, with the role set on its nodes', async () => {
     const dir = writeTree({ 'roles/r/tasks/extra.yml': '- debug: {msg: x}\n' });
     const role = { name: 'r', path: join(dir, 'roles/r'), defaults: {}, vars: {} };

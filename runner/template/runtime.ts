@@ -29,16 +29,6 @@ function located(err: TemplateError, [file, line]: Where): TemplateError {
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 export const templateRuntime = {
-  /** A bare name. Guarded lookups (inside `default`, `is defined`) return undefined instead of failing. */
-  lookup(context: NjContext, frame: NjRuntimeFrame, name: string, where: Where, guarded: boolean): unknown {
-    const local = frame.lookup(name);
-    if (local !== undefined) return local;
-    if (has(context.ctx, name) && context.ctx[name] !== undefined) return context.ctx[name];
-    if (has(context.env.globals, name)) return context.env.globals[name];
-    if (guarded) return undefined;
-    throw located(undefinedVariable(name), where);
-  },
-
   /** `obj.key` / `obj[key]`: own attributes, list indexes (negative too), then Python methods. */
   member(obj: unknown, key: unknown, path: string, where: Where, guarded: boolean): unknown {
     if (obj === undefined || obj === null) {
@@ -108,8 +98,13 @@ function splitKeywords(args: unknown[]): { pos: unknown[]; kw: Kwargs } {
   return { pos: args, kw: {} };
 }
 
-/** The runtime for one environment: the shared helpers plus that environment's filters and tests. */
+/**
+ * The runtime for one environment: the shared helpers plus that environment's filters and tests.
+ * The variables of the render in progress are kept here (`withVars`) rather than handed to nunjucks,
+ * which would copy every one of them into its Context on each render.
+ */
 export function makeRuntime(filters: Record<string, FilterFn>, tests: Record<string, TestFn>) {
+  let current: Record<string, unknown> = {};
   const filterContext = (vars: Record<string, unknown>): FilterContext => ({
     vars,
     filter(name, value, args, kw = {}) {
@@ -123,12 +118,35 @@ export function makeRuntime(filters: Record<string, FilterFn>, tests: Record<str
   });
   return {
     ...templateRuntime,
+    /** Runs `fn` with `vars` as the variables templates see; renders may nest (lookups, includes). */
+    withVars<T>(vars: Record<string, unknown>, fn: () => T): T {
+      const saved = current;
+      current = vars;
+      try {
+        return fn();
+      } finally {
+        current = saved;
+      }
+    },
+    currentVars(): Record<string, unknown> {
+      return current;
+    },
+    /** A bare name: loop and {% set %} names, then the render's vars, then globals (omit, lookup...). */
+    lookup(context: NjContext, frame: NjRuntimeFrame, name: string, where: Where, guarded: boolean): unknown {
+      const local = frame.lookup(name);
+      if (local !== undefined) return local;
+      if (has(context.ctx, name) && context.ctx[name] !== undefined) return context.ctx[name];
+      if (has(current, name) && current[name] !== undefined) return current[name];
+      if (has(context.env.globals, name)) return context.env.globals[name];
+      if (guarded) return undefined;
+      throw located(undefinedVariable(name), where);
+    },
     /** `value | name(args)`: the first of `args` is the value being filtered. */
-    filter(name: string, context: NjContext, where: Where, args: unknown[]): unknown {
+    filter(name: string, _context: NjContext, where: Where, args: unknown[]): unknown {
       if (!has(filters, name)) throw located(new TemplateError(`no filter named '${name}'`), where);
       const { pos, kw } = splitKeywords(args.slice(1));
       try {
-        return filters[name](args[0], pos, kw, filterContext(context.ctx));
+        return filters[name](args[0], pos, kw, filterContext(current));
       } catch (e) {
         throw located(e instanceof TemplateError ? e : new TemplateError(`${name}: ${(e as Error).message}`), where);
       }

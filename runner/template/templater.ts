@@ -86,6 +86,7 @@ export function createTemplater(): Templater {
   const codeCache = new Map<string, CompiledProps>();
   const fileCache = new Map<string, { stamp: string; props: CompiledProps }>();
   let captured: unknown;
+  const templates = new WeakMap<CompiledProps, nunjucks.Template>();
 
   const compileCached = (src: string, name: string, mode: VarStringMode): CompiledProps => {
     const key = `${name}\u0000${mode}\u0000${src}`;
@@ -134,25 +135,26 @@ export function createTemplater(): Templater {
   };
 
   const env = new nunjucks.Environment(loader as unknown as nunjucks.ILoader, { autoescape: false, dev: true });
-  Object.assign(env, { osm: makeRuntime(allFilters, jinjaTests) });
+  const runtime = makeRuntime(allFilters, jinjaTests);
+  Object.assign(env, { osm: runtime });
   env.addGlobal('omit', OMIT);
   env.addGlobal('__osm_capture__', (v: unknown) => {
     captured = v;
     return '';
   });
-  env.addGlobal('lookup', function (this: { ctx: Vars }, kind: unknown, ...terms: unknown[]) {
-    return runLookup(kind, terms, this.ctx, false);
-  });
-  env.addGlobal('query', function (this: { ctx: Vars }, kind: unknown, ...terms: unknown[]) {
-    return runLookup(kind, terms, this.ctx, true);
-  });
-  env.addGlobal('q', function (this: { ctx: Vars }, kind: unknown, ...terms: unknown[]) {
-    return runLookup(kind, terms, this.ctx, true);
-  });
+  env.addGlobal('lookup', (kind: unknown, ...terms: unknown[]) => runLookup(kind, terms, runtime.currentVars(), false));
+  env.addGlobal('query', (kind: unknown, ...terms: unknown[]) => runLookup(kind, terms, runtime.currentVars(), true));
+  env.addGlobal('q', (kind: unknown, ...terms: unknown[]) => runLookup(kind, terms, runtime.currentVars(), true));
 
   const run = (props: CompiledProps, name: string, vars: Vars, file: string | undefined, pos: SourcePos | undefined): string => {
     try {
-      return templateFromCode(props, env, name).render(vars);
+      let tmpl = templates.get(props);
+      if (!tmpl) {
+        tmpl = templateFromCode(props, env, name);
+        templates.set(props, tmpl);
+      }
+      const compiledTemplate = tmpl;
+      return runtime.withVars(vars, () => compiledTemplate.render({}));
     } catch (e) {
       throw toTemplateError(e, file, pos);
     }

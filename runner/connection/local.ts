@@ -31,6 +31,9 @@ function toStat(st: import('node:fs').Stats): StatResult {
   };
 }
 
+// How long to wait for stdout/stderr to close after the process exited (see exec).
+const PIPE_DRAIN_MS = 250;
+
 export class LocalConnection implements Connection {
   readonly kind = 'local';
   // Under become, file operations go through commands (sudo cat, mktemp+mv...): one code path.
@@ -73,7 +76,10 @@ export class LocalConnection implements Connection {
       child.on('error', (err) => {
         spawnError = err;
       });
-      child.on('close', (code, signal) => {
+      let settled = false;
+      const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
+        if (settled) return;
+        settled = true;
         if (timer) clearTimeout(timer);
         stderr += gate.onStderr(errDecoder.end()) + gate.finish();
         const durationMs = Date.now() - started;
@@ -89,6 +95,17 @@ export class LocalConnection implements Connection {
         }
         const exitCode = code ?? 128 + signalNumber(signal);
         resolve({ exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr, durationMs });
+      };
+      child.on('close', finish);
+      // A daemon the command started may keep our pipes open forever (service starts): once the
+      // command itself has exited, give the pipes a moment to drain, then stop waiting for them.
+      child.on('exit', (code, signal) => {
+        setTimeout(() => {
+          if (settled) return;
+          child.stdout.destroy();
+          child.stderr.destroy();
+          finish(code, signal);
+        }, PIPE_DRAIN_MS).unref();
       });
       if (child.pid !== undefined) gate.start();
     });

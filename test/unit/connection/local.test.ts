@@ -128,3 +128,14 @@ describe('ExecFileOps (the become / remote path)', () => {
     expect(await conn.stat(p, { become: { method: 'sudo', user: 'root' } })).toMatchObject({ isFile: true, mode: 0o644 });
   });
 });
+
+describe('LocalConnection.exec with a background process holding the pipes', () => {
+  it('returns once the command exits, like a service start that daemonizes', async () => {
+    const pidFile = join(dir, 'daemon.pid');
+    const started = Date.now();
+    const r = await conn.exec({ script: `sleep 20 & echo $! > '${pidFile}'; echo started` });
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'started\n' });
+    expect(Date.now() - started).toBeLessThan(5000);
+    process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
+  });
+});

@@ -102,22 +102,31 @@ function moduleFiles(dir: string, exts: string[]): string[] {
 }
 
 async function importModuleFile(file: string, errors: { file: string; message: string }[], builtin: boolean, label?: string): Promise<AnyModule[]> {
-  const origin = label ?? file;
+  // The diagnostic already names the file; a package is named in the message.
+  const origin = label ?? 'default export';
   let ns: Record<string, unknown>;
   try {
     ns = await importFile(file);
   } catch (e) {
-    errors.push({ file, message: `cannot load ${origin}: ${e instanceof Error ? e.message : String(e)}` });
+    errors.push({ file, message: `cannot load ${label ?? 'module file'}: ${e instanceof Error ? e.message : String(e)}` });
     return [];
   }
   if (!('default' in ns) || ns.default === undefined) {
     // A built-in file without a default export is a helper, not a module.
-    if (!builtin) errors.push({ file, message: `${origin} has no default export (export default defineModule({...}) or an array of modules)` });
+    if (!builtin) errors.push({ file, message: `${label ?? 'module file'} has no default export (export default defineModule({...}) or an array of modules)` });
     return [];
   }
-  const { modules, errors: problems } = checkModuleExport(ns.default, origin);
+  const { modules, errors: problems } = checkModuleExport(unwrapCommonJs(ns.default), origin);
   for (const p of problems) errors.push({ file, message: p });
   return modules;
+}
+
+/** A .ts file compiled as CommonJS (no "type": "module" nearby) arrives as `{ default: module }`. */
+function unwrapCommonJs(value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !('name' in value) && 'default' in value) {
+    return (value as { default: unknown }).default;
+  }
+  return value;
 }
 
 async function importFile(file: string): Promise<Record<string, unknown>> {

@@ -26,7 +26,8 @@ const stream = (port: number) => `server {\n  listen 127.0.0.1:${port};\n  proxy
 function fetchSite(name: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: 443, path: '/', servername: name, headers: { Host: name }, rejectUnauthorized: false, timeout: 5000 },
+      // A fresh connection each time (agent: false): a kept-alive one may still reach a worker of the old config.
+      { host: '127.0.0.1', port: 443, path: '/', servername: name, headers: { Host: name }, rejectUnauthorized: false, timeout: 5000, agent: false },
       (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));

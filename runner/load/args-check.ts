@@ -12,9 +12,10 @@ const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;
 
 // strict: false because module authors may add annotation keywords ajv does not know.
-const ajv = new Ajv({ allErrors: true, strict: false });
+// useDefaults: an argument with a default is not missing (callers pass a clone).
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
 addFormats(ajv);
-const coercingAjv = new Ajv({ allErrors: true, strict: false, coerceTypes: true });
+const coercingAjv = new Ajv({ allErrors: true, strict: false, coerceTypes: true, useDefaults: true });
 addFormats(coercingAjv);
 
 const validators = new WeakMap<object, ValidateFunction>();

@@ -7,6 +7,7 @@ import type { Change, TaskNode, Vars } from '../types.js';
 import { changesDiff } from '../report/diff.js';
 import { evalCondition, evalList } from './conditions.js';
 import { checkUnresolved } from './resolve-vars.js';
+import { errorText } from './error-text.js';
 import type { HostState, NodeScope, PlayCtx } from './state.js';
 import type { ModuleOutcome } from './types.js';
 
@@ -48,9 +49,18 @@ export async function attempt(a: AttemptInput): Promise<AttemptResult> {
   const { pc, task } = a;
   const { deps, opts } = pc.run;
   const t = deps.templater;
-  const rendered = t.renderDeep(task.args, a.vars, task.pos);
-  checkUnresolved(a.vars, rendered);
-  const args = dropOmitted(rendered !== null && typeof rendered === 'object' ? (rendered as Vars) : {}, (v) => deps.isOmit(v));
+  // Each argument renders with its own position, so an undefined variable names the line it is on.
+  const rendered: Vars = {};
+  for (const [key, raw] of Object.entries(task.args)) {
+    const pos = task.argPos[key] ?? task.pos;
+    try {
+      rendered[key] = t.renderDeep(raw, a.vars, pos);
+      checkUnresolved(a.vars, rendered[key]);
+    } catch (err) {
+      throw new Error(errorText(err, pos));
+    }
+  }
+  const args = dropOmitted(rendered, (v) => deps.isOmit(v));
   for (const name of a.module.secretArgs ?? []) opts.redactor.add(args[name]);
   if (a.noLog) opts.redactor.addDeep(args);
 

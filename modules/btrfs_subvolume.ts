@@ -5,6 +5,7 @@ import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
 import { nestedSubvolumes, parseShowId, parseShowPath, parseSubvolumeList } from './lib/btrfs-output.js';
+import { parseProbe, PROBE_SCRIPT } from './lib/btrfs-probe.js';
 
 const args = Type.Object(
   {
@@ -42,30 +43,21 @@ function cleanPath(p: string): string {
 /** Inode 256 is the root directory of every btrfs subvolume. */
 const SUBVOLUME_INODE = '256';
 
-async function fsTypeOf(host: HostContext, path: string): Promise<{ fsType: string; existing: string }> {
-  for (let p = path; ; p = posix.dirname(p)) {
-    const r = await host.exec({ argv: ['stat', '-f', '-c', '%T', '--', p] });
-    if (r.exitCode === 0) return { fsType: r.stdout.trim(), existing: p };
-    if (p === '/') throw new ModuleError(`cannot stat ${path} or any parent: ${r.stderr.trim()}`);
-  }
-}
-
 async function gatherSubvolume(host: HostContext, a: { path: string; state?: string; readonly?: boolean }): Promise<SubvolumeState> {
   const path = cleanPath(a.path);
-  const { fsType, existing } = await fsTypeOf(host, path);
-  if (fsType !== 'btrfs') {
-    throw new ModuleError(`${path}: filesystem is ${fsType}, not btrfs (stat -f -c %T ${existing}); subvolumes need btrfs`);
+  const wantNested = (a.state ?? 'present') === 'absent';
+  const r = await host.exec({ argv: ['/bin/sh', '-c', PROBE_SCRIPT, 'sh', path, wantNested ? 'nested' : ''] });
+  if (r.exitCode !== 0) throw new ModuleError(`inspecting ${path} failed (rc ${r.exitCode}): ${r.stderr.trim()}`, { rc: r.exitCode, stderr: r.stderr });
+  const probe = parseProbe(r.stdout);
+  if (probe.fsType !== 'btrfs') {
+    throw new ModuleError(`${path}: filesystem is ${probe.fsType}, not btrfs (stat -f -c %T ${probe.existing}); subvolumes need btrfs`);
   }
-  if (existing !== path) return { exists: false, fsType, nested: [] };
-  const inode = (await host.run(['stat', '-c', '%i', '--', path])).trim();
-  if (inode !== SUBVOLUME_INODE) throw new ModuleError(`${path} exists but is a plain directory or file, not a btrfs subvolume`);
-  const ro = await host.run(['btrfs', 'property', 'get', '-ts', path, 'ro']);
-  const state: SubvolumeState = { exists: true, fsType, readonly: ro.trim() === 'ro=true', nested: [] };
-  if ((a.state ?? 'present') === 'absent') {
-    const show = await host.run(['btrfs', 'subvolume', 'show', path]);
-    const all = parseSubvolumeList(await host.run(['btrfs', 'subvolume', 'list', '-a', path]));
+  if (probe.existing !== path) return { exists: false, fsType: probe.fsType, nested: [] };
+  if (probe.inode !== SUBVOLUME_INODE) throw new ModuleError(`${path} exists but is a plain directory or file, not a btrfs subvolume`);
+  const state: SubvolumeState = { exists: true, fsType: probe.fsType, readonly: probe.readonly ?? false, nested: [] };
+  if (wantNested) {
     try {
-      state.nested = nestedSubvolumes(path, parseShowId(show), parseShowPath(show), all);
+      state.nested = nestedSubvolumes(path, parseShowId(probe.show ?? ''), parseShowPath(probe.show ?? ''), parseSubvolumeList(probe.list ?? ''));
     } catch (e) {
       throw new ModuleError(`${path}: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planSubvolume, type SubvolumeState } from '../../../modules/btrfs_subvolume.js';
+import { parseProbe } from '../../../modules/lib/btrfs-probe.js';
 
 const missing: SubvolumeState = { exists: false, fsType: 'btrfs', nested: [] };
 const plain: SubvolumeState = { exists: true, fsType: 'btrfs', readonly: false, nested: [] };
@@ -28,5 +29,23 @@ describe('btrfs_subvolume plan', () => {
     ]],
   ])('%s', (_t, args, state, want) => {
     expect(planSubvolume(args, state).map((c) => `${c.action} ${c.target}`)).toEqual(want);
+  });
+});
+
+describe('btrfs probe output', () => {
+  it.each([
+    ['missing path on btrfs', 'existing=/srv/osm-lxc/lxc/containers\nfs=btrfs\n', { existing: '/srv/osm-lxc/lxc/containers', fsType: 'btrfs' }],
+    ['not btrfs', 'existing=/tmp\nfs=ext2/ext3\n', { existing: '/tmp', fsType: 'ext2/ext3' }],
+    ['a plain directory', 'existing=/s/d\nfs=btrfs\ninode=1234\n', { existing: '/s/d', fsType: 'btrfs', inode: '1234' }],
+    ['a read-only subvolume', 'existing=/s/c\nfs=btrfs\ninode=256\nro=true\n', { existing: '/s/c', fsType: 'btrfs', inode: '256', readonly: true }],
+  ])('%s', (_t, out, want) => {
+    expect(parseProbe(out)).toEqual({ inode: undefined, readonly: undefined, show: undefined, list: undefined, ...want });
+  });
+  it('splits the show and list sections', () => {
+    const p = parseProbe('existing=/s/c\nfs=btrfs\ninode=256\nro=false\n--- show\nlxc/c\n\tSubvolume ID: 257\n--- list\nID 258 gen 1 top level 257 path lxc/c/.snapshots\n');
+    expect([p.readonly, p.show, p.list]).toEqual([false, 'lxc/c\n\tSubvolume ID: 257\n', 'ID 258 gen 1 top level 257 path lxc/c/.snapshots\n']);
+  });
+  it('refuses output without the basics', () => {
+    expect(() => parseProbe('garbage')).toThrow(/unexpected probe output/);
   });
 });

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { ApplyOutcome, HostContext } from '../module.js';
 import type { Change } from '../types.js';
 import { applyAttributes, attributeChanges, gatherAttributes, type AttributeState } from './attributes.js';
+import { linesLabel } from './diff.js';
 import { parseMode } from './mode.js';
 import { splitWords } from './split-words.js';
 import { writeValidated } from './write-validated.js';
@@ -44,11 +45,6 @@ function asText(b: Buffer | string): string | undefined {
   return Buffer.from(text, 'utf8').equals(b) ? text : undefined;
 }
 
-function lineCount(text: string): number {
-  if (text === '') return 0;
-  return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
-}
-
 /**
  * The changes that make `path` hold `desired` with the wanted attributes: [] when it already does.
  * Content changes carry before/after text (for --diff) unless the content is binary.
@@ -62,7 +58,7 @@ export function planContentFile(path: string, desired: Buffer | string, state: C
   const after = asText(desired);
   const creating = state.current === null;
   const showable = before !== undefined && after !== undefined;
-  const size = showable ? `${lineCount(after)} lines` : `${want.length} bytes`;
+  const size = showable ? linesLabel(after) : `${want.length} bytes`;
   return [
     {
       action: creating ? 'create' : 'write',

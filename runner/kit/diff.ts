@@ -10,16 +10,17 @@ export function unifiedDiff(path: string, before: string | null, after: string |
   return patch.split('\n').filter((l, i) => !(i < 2 && (l.startsWith('Index: ') || /^=+$/.test(l)))).join('\n');
 }
 
-function lineCount(text: string): number {
-  if (text === '') return 0;
-  return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+/** '1 line', '3 lines': the size of a text for summaries. */
+export function linesLabel(text: string): string {
+  const n = text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+  return n === 1 ? '1 line' : `${n} lines`;
 }
 
 /** The change that makes a file's content `after`: [] when it already is; 'create' or 'write' otherwise. */
 export function fileChange(path: string, before: string | null, after: string): Change[] {
   if (before === after) return [];
   if (before === null) {
-    return [{ action: 'create', target: path, summary: `create ${path} (${lineCount(after)} lines)`, before: '', after }];
+    return [{ action: 'create', target: path, summary: `create ${path} (${linesLabel(after)})`, before: '', after }];
   }
   return [{ action: 'write', target: path, summary: `update ${path}`, before, after }];
 }

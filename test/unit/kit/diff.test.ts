@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changesDiff, fileChange, unifiedDiff } from '../../../runner/kit/diff.js';
+import { changesDiff, fileChange, linesLabel, unifiedDiff } from '../../../runner/kit/diff.js';
 import { argvSummary, wouldRun } from '../../../runner/kit/argv.js';
 
 describe('fileChange', () => {
@@ -43,5 +43,11 @@ describe('argvSummary', () => {
     const s = argvSummary(['echo', 'x'.repeat(1000)]);
     expect(s.length).toBe(300);
     expect(s.endsWith('…')).toBe(true);
+  });
+});
+
+describe('linesLabel', () => {
+  it.each([['', '0 lines'], ['a', '1 line'], ['a\n', '1 line'], ['a\nb', '2 lines']])('%j', (text, label) => {
+    expect(linesLabel(text)).toBe(label);
   });
 });

@@ -88,6 +88,15 @@ export const templateRuntime = {
   },
 };
 
+/**
+ * Ansible templates variable values when they are used: with `a: '{{ b }}'`, `{{ a }}` is b's value.
+ * The templater supplies how to tell and how to render.
+ */
+export interface VarResolver {
+  needsRendering(value: unknown): boolean;
+  render(value: unknown, vars: Record<string, unknown>): unknown;
+}
+
 function splitKeywords(args: unknown[]): { pos: unknown[]; kw: Kwargs } {
   const last = args[args.length - 1];
   if (typeof last === 'object' && last !== null && (last as { __keywords?: unknown }).__keywords === true) {
@@ -103,8 +112,25 @@ function splitKeywords(args: unknown[]): { pos: unknown[]; kw: Kwargs } {
  * The variables of the render in progress are kept here (`withVars`) rather than handed to nunjucks,
  * which would copy every one of them into its Context on each render.
  */
-export function makeRuntime(filters: Record<string, FilterFn>, tests: Record<string, TestFn>) {
+export function makeRuntime(filters: Record<string, FilterFn>, tests: Record<string, TestFn>, resolver: VarResolver) {
   let current: Record<string, unknown> = {};
+  // Names whose template values are being rendered right now: `a: '{{ b }}'`, `b: '{{ a }}'` is a loop.
+  const resolving: string[] = [];
+  const resolveVar = (name: string, value: unknown, where: Where): unknown => {
+    if (!resolver.needsRendering(value)) return value;
+    if (resolving.includes(name)) {
+      throw located(new TemplateError(`recursive loop in variable '${name}' (${[...resolving, name].join(' -> ')})`, { variable: name }), where);
+    }
+    resolving.push(name);
+    try {
+      return resolver.render(value, current);
+    } catch (e) {
+      if (e instanceof TemplateError && !e.message.includes(' (in the value of ')) e.message += ` (in the value of '${name}')`;
+      throw e;
+    } finally {
+      resolving.pop();
+    }
+  };
   const filterContext = (vars: Record<string, unknown>): FilterContext => ({
     vars,
     filter(name, value, args, kw = {}) {
@@ -136,7 +162,7 @@ export function makeRuntime(filters: Record<string, FilterFn>, tests: Record<str
       const local = frame.lookup(name);
       if (local !== undefined) return local;
       if (has(context.ctx, name) && context.ctx[name] !== undefined) return context.ctx[name];
-      if (has(current, name) && current[name] !== undefined) return current[name];
+      if (has(current, name) && current[name] !== undefined) return resolveVar(name, current[name], where);
       if (has(context.env.globals, name)) return context.env.globals[name];
       if (guarded) return undefined;
       throw located(undefinedVariable(name), where);

@@ -78,6 +78,17 @@ function syntaxError(err: TemplateError, source?: string): TemplateError {
   return err;
 }
 
+const unsafeValues = new WeakSet<object>();
+
+/**
+ * Marks a value as data that must never be templated, like Ansible's "unsafe" registered results:
+ * a command's stdout containing `{{` is text, not a template. Mark the registered object (or list).
+ */
+export function markUnsafe<T extends object>(value: T): T {
+  unsafeValues.add(value);
+  return value;
+}
+
 function trailingNewlines(s: string): number {
   return /\n*$/.exec(s)![0].length;
 }
@@ -135,7 +146,18 @@ export function createTemplater(): Templater {
   };
 
   const env = new nunjucks.Environment(loader as unknown as nunjucks.ILoader, { autoescape: false, dev: true });
-  const runtime = makeRuntime(allFilters, jinjaTests);
+  // Objects already walked and found free of templates; vars objects are replaced, not edited, when
+  // facts or registered results change, so identity is a safe key.
+  const plainValues = new WeakSet<object>();
+  const needsRendering = (value: unknown): boolean => {
+    if (typeof value === 'string') return HAS_TEMPLATE.test(value);
+    if (typeof value !== 'object' || value === null || plainValues.has(value) || unsafeValues.has(value)) return false;
+    if (!Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) return false;
+    const found = (Array.isArray(value) ? value : Object.values(value)).some(needsRendering);
+    if (!found) plainValues.add(value);
+    return found;
+  };
+  const runtime = makeRuntime(allFilters, jinjaTests, { needsRendering, render: (value, vars) => renderDeep(value, vars) });
   Object.assign(env, { osm: runtime });
   env.addGlobal('omit', OMIT);
   env.addGlobal('__osm_capture__', (v: unknown) => {

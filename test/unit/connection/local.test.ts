@@ -121,6 +121,13 @@ describe('ExecFileOps (the become / remote path)', () => {
     expect(await ops.stat(join(dir, 'nope'))).toBeNull();
   });
 
+  it.runIf(isRoot)('works under su become (stdin passes through su)', async () => {
+    const p = join(dir, 'via-su.txt');
+    await conn.writeFile(p, 'su wrote\n', { become: { method: 'su', user: 'root' } });
+    expect(readFileSync(p, 'utf8')).toBe('su wrote\n');
+    expect((await conn.readFile(p, { become: { method: 'su', user: 'root' } }))?.toString()).toBe('su wrote\n');
+  });
+
   it.runIf(isRoot)('works under sudo become', async () => {
     const p = join(dir, 'via-sudo.txt');
     await conn.writeFile(p, 'root wrote\n', { become: { method: 'sudo', user: 'root' }, mode: 0o644 });

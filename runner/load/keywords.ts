@@ -91,32 +91,32 @@ export const META_ACTIONS = ['flush_handlers', 'noop', 'end_play', 'end_host'] a
 /** Task keys that the executor handles itself rather than a module. */
 export const EXECUTOR_KEYS = new Set(['meta', 'include_tasks', 'import_tasks', 'block', 'import_playbook']);
 
-/** Levenshtein distance, for "did you mean" suggestions. */
+/** Edit distance counting a swap of neighbours as one edit (`fiel` is one edit from `file`). */
 export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
-  return row[b.length];
+  return d[a.length][b.length];
 }
 
-/** ` (did you mean 'x'?)` when a candidate is close enough, else ''. */
+const letters = (s: string): string => [...s].sort().join('');
+
+/** ` (did you mean 'x'?)` when a candidate is close enough, else ''. Ties go to a candidate with the same letters. */
 export function suggest(word: string, candidates: Iterable<string>): string {
   let best: string | undefined;
-  let bestDist = Infinity;
+  let bestScore = Infinity;
   for (const c of candidates) {
-    const d = editDistance(word, c);
-    if (d < bestDist) {
+    const score = editDistance(word, c) * 2 + (letters(c) === letters(word) ? 0 : 1);
+    if (score < bestScore) {
       best = c;
-      bestDist = d;
+      bestScore = score;
     }
   }
   const limit = Math.max(2, Math.floor(word.length / 3));
-  return best !== undefined && bestDist <= limit ? ` (did you mean '${best}'?)` : '';
+  return best !== undefined && Math.floor(bestScore / 2) <= limit ? ` (did you mean '${best}'?)` : '';
 }

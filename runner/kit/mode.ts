@@ -1,6 +1,6 @@
-// File modes as playbooks write them: '0644', '644', '0o644', 644 (YAML 1.2 reads unquoted 0644 as
-// the integer 644, so an integer made only of octal digits is read as those digits), or symbolic
-// 'u=rw,g=r,o=' / 'u+x,go-w' / 'a+rX' applied to the current mode.
+// File modes as playbooks write them: '0644', '644', '0o644', an integer (our loader reads YAML 1.1
+// like PyYAML, so unquoted 0644 arrives as 420 = 0o644 and is taken as that number, as Ansible
+// does), or symbolic 'u=rw,g=r,o=' / 'u+x,go-w' / 'a+rX' applied to the current mode.
 import { ModuleError } from '../module.js';
 
 const OCTAL = /^(?:0o|0)?([0-7]{1,4})$/;
@@ -17,9 +17,8 @@ function fromOctalText(text: string): number | undefined {
  */
 export function parseMode(mode: string | number, current = 0, isDir = false): number {
   if (typeof mode === 'number') {
-    const n = Number.isInteger(mode) && mode >= 0 ? fromOctalText(String(mode)) : undefined;
-    if (n === undefined) throw new ModuleError(`invalid mode ${mode}: quote it as a string, e.g. '0644'`);
-    return n;
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw new ModuleError(`invalid mode ${mode}: quote it as a string, e.g. '0644'`);
+    return mode;
   }
   const text = mode.trim();
   const octal = fromOctalText(text);

@@ -7,8 +7,9 @@ describe('parseMode', () => {
     ['644', 0, 0o644],
     ['0o755', 0, 0o755],
     ['2775', 0, 0o2775],
-    [644, 0, 0o644],
-    [755, 0, 0o755],
+    // Unquoted 0644 in YAML 1.1 is the integer 420: taken as a number, as Ansible does.
+    [420, 0, 0o644],
+    [0o755, 0, 0o755],
     ['u=rw,g=r,o=', 0o777, 0o640],
     ['u+x', 0o644, 0o744],
     ['go-w', 0o666, 0o644],
@@ -32,7 +33,8 @@ describe('parseMode', () => {
 
   it('rejects integers that are not octal digits', () => {
     expect(() => parseMode(420.5)).toThrow(/invalid mode/);
-    expect(() => parseMode(489)).toThrow(/invalid mode/);
+    expect(() => parseMode(0o10000)).toThrow(/invalid mode/);
+    expect(() => parseMode(-1)).toThrow(/invalid mode/);
   });
 
   it('formats as four octal digits', () => {

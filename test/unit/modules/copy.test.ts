@@ -19,7 +19,7 @@ describe('copy plan', () => {
     ['different -> write', { dest: '/etc/x', content: 'b\n' }, copyState('a\n', 'b\n'), ['write']],
     ['different but force false -> nothing', { dest: '/etc/x', content: 'b\n', force: false }, copyState('a\n', 'b\n'), []],
     ['same content, mode differs -> attributes', { dest: '/etc/x', content: 'a\n', mode: '0600' }, copyState('a\n', 'a\n', 0o644), ['attributes']],
-    ['same content, mode as number 644 -> nothing', { dest: '/etc/x', content: 'a\n', mode: 644 }, copyState('a\n', 'a\n', 0o644), []],
+    ['same content, mode as YAML 1.1 number 0644 (= 420) -> nothing', { dest: '/etc/x', content: 'a\n', mode: 420 }, copyState('a\n', 'a\n', 0o644), []],
   ])('%s', (_label, a, s, actions) => {
     expect(copy.plan({ ...d, ...a }, s).map((c) => c.action)).toEqual(actions);
   });

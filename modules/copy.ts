@@ -11,6 +11,7 @@ const args = Type.Object(
     dest: Type.String({ minLength: 1, description: 'Path on the host. Ending in / means "into this directory", keeping the name of src.' }),
     content: Type.Optional(Type.String({ description: 'The file content (instead of src).' })),
     src: Type.Optional(Type.String({ description: "A controller-side file, looked up in the role's files/ then the playbook's files/ (relative) or used as is (absolute). Directories are not supported." })),
+    remote_src: Type.Optional(Type.Boolean({ default: false, description: 'src is a file on the host, not on the controller.' })),
     force: Type.Optional(Type.Boolean({ default: true, description: 'false: only create dest when missing, never replace its content.' })),
     ...contentFileArgs,
   },
@@ -31,10 +32,18 @@ export function copyDest(a: Args): string {
   return a.dest + basename(a.src);
 }
 
-function desiredContent(host: HostContext, a: Args): Buffer {
+async function desiredContent(host: HostContext, a: Args): Promise<Buffer> {
   if ((a.content === undefined) === (a.src === undefined)) throw new ModuleError('copy: give exactly one of content or src');
   if (a.content !== undefined) return Buffer.from(a.content, 'utf8');
-  const file = host.findFile('files', a.src ?? '');
+  const src = a.src ?? '';
+  if (a.remote_src) {
+    const st = await host.stat(src);
+    if (st?.isDir) throw new ModuleError(`copy: src ${src} is a directory; copying directories is not supported`);
+    const data = await host.conn.readFile(src, { become: host.become });
+    if (data === null) throw new ModuleError(`copy: src ${src} does not exist on ${host.name}`);
+    return data;
+  }
+  const file = host.findFile('files', src);
   try {
     return readFileSync(file);
   } catch (err) {
@@ -54,7 +63,7 @@ export default defineModule({
   args,
   async gather(host, a): Promise<CopyState> {
     const dest = copyDest(a);
-    const desired = desiredContent(host, a);
+    const desired = await desiredContent(host, a);
     return { dest, desired, ...(await gatherContentFile(host, dest, a)) };
   },
   plan: (a, s) => planContentFile(s.dest, s.desired, s, a, { force: a.force }),

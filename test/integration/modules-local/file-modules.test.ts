@@ -52,6 +52,14 @@ describe('copy', () => {
     expect(statSync(p('from-src.txt')).mode & 0o777).toBe(0o600);
   });
 
+  it('remote_src copies a file already on the host', async () => {
+    writeFileSync(p('remote-src.txt'), 'on the host\n');
+    await idempotent(copy, { dest: p('remote-copy.txt'), src: p('remote-src.txt'), remote_src: true }, snap('remote-copy.txt'));
+    expect(read('remote-copy.txt')).toBe('on the host\n');
+    const missing = await lab.run(copy, { dest: p('x.txt'), src: p('nope'), remote_src: true });
+    expect(missing.error).toMatch(/does not exist/);
+  });
+
   it('a failing validate leaves the old file intact and fails with the validator output', async () => {
     writeFileSync(p('v.conf'), 'good\n');
     const r = await lab.run(copy, { dest: p('v.conf'), content: 'bad\n', validate: "sh -c 'grep -q good \"$1\" || { echo \"not good: $1\" >&2; exit 1; }' sh %s" });

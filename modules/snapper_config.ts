@@ -3,8 +3,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { parseGetConfig } from './lib/snapper-output.js';
-import { listConfigs, listSnapshots, SNAPPER_CONFIG_NAME, snapperArgv } from './lib/snapper-run.js';
+import { parseGetConfig, parseSnapshotList } from './lib/snapper-output.js';
+import { listConfigs, SNAPPER_CONFIG_NAME, snapperArgv } from './lib/snapper-run.js';
 
 const args = Type.Object(
   {
@@ -80,7 +80,14 @@ export default defineModule({
   ].join('\n'),
   args,
   async gather(host, a): Promise<SnapperConfigState> {
-    const found = (await listConfigs(host)).find((c) => c.name === a.name);
+    const absent = (a.state ?? 'present') === 'absent';
+    // Side by side; get-config and list simply fail when the config does not exist.
+    const [configs, got, listed] = await Promise.all([
+      listConfigs(host),
+      host.exec({ argv: snapperArgv(a.name, '--jsonout', 'get-config') }),
+      absent ? host.exec({ argv: snapperArgv(a.name, '--jsonout', 'list') }) : Promise.resolve(null),
+    ]);
+    const found = configs.find((c) => c.name === a.name);
     if (!found) {
       if ((a.state ?? 'present') === 'present' && !a.subvolume) throw new ModuleError(`snapper config ${a.name} does not exist: subvolume is required to create it`);
       return { exists: false, settings: {}, snapshots: [] };
@@ -88,8 +95,10 @@ export default defineModule({
     if ((a.state ?? 'present') === 'present' && a.subvolume && found.subvolume !== a.subvolume.replace(/(.)\/+$/, '$1')) {
       throw new ModuleError(`snapper config ${a.name} is for ${found.subvolume}, not ${a.subvolume}; delete it first to move it`);
     }
-    const settings = parseGetConfig(await host.run(snapperArgv(a.name, '--jsonout', 'get-config')));
-    const snapshots = (a.state ?? 'present') === 'absent' ? (await listSnapshots(host, a.name)).map((x) => x.number) : [];
+    if (got.exitCode !== 0) throw new ModuleError(`snapper -c ${a.name} get-config failed: ${got.stderr.trim()}`, { rc: got.exitCode, stderr: got.stderr });
+    if (listed && listed.exitCode !== 0) throw new ModuleError(`snapper -c ${a.name} list failed: ${listed.stderr.trim()}`, { rc: listed.exitCode, stderr: listed.stderr });
+    const settings = parseGetConfig(got.stdout);
+    const snapshots = listed ? parseSnapshotList(listed.stdout, a.name).map((x) => x.number) : [];
     return { exists: true, subvolume: found.subvolume, settings, snapshots };
   },
   plan: (a, s) => planSnapperConfig(a, s),

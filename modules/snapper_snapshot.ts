@@ -3,8 +3,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
 import type { Change, Vars } from '../runner/types.js';
-import type { SnapperSnapshot } from './lib/snapper-output.js';
-import { listConfigs, listSnapshots, SNAPPER_CONFIG_NAME, snapperArgv } from './lib/snapper-run.js';
+import { parseSnapshotList, type SnapperSnapshot } from './lib/snapper-output.js';
+import { listSnapshots, SNAPPER_CONFIG_NAME, snapperArgv } from './lib/snapper-run.js';
 
 const args = Type.Object(
   {
@@ -106,8 +106,13 @@ export default defineModule({
   args,
   async gather(host, a): Promise<SnapshotsState> {
     checkArgs(a);
-    if (!(await listConfigs(host)).some((c) => c.name === a.config)) throw new ModuleError(`snapper config ${a.config} does not exist`);
-    return { snapshots: await listSnapshots(host, a.config) };
+    // One call: `list` itself says when the config does not exist.
+    const r = await host.exec({ argv: snapperArgv(a.config, '--jsonout', 'list') });
+    if (r.exitCode !== 0) {
+      if (/not found/i.test(r.stderr + r.stdout)) throw new ModuleError(`snapper config ${a.config} does not exist`);
+      throw new ModuleError(`snapper -c ${a.config} list failed (rc ${r.exitCode}): ${r.stderr.trim()}`, { rc: r.exitCode, stderr: r.stderr });
+    }
+    return { snapshots: parseSnapshotList(r.stdout, a.config) };
   },
   plan: (a, s) => planSnapshot(a, s),
   async apply(host, a, changes) {

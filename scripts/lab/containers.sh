@@ -4,6 +4,7 @@
 # The setup-host playbook will own this file on real hosts; the lab writes the same content so its
 # smoke test can start containers before the playbooks exist. cgroup v1 here: lxc.cgroup2.* only warn.
 write_common_conf() {
+  [[ -s $LAB_LXC_ROOT/include/common.conf ]] && return 0   # setup-host's version stays
   cat > "$LAB_LXC_ROOT/include/common.conf" <<'CONF'
 # Included by every container's lxc.container.conf.
 lxc.net.0.type = veth

@@ -4,7 +4,9 @@
 LXC_NET=/usr/libexec/lxc/lxc-net
 
 write_lxc_net_config() {
-  cat > /etc/default/lxc-net <<CONF
+  # Once set up (by lab-up or setup-host's template), the file is left as it is.
+  grep -qs '^LXC_DHCP_CONFILE="\?/etc/lxc/dnsmasq.conf"\?$' /etc/default/lxc-net \
+    || cat > /etc/default/lxc-net <<CONF
 # Written by osm-play scripts/lab-up (the previous file is restored by lab-down).
 USE_LXC_BRIDGE="true"
 LXC_BRIDGE="$LAB_BRIDGE"

@@ -11,7 +11,8 @@ write_nginx_conf() {
       -addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' \
       -keyout "$p/certs/default.key" -out "$p/certs/default.crt" 2> /dev/null
   fi
-  cat > "$p/nginx.conf" <<CONF
+  # setup-host owns nginx.conf once it has run: write the lab's first version only.
+  [[ -s $p/nginx.conf ]] || cat > "$p/nginx.conf" <<CONF
 # osm-play lab nginx: run through $LAB_BIN/nginx-lab
 load_module /usr/lib/nginx/modules/ngx_stream_module.so;
 pid $LAB_RUN/nginx.pid;

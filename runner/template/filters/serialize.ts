@@ -1,8 +1,9 @@
 // JSON and YAML in and out, formatted the way Ansible's filters (Python json/PyYAML) write them, so a
 // file rendered here matches one rendered by ansible-playbook.
-import { Document, isCollection, isPair, isScalar, parse as parseYaml, visit } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import { TemplateError } from '../errors.js';
 import { isMapping, pyStr, truthy } from '../python.js';
+import { pyYamlDump } from './pyyaml.js';
 import { arg, type FilterFn } from './types.js';
 
 /** Python's json.dumps: `, ` and `: ` separators, ASCII-only output unless told otherwise. */
@@ -31,20 +32,6 @@ export function pyJson(v: unknown, opts: { indent?: number; sortKeys?: boolean; 
   return JSON.stringify(String(v));
 }
 
-/** PyYAML's dump: keys sorted; with `flowLeaves`, collections of scalars inline (default_flow_style=None). */
-export function pyYaml(v: unknown, opts: { indent: number; flowLeaves: boolean }): string {
-  const doc = new Document(v, { sortMapEntries: true });
-  if (opts.flowLeaves) {
-    visit(doc, {
-      Collection(_key, node) {
-        const items: unknown[] = node.items;
-        if (items.every((it) => isScalar(it) || (isPair(it) && !isCollection(it.value)))) node.flow = true;
-      },
-    });
-  }
-  return doc.toString({ indent: opts.indent, indentSeq: false, lineWidth: 0, flowCollectionPadding: false });
-}
-
 function parseJson(v: unknown): unknown {
   try {
     return JSON.parse(pyStr(v));
@@ -63,10 +50,10 @@ export const serializeFilters: Record<string, FilterFn> = {
     return pyJson(v, { indent: typeof indent === 'number' ? indent : 4, sortKeys: kw.sort_keys === undefined ? true : truthy(kw.sort_keys), ensureAscii: kw.ensure_ascii === undefined ? true : truthy(kw.ensure_ascii) });
   },
   from_json: (v) => parseJson(v),
-  to_yaml: (v, _args, kw) => pyYaml(v, { indent: typeof kw.indent === 'number' ? kw.indent : 2, flowLeaves: true }),
+  to_yaml: (v, _args, kw) => pyYamlDump(v, { indent: typeof kw.indent === 'number' ? kw.indent : 2, flowLeaves: true }),
   to_nice_yaml: (v, args, kw) => {
     const indent = arg(args, kw, 0, 'indent', 4);
-    return pyYaml(v, { indent: typeof indent === 'number' ? indent : 4, flowLeaves: false });
+    return pyYamlDump(v, { indent: typeof indent === 'number' ? indent : 4, flowLeaves: false });
   },
   from_yaml: (v) => {
     try {

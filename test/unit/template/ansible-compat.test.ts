@@ -57,3 +57,103 @@ describe('.j2 files (template module semantics)', () => {
     expect(t.renderFile(join(dir, 'blocks.j2'), {})).toBe('a\nb\n');
   });
 });
+
+// to_yaml / to_nice_yaml output as ansible-core 2.14 (PyYAML) writes it for the same data.
+const yamlVars = {
+  "d": {
+    "ll": [
+      [
+        1,
+        2
+      ],
+      [
+        3,
+        [
+          4
+        ]
+      ]
+    ],
+    "colon": "a: b",
+    "hash": "a #b",
+    "dash": "- x",
+    "dash2": "-x",
+    "uni": "héllo",
+    "empty": "",
+    "k y": 1,
+    "1": "one",
+    "oct": "0755",
+    "date": "2024-01-01",
+    "nulls": "null",
+    "at": "@x",
+    "f": "1.0",
+    "sp": " lead",
+    "ok": "plain text here",
+    "q": "\"dq\"",
+    "tab": "a\tb",
+    "excl": "!x",
+    "pct": "50%",
+    "url": "http://x.y/z?a=1",
+    "m": {
+      "x": {
+        "y": {
+          "z": [
+            1,
+            {
+              "a": [
+                2
+              ]
+            }
+          ]
+        }
+      }
+    }
+  },
+  "s": "just a string",
+  "l": [
+    1,
+    "two",
+    {
+      "three": 3
+    }
+  ]
+};
+const yamlCases: [string, string][] = [
+  [
+    "{{ d | to_nice_yaml }}",
+    "'1': one\nat: '@x'\ncolon: 'a: b'\ndash: '- x'\ndash2: -x\ndate: '2024-01-01'\nempty: ''\nexcl: '!x'\nf: '1.0'\nhash: 'a #b'\nk y: 1\nll:\n-   - 1\n    - 2\n-   - 3\n    -   - 4\nm:\n    x:\n        y:\n            z:\n            - 1\n            -   a:\n                - 2\nnulls: 'null'\noct: '0755'\nok: plain text here\npct: 50%\nq: '\"dq\"'\nsp: ' lead'\ntab: \"a\\tb\"\nuni: héllo\nurl: http://x.y/z?a=1\n"
+  ],
+  [
+    "{{ d | to_yaml }}",
+    "'1': one\nat: '@x'\ncolon: 'a: b'\ndash: '- x'\ndash2: -x\ndate: '2024-01-01'\nempty: ''\nexcl: '!x'\nf: '1.0'\nhash: 'a #b'\nk y: 1\nll:\n- [1, 2]\n- - 3\n  - [4]\nm:\n  x:\n    y:\n      z:\n      - 1\n      - a: [2]\nnulls: 'null'\noct: '0755'\nok: plain text here\npct: 50%\nq: '\"dq\"'\nsp: ' lead'\ntab: \"a\\tb\"\nuni: héllo\nurl: http://x.y/z?a=1\n"
+  ],
+  [
+    "{{ s | to_yaml }}",
+    "just a string\n"
+  ],
+  [
+    "{{ l | to_yaml }}",
+    "- 1\n- two\n- {three: 3}\n"
+  ],
+  [
+    "{{ l | to_nice_yaml }}",
+    "- 1\n- two\n-   three: 3\n"
+  ],
+  [
+    "{{ [] | to_yaml }}",
+    "[]\n"
+  ],
+  [
+    "{{ {} | to_nice_yaml }}",
+    "{}\n"
+  ],
+  [
+    "{{ 5 | to_yaml }}",
+    "5\n"
+  ]
+];
+
+describe('to_yaml and to_nice_yaml match PyYAML', () => {
+  it.each(yamlCases)('%s', (src, expected) => {
+    expect(t.render(src, yamlVars)).toBe(expected);
+  });
+});

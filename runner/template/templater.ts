@@ -2,6 +2,7 @@
 // tests, lookups and `omit`. A string that is exactly `{{ expr }}` renders to the native value.
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { isProxy } from 'node:util/types';
 import nunjucks from 'nunjucks';
 import type { SourcePos, Vars } from '../types.js';
 import { singleExpression, type VarStringMode } from './braces.js';
@@ -152,6 +153,8 @@ export function createTemplater(): Templater {
   const needsRendering = (value: unknown): boolean => {
     if (typeof value === 'string') return HAS_TEMPLATE.test(value);
     if (typeof value !== 'object' || value === null || plainValues.has(value) || unsafeValues.has(value)) return false;
+    // Lazy views (the executor's hostvars) are left alone: walking one would compute every entry.
+    if (isProxy(value)) return false;
     if (!Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) return false;
     const found = (Array.isArray(value) ? value : Object.values(value)).some(needsRendering);
     if (!found) plainValues.add(value);
@@ -227,7 +230,7 @@ export function createTemplater(): Templater {
   const renderDeep = (value: unknown, vars: Vars, pos?: SourcePos): unknown => {
     if (typeof value === 'string') return render(value, vars, pos);
     if (Array.isArray(value)) return value.map((v) => renderDeep(v, vars, pos)).filter((v) => v !== OMIT);
-    if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype && !isProxy(value)) {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
         const rendered = renderDeep(v, vars, pos);

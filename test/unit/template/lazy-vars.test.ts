@@ -56,3 +56,23 @@ describe('markUnsafe', () => {
     expect(() => t.render('{{ out.stdout }}', { out: { stdout: '{{ not_a_var }}' } })).toThrow("undefined variable 'not_a_var'");
   });
 });
+
+describe('lazy views', () => {
+  it('a Proxy (like hostvars) is not walked or copied; only the entry used is read', () => {
+    const reads: string[] = [];
+    const hostvars = new Proxy<Record<string, unknown>>(
+      {},
+      {
+        get: (_t, k) => {
+          reads.push(String(k));
+          return typeof k === 'string' && k.startsWith('h') ? { ansible_host: `10.0.0.${k.slice(1)}` } : undefined;
+        },
+        has: (_t, k) => typeof k === 'string' && k.startsWith('h'),
+        ownKeys: () => ['h1', 'h2', 'h3'],
+        getOwnPropertyDescriptor: (_t, k) => ({ enumerable: true, configurable: true, value: { k } }),
+      },
+    );
+    expect(t.render("{{ hostvars['h2'].ansible_host }}", { hostvars })).toBe('10.0.0.2');
+    expect(reads).toEqual(['h2']);
+  });
+});

@@ -67,11 +67,13 @@ export function normalizeArgs(mod: AnyModule, args: Vars): Vars {
 
 /**
  * Problems with `args` (already normalized). With `skipTemplated`, arguments holding `{{ }}` are
- * left for the run-time check after templating. With `coerce`, args are coerced in place
- * (`"22"` to 22, `"yes"` to true), as the executor does before running a module.
+ * left for the run-time check after templating. With `coerce`, args are coerced and defaults
+ * filled in place (`"22"` to 22, `"yes"` to true), as the executor does before running a module.
  */
-export function checkArgs(mod: AnyModule, args: Vars, opts: { skipTemplated?: boolean; coerce?: boolean } = {}): ArgProblem[] {
+export function checkArgs(mod: AnyModule, given: Vars, opts: { skipTemplated?: boolean; coerce?: boolean } = {}): ArgProblem[] {
   const problems: ArgProblem[] = [];
+  // Defaults are filled in while checking; only a coercing check may change the caller's object.
+  const args = opts.coerce ? given : structuredClone(given);
   const { names, open } = declaredArgs(mod.args);
   if (!open) {
     for (const k of Object.keys(args)) {

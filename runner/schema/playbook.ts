@@ -3,7 +3,7 @@
 import type { AnyModule } from '../module.js';
 import { META_ACTIONS, MODULE_PREFIXES } from '../load/keywords.js';
 import type { ModuleRegistry } from '../load/modules.js';
-import { allowTemplates, closeObject, plainSchema, TEMPLATE_REF, YAML_BOOL_REF, type JsonSchema } from './templated.js';
+import { allowTemplates, closeObject, plainSchema, relaxDefaults, TEMPLATE_REF, YAML_BOOL_REF, type JsonSchema } from './templated.js';
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/definitions/${name}` });
 const str = (description: string): JsonSchema => ({ type: 'string', description });
@@ -121,9 +121,10 @@ function definitions(): Record<string, JsonSchema> {
 
 /** How a module key's value may look: its argument mapping, a free-form string, or nothing. */
 function moduleValue(mod: AnyModule): JsonSchema {
-  const args = allowTemplates(closeObject(plainSchema(mod.args)));
+  const relaxed = relaxDefaults(plainSchema(mod.args));
+  const args = allowTemplates(closeObject(relaxed));
   const forms: JsonSchema[] = [args, { type: 'string', description: 'Free-form arguments (k=v pairs, or the command line).' }];
-  const required = (plainSchema(mod.args).required as unknown[] | undefined) ?? [];
+  const required = (relaxed.required as unknown[] | undefined) ?? [];
   if (required.length === 0) forms.push({ type: 'null' });
   return { anyOf: forms, description: mod.doc.split('\n')[0] };
 }

@@ -46,3 +46,16 @@ export function closeObject(schema: JsonSchema): JsonSchema {
   }
   return schema;
 }
+
+/** Arguments with a default are not required of the playbook author (the runner fills them in). */
+export function relaxDefaults(schema: JsonSchema): JsonSchema {
+  const s: JsonSchema = { ...schema };
+  const props = s.properties as Record<string, JsonSchema> | undefined;
+  if (props && typeof props === 'object') {
+    s.properties = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, relaxDefaults(v)]));
+    if (Array.isArray(s.required)) s.required = (s.required as string[]).filter((k) => !(props[k] && 'default' in props[k]));
+  }
+  for (const k of ['anyOf', 'oneOf', 'allOf']) if (Array.isArray(s[k])) s[k] = (s[k] as JsonSchema[]).map(relaxDefaults);
+  if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) s.items = relaxDefaults(s.items as JsonSchema);
+  return s;
+}

@@ -38,7 +38,12 @@ const ufw = defineModule({
   args: Type.Object({ port: Type.Integer({ minimum: 1, maximum: 65535 }), proto: Type.Optional(Type.Union([Type.Literal('tcp'), Type.Literal('udp')])) }),
   ...noop,
 });
-const registry = new ModuleRegistry([copy, command, setFact, ufw] as AnyModule[]);
+const defaulted = defineModule({
+  name: 'defaulted', doc: 'TypeBox lists an argument with a default as required', example: '',
+  args: Type.Object({ root: Type.String({ default: '/srv' }), n: Type.Integer() }),
+  ...noop,
+});
+const registry = new ModuleRegistry([copy, command, setFact, ufw, defaulted] as AnyModule[]);
 
 async function problems(tasks: string, handlers = ''): Promise<string[]> {
   const pb = await loadTree({ 'site.yml': `- hosts: all\n  tasks:\n${tasks}${handlers ? `  handlers:\n${handlers}` : ''}` });
@@ -57,6 +62,8 @@ describe('validatePlaybook', () => {
     ['union of literals said once', '    - copy: {dest: /x, state: gone}\n', ['3:24: copy: argument \'state\' must be "present" or "absent" [copy.state]']],
     ['nested field named in full', '    - copy: {dest: /x, owner: {name: a, uid: x}}\n', ["3:24: copy: argument 'owner.uid' must be integer [copy.owner.uid]"]],
     ['strings coerced as the executor will', '    - ufw_rule: {port: "22"}\n    - copy: {dest: /x, backup: "yes", content: 12}\n', []],
+    ['an argument with a default is not missing', '    - defaulted: {n: 1}\n', []],
+    ['an argument without one is', '    - defaulted: {root: /x}\n', ["3:7: defaulted: missing required argument 'n' [defaulted.n]"]],
     ['range', '    - ufw_rule: {port: 70000}\n', ["3:18: ufw_rule: argument 'port' must be <= 65535 [ufw_rule.port]"]],
     ['templated argument left for run time', '    - ufw_rule: {port: "{{ mqtt_port }}", proto: "{{ p }}"}\n', []],
     ['templated free-form left for run time', '    - command: "{{ cmd }}"\n', []],
@@ -94,6 +101,14 @@ describe('checkArgs at run time', () => {
     const args = normalizeArgs(ufw, { port: '8883', proto: 'tcp' });
     expect(checkArgs(ufw, args, { coerce: true })).toEqual([]);
     expect(args.port).toBe(8883);
+  });
+
+  it('fills defaults in place only when coercing', () => {
+    const given = { n: 1 };
+    expect(checkArgs(defaulted, given)).toEqual([]);
+    expect(given).toEqual({ n: 1 });
+    expect(checkArgs(defaulted, given, { coerce: true })).toEqual([]);
+    expect(given).toEqual({ n: 1, root: '/srv' });
   });
 
   it('maps the free-form string to the module free-form argument', () => {

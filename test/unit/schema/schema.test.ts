@@ -32,7 +32,12 @@ const ufw = defineModule({
   ...noop,
 });
 const ping = defineModule({ name: 'ping', doc: 'Checks the host answers.', example: '', args: Type.Object({}), ...noop });
-const registry = new ModuleRegistry([copy, command, ufw, ping] as AnyModule[]);
+const defaulted = defineModule({
+  name: 'defaulted', doc: 'Defaults.', example: '',
+  args: Type.Object({ root: Type.String({ default: '/srv' }) }),
+  ...noop,
+});
+const registry = new ModuleRegistry([copy, command, ufw, ping, defaulted] as AnyModule[]);
 
 const validator = new Ajv({ allErrors: true, strict: false }).compile(playbookSchema(registry));
 const valid = (yaml: string): boolean => validator(parse(yaml));
@@ -64,6 +69,8 @@ const good = `
       args: {chdir: /srv}
     - ping:
     - meta: flush_handlers
+    - defaulted:
+    - defaulted: {root: /x}
     - block:
         - copy: dest=/y content=z
       rescue:

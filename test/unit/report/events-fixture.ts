@@ -1,7 +1,7 @@
 // A fixed event sequence for reporter tests.
 import type { Reporter, ReportedResult } from '../../../runner/report/events.js';
 
-const base = { module: 'probe', changes: [], data: {}, durationMs: 5, check: false } as const;
+const base = { module: 'probe', changes: [], data: {}, durationMs: 5, check: false };
 
 export const RESULTS: ReportedResult[] = [
   { ...base, host: 'web1', task: 'Install config', status: 'changed', changes: [{ action: 'write', target: '/etc/x.conf', summary: 'write /etc/x.conf', before: 'a\n', after: 'b\n' }], diff: '--- before\n+++ after\n-a\n+b\n', pos: { file: 'site.yml', line: 4, col: 7 } },

@@ -3,7 +3,6 @@ import { JsonReporter } from '../../../runner/report/json.js';
 import { JunitReporter } from '../../../runner/report/junit.js';
 import { PlainReporter } from '../../../runner/report/plain.js';
 import { Redactor, REDACTED } from '../../../runner/report/redact.js';
-import { RedactingReporter } from '../../../runner/report/redacting-reporter.js';
 import { MultiReporter, type ReportEvent } from '../../../runner/report/events.js';
 import { runYaml } from '../execute/harness.js';
 

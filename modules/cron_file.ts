@@ -9,7 +9,7 @@ const field = (what: string) => Type.Optional(Type.String({ minLength: 1, descri
 
 const entry = Type.Object(
   {
-    minute: field('Minute (0-59, lists, ranges, steps)'),
+    minute: field('Minute (0-59, lists, ranges, steps), or a nickname such as @reboot or @daily (then leave the other time fields out)'),
     hour: field('Hour (0-23)'),
     day: field('Day of month (1-31)'),
     month: field('Month (1-12 or jan-dec)'),

@@ -15,6 +15,7 @@ import {
   type TlsArgs,
   type TlsState,
 } from './lib/tls-plan.js';
+import { describeHolder, parseSsListeners } from './lib/ss-listeners.js';
 import { parseX509Text, type CertInfo } from './lib/x509.js';
 
 const NAME = '^(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$|^[0-9]{1,3}(\\.[0-9]{1,3}){3}$';
@@ -66,10 +67,29 @@ async function gatherTls(host: HostContext, a: TlsArgs): Promise<TlsState> {
   return state;
 }
 
+/** certbot --standalone must bind http_01_port; say who holds it instead of certbot's generic error. */
+async function checkStandalonePort(host: HostContext, a: TlsArgs): Promise<void> {
+  const ss = await host.exec({ argv: ['ss', '-ltnpH'] });
+  const held = parseSsListeners(ss.stdout).filter((l) => l.port === a.http_01_port);
+  if (held.length > 0) {
+    throw new ModuleError(
+      `http_01_port ${a.http_01_port} is held by ${held.map(describeHolder).join('; ')}: certbot --standalone cannot listen there; ` +
+        'use authenticator: webroot (nginx serves /.well-known/acme-challenge/) or another http_01_port',
+    );
+  }
+}
+
 async function issueAcme(host: HostContext, a: TlsArgs, renewing: boolean): Promise<void> {
+  if (a.authenticator === 'standalone') await checkStandalonePort(host, a);
   const argv = certbotArgv(a, renewing);
   const env = a.ca_bundle ? { REQUESTS_CA_BUNDLE: a.ca_bundle } : undefined;
-  const r = await host.exec({ argv }, { env, timeoutMs: 300_000 });
+  let r = await host.exec({ argv }, { env, timeoutMs: 300_000 });
+  // An ACME server may refuse a nonce (badNonce; pebble does it to 5% of requests on purpose). certbot 2.1
+  // with josepy then dies with "AttributeError: can't set attribute" instead of retrying: retry it here.
+  for (let attempt = 1; attempt < 3 && r.exitCode !== 0 && /badNonce|can't set attribute/.test(r.stderr); attempt++) {
+    host.log(`certbot hit a refused nonce, retrying (${attempt})`);
+    r = await host.exec({ argv }, { env, timeoutMs: 300_000 });
+  }
   if (r.exitCode !== 0) {
     const why = r.stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Saving debug log')).slice(-4).join(' ');
     throw new ModuleError(`certbot failed for ${a.domains.join(', ')}: ${why}`, { rc: r.exitCode, stdout: r.stdout, stderr: r.stderr, argv });

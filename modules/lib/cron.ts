@@ -42,12 +42,26 @@ export function checkCronName(name: string): string | null {
   return /^[A-Za-z0-9_-]+$/.test(name) ? null : `cron.d name '${name}' may only hold letters, digits, _ and -`;
 }
 
+/** cron's nicknames, written in `minute` (e.g. minute: "@reboot") with the other time fields left out. */
+export const SPECIAL_TIMES = new Set(['@reboot', '@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
+
+function isSpecial(e: CronEntry): boolean {
+  return e.minute?.startsWith('@') === true;
+}
+
 export function checkEntry(e: CronEntry, index: number): string[] {
   const errs: string[] = [];
   const at = `entries[${index}]`;
-  for (const [key, min, max] of RANGES) {
-    const v = e[key as keyof CronEntry] ?? '*';
-    errs.push(...checkField(key, v, min, max).map((m) => `${at}: ${m}`));
+  if (isSpecial(e)) {
+    if (!SPECIAL_TIMES.has(e.minute ?? '')) errs.push(`${at}: '${e.minute ?? ''}' is not one of ${[...SPECIAL_TIMES].join(' ')}`);
+    for (const key of ['hour', 'day', 'month', 'weekday'] as const) {
+      if (e[key] !== undefined) errs.push(`${at}: ${key} cannot be combined with ${e.minute ?? ''}`);
+    }
+  } else {
+    for (const [key, min, max] of RANGES) {
+      const v = e[key as keyof CronEntry] ?? '*';
+      errs.push(...checkField(key, v, min, max).map((m) => `${at}: ${m}`));
+    }
   }
   if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(e.user)) errs.push(`${at}: user '${e.user}' is not a user name`);
   if (e.job.trim() === '') errs.push(`${at}: job is empty`);
@@ -72,7 +86,7 @@ export function renderCronFile(entries: CronEntry[], env: Record<string, string>
   for (const [k, v] of Object.entries(env)) lines.push(`${k}=${v}`);
   for (const e of entries) {
     if (e.comment) lines.push(`# ${e.comment}`);
-    const time = [e.minute, e.hour, e.day, e.month, e.weekday].map((f) => f ?? '*').join(' ');
+    const time = isSpecial(e) ? (e.minute ?? '') : [e.minute, e.hour, e.day, e.month, e.weekday].map((f) => f ?? '*').join(' ');
     lines.push(`${time} ${e.user} ${e.job}`);
   }
   return `${lines.join('\n')}\n`;
@@ -87,6 +101,7 @@ export function validateCronText(text: string): string[] {
     if (/^[A-Za-z_][A-Za-z0-9_]*\s*=/.test(line)) return;
     const f = line.split(/\s+/);
     if (f[0]?.startsWith('@')) {
+      if (!SPECIAL_TIMES.has(f[0])) errs.push(`line ${i + 1}: unknown schedule ${f[0]}`);
       if (f.length < 3) errs.push(`line ${i + 1}: '@' schedule needs a user and a command`);
       return;
     }

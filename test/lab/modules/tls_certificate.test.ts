@@ -64,6 +64,13 @@ describe('tls_certificate acme (lab pebble)', () => {
     expect(readFileSync(join(live(), 'fullchain.pem'), 'utf8')).not.toBe(before);
   });
 
+  it('standalone on a port the lab nginx holds fails naming it, before certbot runs', async () => {
+    const r = await run(tlsCertificate, { ...acme, domains: ['t5b-busy.lab.example'], http_01_port: 443 });
+    expect(r.status).toBe('failed');
+    expect(r.error).toMatch(/http_01_port 443 is held by nginx\/\d+/);
+    expect(existsSync(join(dir, 'le/config/live/t5b-busy.lab.example'))).toBe(false);
+  });
+
   it('absent deletes the lineage; again is ok', async () => {
     expect((await run(tlsCertificate, { ...acme, state: 'absent' })).status).toBe('changed');
     expect(existsSync(live())).toBe(false);

@@ -93,6 +93,13 @@ describe('cron files', () => {
   ])('accepts %j', (entry) => {
     expect(validateCronText(renderCronFile([entry], { PATH: '/usr/bin:/bin' }, header))).toEqual([]);
   });
+  it('writes @reboot and other nicknames alone, refusing them with other time fields', () => {
+    const text = renderCronFile([{ minute: '@reboot', user: 'root', job: '/usr/local/sbin/osm-start-containers' }], {}, header);
+    expect(text).toBe('# managed by osm-play\n@reboot root /usr/local/sbin/osm-start-containers\n');
+    expect(validateCronText(text)).toEqual([]);
+    expect(() => renderCronFile([{ minute: '@reboot', hour: '2', user: 'root', job: 'x' }], {}, header)).toThrow('hour cannot be combined with @reboot');
+    expect(() => renderCronFile([{ minute: '@boot', user: 'root', job: 'x' }], {}, header)).toThrow("'@boot' is not one of");
+  });
   it('refuses a bad env name', () => {
     expect(() => renderCronFile([], { 'A-B': 'x' }, header)).toThrow('env A-B');
   });
@@ -101,6 +108,7 @@ describe('cron files', () => {
     ['* * * * * root x', 'end with a newline'],
     ['99 * * * * root x\n', 'outside 0-59'],
     ['@daily\n', "'@' schedule"],
+    ['@sometimes root x\n', 'unknown schedule @sometimes'],
   ])('validateCronText %j', (text, msg) => {
     expect(validateCronText(text).join('; ')).toContain(msg);
   });

@@ -92,7 +92,7 @@ export function planDnsmasqHost(a: DnsmasqHostArgs, s: DnsmasqHostState): Change
   const file = a.file ?? FILE_DEFAULT;
   const changes: Change[] = [];
   if (want.text !== s.text) {
-    const what = (a.state ?? 'present') === 'absent' ? `remove ${a.name} from ${file}` : `${a.name} gets ${want.ip} / ${want.mac} in ${file}`;
+    const what = (a.state ?? 'present') === 'absent' ? `remove ${a.name} from ${file}` : `set dhcp-host ${want.mac},${want.ip},${a.name} in ${file}`;
     changes.push({ action: 'write', target: file, summary: what, before: s.text, after: want.text, data: { ip: want.ip, mac: want.mac } });
   }
   if (want.leases !== s.leases) {

@@ -38,7 +38,7 @@ export function planHostsEntry(a: Args, s: HostsFileState): Change[] {
   if (after === before) return [];
   return fileChange(a.file ?? '/etc/hosts', s.text, after).map((c) => ({
     ...c,
-    summary: state === 'present' ? `${a.names.join(' ')} -> ${a.ip ?? ''} in ${c.target}` : `remove ${a.names.join(' ')} from ${c.target}`,
+    summary: state === 'present' ? `map ${a.names.join(' ')} to ${a.ip ?? ''} in ${c.target}` : `remove ${a.names.join(' ')} from ${c.target}`,
   }));
 }
 

@@ -44,18 +44,18 @@ export function planSnapperConfig(a: Args, s: SnapperConfigState): Change[] {
     const del: Change[] = s.snapshots.length
       ? [{ action: 'delete-snapshots', target: a.name, summary: `delete snapshots ${s.snapshots.join(' ')} of ${a.name}`, data: s.snapshots }]
       : [];
-    return [...del, { action: 'delete-config', target: a.name, summary: `snapper -c ${a.name} delete-config` }];
+    return [...del, { action: 'delete-config', target: a.name, summary: `delete snapper config ${a.name}` }];
   }
   const changes: Change[] = [];
-  if (!s.exists) changes.push({ action: 'create-config', target: a.name, summary: `snapper -c ${a.name} create-config ${a.subvolume ?? '?'}` });
+  if (!s.exists) changes.push({ action: 'create-config', target: a.name, summary: `create snapper config ${a.name} for ${a.subvolume ?? '?'}` });
   const wanted = Object.entries(a.settings ?? {}).map(([k, v]) => [k, settingValue(v)] as const);
   // A new config starts from snapper's template, which we do not know here: set every wanted key.
   const differing = wanted.filter(([k, v]) => !s.exists || s.settings[k] !== v);
   if (differing.length) {
     changes.push({
       action: 'set-config',
-      target: a.name,
-      summary: `snapper -c ${a.name} set-config ${differing.map(([k, v]) => `${k}=${v}`).join(' ')}`,
+      target: `snapper config ${a.name}`,
+      summary: `set ${differing.map(([k, v]) => `${k}=${v}`).join(' ')} in snapper config ${a.name}`,
       before: s.exists ? differing.map(([k]) => `${k}=${s.settings[k] ?? ''}`).join('\n') + '\n' : '',
       after: differing.map(([k, v]) => `${k}=${v}`).join('\n') + '\n',
       data: differing.map(([k, v]) => `${k}=${v}`),

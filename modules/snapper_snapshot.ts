@@ -69,14 +69,14 @@ export function planSnapshot(a: Args, s: SnapshotsState): Change[] {
   if ((a.state ?? 'present') === 'absent') {
     if (!picked.length) return [];
     const numbers = picked.map((p) => p.number);
-    return [{ action: 'delete', target: a.config, summary: `snapper -c ${a.config} delete ${numbers.join(' ')}`, data: numbers }];
+    return [{ action: 'delete', target: a.config, summary: `delete snapshot${numbers.length > 1 ? 's' : ''} ${numbers.join(' ')} of ${a.config}`, data: numbers }];
   }
   if (a.number !== undefined) {
     if (!picked.length) throw new ModuleError(`snapper config ${a.config}: no snapshot ${a.number}${a.description ? ` described '${a.description}'` : ''}`);
     return [];
   }
   if ((a.unique_description ?? true) && picked.length) return [];
-  return [{ action: 'create', target: a.config, summary: `snapper -c ${a.config} create --description '${a.description ?? ''}'` }];
+  return [{ action: 'create', target: a.config, summary: `create snapshot '${a.description ?? ''}' of ${a.config}` }];
 }
 
 function describe(list: SnapperSnapshot[]): Vars[] {

@@ -21,6 +21,13 @@ describe('lxc_container plan', () => {
   });
 });
 
+describe('lxc_container plan in check mode before its config exists', () => {
+  it('plans the start and says the config is not there yet', () => {
+    const [c] = planContainer({ ...base, state: 'started' }, { state: 'missing', ips: [], leftovers: [], configExists: false });
+    expect(c?.summary).toBe('start container acme-svr (lxc-start -f /srv/c/acme-svr/lxc.container.conf) (config not there yet)');
+  });
+});
+
 describe('lxcStartErrors', () => {
   it('keeps the specific errors of the log, dropping warnings and the generic advice', () => {
     const log = [

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { nginxMessage } from '../../../modules/lib/nginx-control.js';
 import { streamPortConflicts, type PortFacts } from '../../../modules/lib/nginx-ports.js';
 import { parseSsListeners } from '../../../modules/lib/ss-listeners.js';
 import { planNginxConfig } from '../../../modules/nginx_config.js';
@@ -63,5 +64,19 @@ describe('planNginxConfig', () => {
     ['old', ['delete', 'reload']],
   ])('absent with current %j', (current, want) => {
     expect(actions(planNginxConfig({ ...a, state: 'absent' }, { current }))).toEqual(want);
+  });
+});
+
+describe('nginxMessage', () => {
+  it.each([
+    [
+      '2026/11/27 22:44:58 [emerg] 1#1: unknown directive "bogus" in /x.conf:1\nnginx: configuration file /n.conf test failed\n',
+      '2026/11/27 22:44:58 [emerg] 1#1: unknown directive "bogus" in /x.conf:1',
+    ],
+    ['nginx: [emerg] bind() to 10.9.9.9:1 failed (99)\n', 'nginx: [emerg] bind() to 10.9.9.9:1 failed (99)'],
+    ['one\ntwo\nthree\n', 'two; three'],
+    ['', 'no message'],
+  ])('%j', (stderr, want) => {
+    expect(nginxMessage(stderr)).toBe(want);
   });
 });

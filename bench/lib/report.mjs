@@ -1,0 +1,90 @@
+// The results table (terminal and markdown) and the machine description.
+import { execFileSync } from 'node:child_process';
+import { cpus, freemem, hostname, loadavg, totalmem } from 'node:os';
+
+function sh(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
+  } catch (err) {
+    return (err.stderr?.toString() || 'unknown').trim();
+  }
+}
+
+export function machineInfo(repo) {
+  return {
+    host: hostname(),
+    nproc: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB total, ${(freemem() / 2 ** 30).toFixed(1)} GiB free at start`,
+    kernel: sh('uname', ['-r']),
+    loadAtStart: loadavg().map((l) => l.toFixed(2)).join(' '),
+    node: process.version,
+    ansible: sh('ansible-playbook', ['--version']).split('\n')[0],
+    python: sh('/usr/bin/python3', ['--version']),
+    openssh: sh('ssh', ['-V']),
+    osmPlay: `${sh('git', ['-C', repo, 'rev-parse', '--short', 'HEAD'])}`,
+  };
+}
+
+const f1 = (x) => (Number.isFinite(x) ? x.toFixed(x < 10 ? 2 : 1) : '-');
+const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(1)}x` : '-');
+
+export function tableRows(results) {
+  return results.map((r) => [
+    String(r.hosts),
+    r.run,
+    f1(r.ansible.wallS),
+    f1(r.osm.wallS),
+    ratio(r.ansible.wallS, r.osm.wallS),
+    f1(r.ansible.cpuS),
+    f1(r.osm.cpuS),
+    ratio(r.ansible.cpuS, r.osm.cpuS),
+    f1(r.ansible.maxRssMb),
+    f1(r.osm.maxRssMb),
+    f1(r.ansible.treeRssMb),
+    f1(r.osm.treeRssMb),
+    ratio(r.ansible.treeRssMb, r.osm.treeRssMb),
+    `${r.ansible.changed} / ${r.osm.changed}`,
+  ]);
+}
+
+export const HEADER = [
+  'hosts',
+  'run',
+  'wall s ansible',
+  'wall s osm-play',
+  'wall ratio',
+  'CPU s ansible',
+  'CPU s osm-play',
+  'CPU ratio',
+  'max RSS MB ansible',
+  'max RSS MB osm-play',
+  'tree RSS MB ansible',
+  'tree RSS MB osm-play',
+  'tree RSS ratio',
+  'changed ansible / osm-play',
+];
+
+export function textTable(rows) {
+  const all = [HEADER, ...rows];
+  const widths = HEADER.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  return all.map((r) => r.map((c, i) => c.padStart(widths[i])).join('  ')).join('\n');
+}
+
+export function markdown(info, rows, notes) {
+  const lines = [
+    `# osm-play vs ansible-playbook — ${new Date().toISOString().slice(0, 10)} on ${info.host}`,
+    '',
+    '| machine | |',
+    '| --- | --- |',
+    ...Object.entries(info).map(([k, v]) => `| ${k} | ${String(v).replace(/\|/g, '\\|')} |`),
+    '',
+    `| ${HEADER.join(' | ')} |`,
+    `| ${HEADER.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    ...notes,
+    '',
+  ];
+  return lines.join('\n');
+}

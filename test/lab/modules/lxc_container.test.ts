@@ -13,7 +13,8 @@ const name = 't5a-ct';
 const dir = `${LXC_ROOT}/containers/${name}`;
 const config = `${dir}/lxc.container.conf`;
 const log = `${LXC_ROOT}/logs/${name}.log`;
-const dhcp = { name, ...labDhcpFile() };
+// A fixed, high address: dnsmasq's own dynamic pick could never be mistaken for it.
+const dhcp = { name, ip: '10.0.3.187', ...labDhcpFile() };
 const started = { name, config, log_file: log, wait_for_ip: true, timeout: 30 };
 
 async function cleanup(): Promise<void> {
@@ -37,6 +38,7 @@ describe('lxc_container and the lxc connection (lab)', () => {
     const addr = await run(dnsmasqHost, dhcp);
     expect(addr.error).toBeUndefined();
     ip = String(addr.data.ip);
+    expect(ip).toBe('10.0.3.187');
     writeFileSync(
       config,
       [

@@ -11,6 +11,9 @@ const PY_LITERALS: Record<string, string> = { True: 'true', False: 'false', None
 
 const q = (s: string): string => JSON.stringify(s);
 
+/** Filters and tests may be written with their collection name (`ansible.builtin.to_json`). */
+const shortName = (name: string): string => name.replace(/^ansible\.(builtin|netcommon|utils)\./, '');
+
 function isNode(v: unknown): v is NjNode {
   return typeof v === 'object' && v !== null && typeof (v as { typename?: unknown }).typename === 'string';
 }
@@ -20,18 +23,28 @@ function guard(node: NjNode | undefined): void {
   for (let n = node; n && (n.typename === 'Symbol' || n.typename === 'LookupVal'); n = n.target) n.osmGuarded = true;
 }
 
+/** `defined` or `ansible.builtin.defined` as written after `is`. */
+function dottedName(node: NjNode | undefined): string | undefined {
+  if (node?.typename === 'Symbol') return String(node.value);
+  if (node?.typename === 'LookupVal' && node.val?.typename === 'Literal') {
+    const base = dottedName(node.target);
+    return base === undefined ? undefined : `${base}.${String(node.val.value)}`;
+  }
+  return undefined;
+}
+
 function testName(right: NjNode | undefined): string | undefined {
   if (!right) return undefined;
-  if (right.typename === 'Symbol') return String(right.value);
+  if (right.typename === 'Symbol' || right.typename === 'LookupVal') return dottedName(right);
   // `none`, `true` and `false` are literals to the lexer, but also test names.
   if (right.typename === 'Literal' && (right.value === null || typeof right.value === 'boolean')) return String(right.value ?? 'none');
-  if (right.typename === 'FunCall' && right.name?.typename === 'Symbol') return String(right.name.value);
+  if (right.typename === 'FunCall') return dottedName(right.name);
   return undefined;
 }
 
 function markGuards(node: NjNode): void {
-  if (node.typename === 'Filter' && GUARDING_FILTERS.has(String(node.name?.value))) guard(node.args?.children?.[0]);
-  if (node.typename === 'Is' && GUARDING_TESTS.has(testName(node.right) ?? '')) guard(node.left);
+  if (node.typename === 'Filter' && GUARDING_FILTERS.has(shortName(String(node.name?.value)))) guard(node.args?.children?.[0]);
+  if (node.typename === 'Is' && GUARDING_TESTS.has(shortName(testName(node.right) ?? ''))) guard(node.left);
   for (const v of Object.values(node)) {
     if (isNode(v)) markGuards(v);
     else if (Array.isArray(v)) for (const c of v) if (isNode(c)) markGuards(c);
@@ -87,7 +100,7 @@ class StrictCompiler extends BaseCompiler {
 
   /** `x | mandatory` needs the operand's name for its message, which only the compiler knows. */
   compileFilter(node: NjNode, frame: NjFrame): void {
-    const name = String(node.name?.value);
+    const name = shortName(String(node.name?.value));
     const args = node.args?.children ?? [];
     if (name !== 'mandatory') {
       this._emit(`env.osm.filter(${q(name)}, context, ${this.where(node)}, `);
@@ -163,7 +176,7 @@ class StrictCompiler extends BaseCompiler {
   }
 
   compileIs(node: NjNode, frame: NjFrame): void {
-    this._emit(`env.osm.test(${q(testName(node.right) ?? '')}, `);
+    this._emit(`env.osm.test(${q(shortName(testName(node.right) ?? ''))}, `);
     this.compile(node.left as NjNode, frame);
     const args = node.right?.typename === 'FunCall' ? node.right.args : undefined;
     if (args?.children?.length) {

@@ -163,6 +163,10 @@ export function createTemplater(): Templater {
   const runtime = makeRuntime(allFilters, jinjaTests, { needsRendering, render: (value, vars) => renderDeep(value, vars) });
   Object.assign(env, { osm: runtime });
   env.addGlobal('omit', OMIT);
+  env.addGlobal('dict', (...args: unknown[]) => {
+    const kw = args[args.length - 1];
+    return typeof kw === 'object' && kw !== null ? Object.fromEntries(Object.entries(kw).filter(([k]) => k !== '__keywords')) : {};
+  });
   env.addGlobal('__osm_capture__', (v: unknown) => {
     captured = v;
     return '';
@@ -219,7 +223,12 @@ export function createTemplater(): Templater {
     return value;
   };
 
-  const evaluate = (expr: string, vars: Vars, pos?: SourcePos): unknown => evaluateAs(expr, vars, pos, 'python');
+  // `when: "{{ x }}"` is templated first, as Ansible does (with a warning there): its result is the condition.
+  const evaluate = (expr: string, vars: Vars, pos?: SourcePos): unknown => {
+    if (!HAS_TEMPLATE.test(expr)) return evaluateAs(expr, vars, pos, 'python');
+    const first = render(expr, vars, pos);
+    return typeof first === 'string' && first.trim() !== '' ? evaluateAs(first, vars, pos, 'python') : first;
+  };
 
   const render = (str: string, vars: Vars, pos?: SourcePos): unknown => {
     const single = singleExpression(str);

@@ -54,11 +54,27 @@ const cases: [string, boolean][] = [
   ['n is odd', true],
   ["s is equalto('web01')", true],
   ['1 is in([1, 2])', true],
+  ["'2.10' is version('2.9', '>')", true],
+  ["'2.10.1' is version('2.10', 'lt')", false],
+  ["'1.0' is version('1', '==')", true],
+  ['[1] is subset([1, 2])', true],
+  ['[1, 3] is subset([1, 2])', false],
+  ['[1, 2] is superset([2])', true],
+  ["'/' is directory", true],
+  ["'/' is file", false],
+  ["'/definitely/not/here' is exists", false],
+  ["s is ansible.builtin.match('web')", true],
+  ['missing is ansible.builtin.defined', false],
 ];
 
 describe('jinja tests', () => {
   it.each(cases)('%s', (expr, expected) => {
     expect(t.evaluate(expr, vars)).toBe(expected);
+  });
+
+  it('a templated condition is rendered first, as Ansible does', () => {
+    expect(t.evaluate('{{ n > 2 }}', vars)).toBe(true);
+    expect(t.evaluate("{{ 'n' }} == 3", vars)).toBe(true);
   });
 
   it('an unknown test is an error', () => {

@@ -1,5 +1,12 @@
 // Privilege escalation, written once for every connection: wrap argv for sudo or su, and feed the
 // password on stdin only when sudo asks for it (never in argv or env).
+//
+// sudo without a password: `sudo -n` (fails at once with "a password is required" instead of hanging).
+// sudo with a password: `sudo -S -p <unique prompt> -u USER -H -- /bin/sh -c '<announce>; exec "$@"'`;
+//   BecomeGate writes the password when the prompt shows on stderr and the caller's stdin only after
+//   the announce marker, so a cached ticket or NOPASSWD rule never leaks the password to the command.
+// su: works without a password only (connecting as root). su reads passwords from a terminal and
+//   osm-play allocates none, so su with a password is refused with a clear BecomeError: use sudo.
 import { randomBytes } from 'node:crypto';
 import { BecomeError } from './errors.js';
 import { shellQuote } from './quote.js';

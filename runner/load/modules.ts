@@ -75,7 +75,7 @@ export async function loadModuleRegistry(opts: RegistryOptions): Promise<ModuleR
     for (const file of moduleFiles(dir, ['.js', '.mjs', '.ts'])) add(await importModuleFile(file, errors, false), file);
   }
   for (const pkg of unique(opts.packages)) {
-    const entry = resolvePackage(pkg, [...opts.playbookDirs, process.cwd(), dirname(SELF)]);
+    const entry = resolvePackage(pkg, packageSearchDirs(opts.playbookDirs));
     if (!entry) {
       errors.push({ file: pkg, message: `module package '${pkg}' not found (looked in node_modules/ from ${unique(opts.playbookDirs).join(', ') || process.cwd()})` });
       continue;
@@ -144,6 +144,11 @@ async function importFile(file: string): Promise<Record<string, unknown>> {
   return (await import(url)) as Record<string, unknown>;
 }
 
+/** Where module packages are looked for: beside the playbooks, the working directory, and osm-play's own install. */
+export function packageSearchDirs(playbookDirs: string[]): string[] {
+  return [...playbookDirs, process.cwd(), dirname(SELF)];
+}
+
 /** The entry file of an npm package, found by walking up node_modules/ from each directory. */
 export function resolvePackage(pkg: string, fromDirs: string[]): string | undefined {
   for (const start of fromDirs) {
@@ -152,7 +157,7 @@ export function resolvePackage(pkg: string, fromDirs: string[]): string | undefi
       const pkgDir = join(dir, 'node_modules', pkg);
       const manifest = join(pkgDir, 'package.json');
       // Real path, as Node resolves packages: a linked package finds its own dependencies.
-      if (existsSync(manifest)) return realpathSync(join(pkgDir, entryOf(JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>)));
+      if (existsSync(manifest)) return join(realpathSync(pkgDir), entryOf(JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>));
       const parent = dirname(dir);
       if (parent === dir) break;
       dir = parent;

@@ -5,6 +5,7 @@ import type { Diagnostic, Node, Play, Playbook, SourcePos, TaskNode } from '../t
 import type { LoadContext, RoleRef } from './context.js';
 import { LoadError, sortDiagnostics } from './errors.js';
 import { IMPORT_PLAYBOOK_KEYWORDS, PLAY_KEYWORDS } from './keywords.js';
+import { packageSearchDirs, resolvePackage } from './modules.js';
 import { readParams } from './param-specs.js';
 import { expandRoles, handlersOnly, parseRoleRef } from './roles.js';
 import { checkKeys, parseTaskList } from './tasks.js';
@@ -108,7 +109,7 @@ function parsePlay(src: YamlSource, node: YNode, ctx: LoadContext, packages: str
       case 'serial': play.serial = readSerial(src, e, ctx); break;
       case 'any_errors_fatal': play.anyErrorsFatal = readBool(src, e, d); break;
       case 'params': play.params = readParams(src, e, d); break;
-      case 'modules': for (const m of readStringList(src, e, d)) if (!packages.includes(m)) packages.push(m); break;
+      case 'modules': readModulePackages(src, e, ctx, packages); break;
     }
   }
   const roles = expandRoles(roleRefs, ctx);
@@ -118,6 +119,19 @@ function parsePlay(src: YamlSource, node: YNode, ctx: LoadContext, packages: str
   if (!play.name) play.name = play.hosts;
   for (const k of Object.keys(play) as (keyof Play)[]) if (play[k] === undefined) delete play[k];
   return play;
+}
+
+/** `modules:` names npm packages; each must be installed where the playbook is. */
+function readModulePackages(src: YamlSource, e: Entry, ctx: LoadContext, packages: string[]): void {
+  const names = readStringList(src, e, ctx.diags);
+  const nodes = isSeq(e.value) ? items(src, e.value) : [e.value];
+  names.forEach((name, i) => {
+    if (!packages.includes(name)) packages.push(name);
+    if (!resolvePackage(name, packageSearchDirs([ctx.playbookDir]))) {
+      const pos = nodes[i] ? posOf(src, nodes[i]) : e.valuePos;
+      ctx.diags.push({ pos, message: `module package '${name}' is not installed (no node_modules/${name} from ${ctx.playbookDir})` });
+    }
+  });
 }
 
 function checkList(src: YamlSource, e: Entry, ctx: LoadContext): void {

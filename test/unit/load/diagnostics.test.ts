@@ -48,6 +48,7 @@ const cases: { name: string; files: Record<string, string>; expected: string[] }
   { name: 'role dependency cycle', files: { 'site.yml': '- hosts: all\n  roles: [a]\n', 'roles/a/meta/main.yml': 'dependencies: [b]\n', 'roles/b/meta/main.yml': 'dependencies: [a]\n' }, expected: ['roles/b/meta/main.yml:1:16: role dependency cycle'] },
   { name: 'params entry not a mapping', files: { 'site.yml': '- hosts: all\n  params:\n    port: integer\n' }, expected: ["site.yml:3:11: parameter 'port' must be a mapping"] },
   { name: 'params secret not a boolean', files: { 'site.yml': '- hosts: all\n  params:\n    pw: {type: string, secret: maybe}\n' }, expected: ["site.yml:3:24: parameter 'pw': 'secret' must be true or false"] },
+  { name: 'module package not installed', files: { 'site.yml': '- hosts: all\n  modules:\n    - osm-play-module-absent\n' }, expected: ["site.yml:3:7: module package 'osm-play-module-absent' is not installed"] },
   { name: 'invalid variable name', files: { 'site.yml': '- hosts: all\n  vars:\n    my-var: 1\n' }, expected: ["site.yml:3:5: 'my-var' is not a valid variable name"] },
 ];
 

@@ -29,6 +29,7 @@ describe('plays', () => {
 `,
       'vars/common.yml': 'b: 2\n',
       'extra.json': '{"c": [3]}',
+      'node_modules/osm-play-module-hello/package.json': '{"name": "osm-play-module-hello", "main": "index.js"}',
     });
     const [p, second] = pb.plays;
     expect(p).toMatchObject({

@@ -6,7 +6,7 @@ import { fileChange, writeValidated } from '../runner/kit/index.js';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
 import { instancePaths, masterPid, nginxArgv, nginxMessage, reloadOrStart, testConfig, type NginxInstance } from './lib/nginx-control.js';
-import { streamPortConflicts, type PortFacts } from './lib/nginx-ports.js';
+import { notIncluded, streamPortConflicts, type PortFacts } from './lib/nginx-ports.js';
 import { splitNginxDump, walkNginxTree } from './lib/nginx.js';
 import { parseSsListeners } from './lib/ss-listeners.js';
 
@@ -55,6 +55,8 @@ export function planNginxConfig(a: PlanArgs, s: NginxConfigState): Change[] {
     const desired = s.desired ?? '';
     if (s.current === desired) return [];
     if (a.kind === 'stream' && s.ports) {
+      const lost = notIncluded(a.path, s.ports);
+      if (lost) throw new ModuleError(`refusing to write ${a.path}: ${lost}`);
       const conflicts = streamPortConflicts(a.path, desired, s.ports);
       if (conflicts.length > 0) throw new ModuleError(`refusing to write ${a.path}: ${conflicts.join('; ')}`);
     }
@@ -79,7 +81,12 @@ async function gatherPorts(host: HostContext, a: PlanArgs): Promise<PortFacts> {
   const tree = walkNginxTree(splitNginxDump(dump.stdout), a.nginx_conf, a.nginx_prefix);
   const ss = await host.run(['ss', '-ltnpH']);
   const { pidFile } = await instancePaths(host, n);
-  return { streamListens: tree.streamListens, listeners: parseSsListeners(ss), nginxMaster: await masterPid(host, tree.pid ?? pidFile) };
+  return {
+    streamListens: tree.streamListens,
+    listeners: parseSsListeners(ss),
+    nginxMaster: await masterPid(host, tree.pid ?? pidFile),
+    streamIncludes: tree.includes.stream,
+  };
 }
 
 export default defineModule({

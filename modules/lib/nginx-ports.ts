@@ -1,6 +1,6 @@
 // Pure: which stream `listen` ports of a file about to be written are already taken, and by whom.
 import { describeHolder, type Listener } from './ss-listeners.js';
-import { streamListensOf, type StreamListen } from './nginx.js';
+import { globToRegExp, streamListensOf, type StreamListen } from './nginx.js';
 
 export interface PortFacts {
   /** Stream listens in every file the running configuration includes. */
@@ -8,6 +8,15 @@ export interface PortFacts {
   listeners: Listener[];
   /** Master pid of this nginx instance when running: sockets it holds are not a conflict by themselves. */
   nginxMaster: number | null;
+  /** Absolute include patterns inside `stream {}`; a stream file matching none would never be loaded. */
+  streamIncludes?: string[];
+}
+
+/** A message when `path` is matched by no stream include (nginx would silently ignore the file). */
+export function notIncluded(path: string, facts: PortFacts): string | null {
+  const inc = facts.streamIncludes;
+  if (inc === undefined || inc.some((p) => globToRegExp(p).test(path))) return null;
+  return `it is not included by any include inside stream {} (${inc.length > 0 ? inc.join(', ') : 'there is none'}): nginx would never load it`;
 }
 
 /** One message per taken port, naming file:line or program/pid; [] when all are free. */

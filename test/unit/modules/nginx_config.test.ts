@@ -59,6 +59,13 @@ describe('planNginxConfig', () => {
       'refusing to write /etc/nginx/devtank/customers.stream.d/acme.conf: stream port 8884 is already used by /etc/nginx/devtank/customers.stream.d/beta.conf:2',
     );
   });
+  it('refuses a stream file no stream include loads', () => {
+    const ports = { ...facts, streamIncludes: ['/etc/nginx/devtank/customers.stream.d/*.conf'] };
+    expect(planNginxConfig(a, { current: null, desired: server('8890'), ports }).length).toBe(2);
+    expect(() => planNginxConfig({ ...a, path: '/etc/nginx/stream/acme.conf' }, { current: null, desired: server('8890'), ports })).toThrow(
+      'refusing to write /etc/nginx/stream/acme.conf: it is not included by any include inside stream {} (/etc/nginx/devtank/customers.stream.d/*.conf): nginx would never load it',
+    );
+  });
   it.each([
     [null, []],
     ['old', ['delete', 'reload']],

@@ -20,7 +20,7 @@ const CASES: [string, number, RegExp][] = [
 ];
 
 describe('broken playbooks', () => {
-  it.concurrent.each(CASES)('%s → exit %i with its file:line message, nothing touched', async (name, code, message) => {
+  it.each(CASES)('%s → exit %i with its file:line message, nothing touched', async (name, code, message) => {
     const root = join(work, name);
     const { mkdirSync } = await import('node:fs');
     mkdirSync(root);
@@ -33,11 +33,11 @@ describe('broken playbooks', () => {
     }
     expect(readdirSync(root)).toEqual([]);
     expect(existsSync(join(root, 'touched'))).toBe(false);
-  }, 120_000);
+  }, 300_000);
 
   it('a usage error exits 1 before loading anything', async () => {
     const r = await runCli(['--forks', 'zero', 'x.yml']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--forks expects a positive whole number');
-  }, 60_000);
+  }, 300_000);
 });

@@ -6,8 +6,8 @@ import type { Change, Vars } from '../types.js';
 import { wouldRun } from './argv.js';
 
 export const commandTaskArgs = {
-  creates: Type.Optional(Type.String({ description: 'A path; when it exists the command is not run (ok, not changed).' })),
-  removes: Type.Optional(Type.String({ description: 'A path; when it does not exist the command is not run.' })),
+  creates: Type.Optional(Type.String({ description: 'A path or glob; when it exists the command is not run (ok, not changed).' })),
+  removes: Type.Optional(Type.String({ description: 'A path or glob; when nothing matches it the command is not run.' })),
   chdir: Type.Optional(Type.String({ description: 'Directory to run the command in.' })),
   stdin: Type.Optional(Type.String({ description: 'Text fed to the command on standard input.' })),
   stdin_add_newline: Type.Optional(Type.Boolean({ default: true, description: 'Append a newline to stdin.' })),
@@ -44,11 +44,22 @@ export function extractInlineOptions(words: string[]): { words: string[]; option
   return { words: rest, options };
 }
 
+// Glob patterns (as Ansible allows in creates/removes) expand on the host: $1 is left unquoted on
+// purpose in this fixed script so the host's shell globs it (IFS= : no word splitting, so spaces stay);
+// the pattern itself is never spliced into the script.
+const GLOB_EXISTS = 'IFS=; for f in $1; do if [ -e "$f" ] || [ -L "$f" ]; then exit 0; fi; done; exit 1';
+
+async function pathExists(host: HostContext, path: string): Promise<boolean> {
+  if (!/[*?[]/.test(path)) return (await host.stat(path)) !== null;
+  const r = await host.exec({ argv: ['/bin/sh', '-c', GLOB_EXISTS, 'sh', path] });
+  return r.exitCode === 0;
+}
+
 export async function gatherCommandTask(host: HostContext, o: CommandTaskOptions): Promise<CommandTaskState> {
-  if (o.creates !== undefined && (await host.stat(o.creates)) !== null) {
+  if (o.creates !== undefined && (await pathExists(host, o.creates))) {
     return { skipReason: `Did not run command since '${o.creates}' exists` };
   }
-  if (o.removes !== undefined && (await host.stat(o.removes)) === null) {
+  if (o.removes !== undefined && !(await pathExists(host, o.removes))) {
     return { skipReason: `Did not run command since '${o.removes}' does not exist` };
   }
   return { skipReason: null };

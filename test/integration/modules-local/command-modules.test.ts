@@ -39,6 +39,11 @@ describe('command', () => {
     expect(again.status).toBe('ok');
     expect(again.data.msg).toMatch(/since .* exists/);
     expect((await lab.run(command, { argv: ['rm', p('gone')], removes: p('gone') })).status).toBe('ok');
+    // Globs, expanded on the host; spaces in the pattern stay part of it.
+    writeFileSync(p('a file.tar'), '');
+    expect((await lab.run(command, { argv: ['true'], creates: p('a file.*') })).status).toBe('ok');
+    expect((await lab.run(command, { argv: ['true'], creates: p('*.none') })).status).toBe('changed');
+    expect((await lab.run(command, { argv: ['true'], removes: p('*.none') })).status).toBe('ok');
     const cat = await lab.run(command, { argv: ['cat'], stdin: 'fed' });
     expect(cat.data.stdout).toBe('fed');
   });

@@ -13,6 +13,7 @@ export const lab = {
   nginxBin: '/var/lib/osm-lab/bin/nginx-lab',
   streamDir: '/var/lib/osm-lab/nginx/devtank/customers.stream.d',
   defaultCert: '/var/lib/osm-lab/nginx/certs/default.crt',
+  defaultKey: '/var/lib/osm-lab/nginx/certs/default.key',
   pebbleCa: '/var/lib/osm-lab/pebble/ca.crt',
   hostsFile: '/etc/lxc/dnsmasq-hosts.conf',
   dnsmasqPid: '/run/lxc/dnsmasq.pid',
@@ -108,7 +109,11 @@ export async function labLevelContainer({ customer, port, ip, mac }) {
     if (Date.now() > end) throw new Error(`${name} did not get ${ip} from dnsmasq`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  writeFileSync(join(lab.streamDir, `${customer}.conf`), `server {\n    listen 127.0.0.1:${port} ssl;\n    proxy_pass ${ip}:1883;\n}\n`);
+  // Its own certificate: setup-host may have replaced the stream block's default one.
+  writeFileSync(
+    join(lab.streamDir, `${customer}.conf`),
+    `server {\n    listen 127.0.0.1:${port} ssl;\n    ssl_certificate ${lab.defaultCert};\n    ssl_certificate_key ${lab.defaultKey};\n    proxy_pass ${ip}:1883;\n}\n`,
+  );
   run([lab.nginxBin, '-t', '-q'], { quiet: true });
   run([lab.nginxBin, '-s', 'reload'], { quiet: true });
   return { name, base, dir };

@@ -48,6 +48,7 @@ export const labPaths = {
   nginxStreamDir: join(state, 'nginx', 'devtank', 'customers.stream.d'),
   nginxHttpDir: join(state, 'nginx', 'devtank', 'customers.http.d'),
   nginxDefaultCert: join(state, 'nginx', 'certs', 'default.crt'),
+  nginxDefaultKey: join(state, 'nginx', 'certs', 'default.key'),
   sshDir: join(state, 'ssh'),
   sshKey: join(state, 'ssh', 'id_ed25519'),
   knownHosts: join(state, 'ssh', 'known_hosts'),

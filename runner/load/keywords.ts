@@ -30,9 +30,6 @@ export const IMPORT_PLAYBOOK_KEYWORDS = ['import_playbook', 'name', 'vars', 'tag
 
 export const LOOP_CONTROL_KEYS = ['loop_var', 'index_var', 'label', 'pause'] as const;
 
-/** Keys of a `params:` entry that are ours, not JSON Schema. */
-export const PARAM_EXTRA_KEYS = ['required', 'secret'] as const;
-
 /** Ansible keywords (and dynamic constructs) we deliberately do not implement. */
 export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   action: 'use the module name as the key instead',
@@ -87,9 +84,6 @@ export const COMMAND_FREE_FORM_OPTIONS = new Set(['chdir', 'creates', 'removes',
 
 /** `meta:` actions the executor understands. */
 export const META_ACTIONS = ['flush_handlers', 'noop', 'end_play', 'end_host'] as const;
-
-/** Task keys that the executor handles itself rather than a module. */
-export const EXECUTOR_KEYS = new Set(['meta', 'include_tasks', 'import_tasks', 'block', 'import_playbook']);
 
 /** Edit distance counting a swap of neighbours as one edit (`fiel` is one edit from `file`). */
 export function editDistance(a: string, b: string): number {

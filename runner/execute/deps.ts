@@ -17,7 +17,7 @@ export interface InventoryFns {
   groupNames(inv: Inventory, host: string): string[];
 }
 
-type AcquireHostLock = (conn: Connection, opts: { timeoutMs: number; holder: string }) => Promise<HostLockHandle>;
+type AcquireHostLock = (conn: Connection, opts: { timeoutMs: number; holder: string; onWait?: (holder: string) => void }) => Promise<HostLockHandle>;
 
 // A variable specifier, so this file compiles whether or not the ssh engineer's host-lock.ts is there yet.
 const HOST_LOCK_MODULE = './host-lock.js';

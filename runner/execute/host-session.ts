@@ -24,7 +24,11 @@ export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
     return false;
   }
   try {
-    host.lock = await withHostLock(deps, host.conn, { timeoutMs: opts.lockTimeoutMs, holder: opts.lockHolder ?? defaultHolder() });
+    host.lock = await withHostLock(deps, host.conn, {
+      timeoutMs: opts.lockTimeoutMs,
+      holder: opts.lockHolder ?? defaultHolder(),
+      onWait: (holder) => reporter.warning(`[${host.name}] another run holds the host lock (${holder}); waiting up to ${Math.round(opts.lockTimeoutMs / 1000)}s`),
+    });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     if (err instanceof UnreachableError) {

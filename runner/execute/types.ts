@@ -100,5 +100,5 @@ export interface ExecDeps {
   runModule(call: ModuleCall): Promise<ModuleOutcome>;
   /** True for the templater's `omit` marker: such an arg is dropped. */
   isOmit(v: unknown): boolean;
-  acquireHostLock?(conn: Connection, opts: { timeoutMs: number; holder: string }): Promise<HostLockHandle>;
+  acquireHostLock?(conn: Connection, opts: { timeoutMs: number; holder: string; onWait?: (holder: string) => void }): Promise<HostLockHandle>;
 }

@@ -5,7 +5,11 @@ import type { ExecDeps, HostLockHandle } from './types.js';
 
 const NO_LOCK: HostLockHandle = { release: async () => {} };
 
-export async function withHostLock(deps: ExecDeps, conn: Connection, opts: { timeoutMs: number; holder: string }): Promise<HostLockHandle> {
+export async function withHostLock(
+  deps: ExecDeps,
+  conn: Connection,
+  opts: { timeoutMs: number; holder: string; onWait?: (holder: string) => void },
+): Promise<HostLockHandle> {
   if (!deps.acquireHostLock) return NO_LOCK;
   return deps.acquireHostLock(conn, opts);
 }

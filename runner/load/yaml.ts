@@ -38,7 +38,6 @@ function pyyamlTags(tags: Tags): Tags {
   return [boolTag, ...tags.filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:bool')];
 }
 
-const INDENT_HINT = new Set(['BAD_INDENT', 'MISSING_CHAR', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY', 'UNEXPECTED_TOKEN']);
 
 /** Parses YAML text; syntax problems go to `diags`, and `broken` says the document is only partial. */
 export function parseYaml(file: string, text: string, diags: Diagnostic[]): YamlSource & { broken: boolean } {
@@ -47,7 +46,7 @@ export function parseYaml(file: string, text: string, diags: Diagnostic[]): Yaml
   const src: YamlSource = { file, doc, lc };
   const tabLines = reportTabIndents(file, text, diags);
   for (const err of [...doc.errors, ...doc.warnings]) {
-    const pos = offsetPos(src, err.pos[0]);
+    const pos = atContent(text, offsetPos(src, err.pos[0]));
     // A tab in the indentation makes the parser emit confusing follow-up errors on that line.
     if (tabLines.has(pos.line)) continue;
     diags.push({ pos, message: yamlMessage(err.code, err.message) });
@@ -76,7 +75,17 @@ function yamlMessage(code: string, message: string): string {
   if (code === 'DUPLICATE_KEY') return 'duplicate key in mapping (each key may appear only once)';
   if (code === 'TAG_RESOLVE_FAILED') return `${message} (YAML tags such as !vault are not supported)`;
   const text = message.replace(/\s+at line \d+, column \d+.*$/s, '');
-  return INDENT_HINT.has(code) ? `${text} (check the indentation)` : text;
+  if (code === 'BLOCK_AS_IMPLICIT_KEY') return `${text} (quote a value that contains ': ')`;
+  if (code === 'BAD_INDENT' || /column|indent|without - indicator/i.test(text)) return `${text} (check the indentation)`;
+  return text;
+}
+
+/** An error at the start of an indented line is shown where the line's content starts. */
+function atContent(text: string, pos: SourcePos): SourcePos {
+  if (pos.col !== 1) return pos;
+  const line = text.split('\n')[pos.line - 1] ?? '';
+  const indent = /^ */.exec(line)?.[0].length ?? 0;
+  return indent > 0 && indent < line.length ? { ...pos, col: indent + 1 } : pos;
 }
 
 function reportTabIndents(file: string, text: string, diags: Diagnostic[]): Set<number> {

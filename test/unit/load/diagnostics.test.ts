@@ -7,7 +7,9 @@ const play = (tasks: string): string => `- hosts: all\n  tasks:\n${tasks}`;
 const cases: { name: string; files: Record<string, string>; expected: string[] }[] = [
   { name: 'duplicate key', files: { 'site.yml': play('    - name: a\n      name: b\n      debug: {}\n') }, expected: ['site.yml:4:7: duplicate key'] },
   { name: 'tab in indentation', files: { 'site.yml': '- hosts: all\n  vars:\n    a: 1\n\tb: 2\n' }, expected: ['site.yml:4:1: tab character in indentation'] },
-  { name: 'bad indentation', files: { 'site.yml': play('    - name: a\n     debug: x\n') }, expected: ['site.yml:4:1: ', 'check the indentation'] },
+  { name: 'bad indentation', files: { 'site.yml': play('    - name: a\n     debug: x\n') }, expected: ['site.yml:4:6: Sequence item without - indicator', 'check the indentation'] },
+  { name: 'over-indented key', files: { 'site.yml': play('    - name: a\n      debug:\n        msg: x\n       when: y\n') }, expected: ['site.yml:6:8: All mapping items must start at the same column (check the indentation)'] },
+  { name: 'unquoted colon in a value', files: { 'site.yml': '- hosts: all\n  vars:\n    a: b: c\n' }, expected: ["site.yml:3:8: ", "quote a value that contains ': '"] },
   { name: 'unknown play keyword', files: { 'site.yml': '- hosts: all\n  taskz: []\n' }, expected: ["site.yml:2:3: unknown keyword 'taskz' on a play (did you mean 'tasks'?)"] },
   { name: 'unsupported play keyword', files: { 'site.yml': '- hosts: all\n  remote_user: root\n' }, expected: ["site.yml:2:3: 'remote_user' is not supported on a play"] },
   { name: 'play without hosts', files: { 'site.yml': '- name: x\n  tasks: []\n' }, expected: ["site.yml:1:3: a play needs 'hosts:'"] },

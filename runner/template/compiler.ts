@@ -2,7 +2,7 @@
 // it (unless under `default`, `mandatory` or `is defined`), operators follow Python (truthiness, ==,
 // chained comparisons, `in`, `~`), and `{{ x }}` writes Python's str(x) with None as ''.
 import { prepareSource, type VarStringMode } from './braces.js';
-import { BaseCompiler, parseTemplate, type CompiledProps, type NjFrame, type NjNode } from './nunjucks-internals.js';
+import { BaseCompiler, filterNode, parseTemplate, type CompiledProps, type NjFrame, type NjNode } from './nunjucks-internals.js';
 
 /** Filters and tests whose operand may be undefined without an error. */
 const GUARDING_FILTERS = new Set(['default', 'd', 'mandatory']);
@@ -42,7 +42,9 @@ function testName(right: NjNode | undefined): string | undefined {
   return undefined;
 }
 
+/** The AST pass before compiling: guards (see above), and `for x in mapping` iterating its keys. */
 function markGuards(node: NjNode): void {
+  if (node.typename === 'For' && node.name?.typename === 'Symbol' && node.arr) node.arr = filterNode(node.arr, '__osm_iter', node.arr);
   if (node.typename === 'Filter' && GUARDING_FILTERS.has(shortName(String(node.name?.value)))) guard(node.args?.children?.[0]);
   if (node.typename === 'Is' && GUARDING_TESTS.has(shortName(testName(node.right) ?? ''))) guard(node.left);
   for (const v of Object.values(node)) {
@@ -75,6 +77,14 @@ class StrictCompiler extends BaseCompiler {
   }
 
   compileLookupVal(node: NjNode, frame: NjFrame): void {
+    if (node.val?.typename === 'Slice') {
+      this._emit('env.osm.slice((');
+      this._compileExpression(node.target as NjNode, frame);
+      this._emit('), ');
+      this.compile(node.val, frame);
+      this._emit(')');
+      return;
+    }
     this._emit('env.osm.member((');
     this._compileExpression(node.target as NjNode, frame);
     this._emit('),');

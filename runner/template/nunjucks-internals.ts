@@ -23,6 +23,7 @@ export interface NjNode {
   body?: NjNode;
   else_?: NjNode | null;
   children?: NjNode[];
+  arr?: NjNode;
   /** Set by our guard pass: a missing name/attribute here yields undefined instead of an error. */
   osmGuarded?: boolean;
 }
@@ -50,10 +51,25 @@ export type NjCompilerCtor = new (name: string, throwOnUndefined: boolean) => Nj
 interface NjInternals {
   compiler: { Compiler: NjCompilerCtor };
   parser: { parse(src: string, extensions: unknown[], opts: object): NjNode };
-  nodes: { TemplateData: new (...a: unknown[]) => NjNode };
+  nodes: Record<'TemplateData' | 'Filter' | 'Symbol' | 'NodeList', new (...a: unknown[]) => NjNode>;
 }
 
 const internals = nunjucks as unknown as NjInternals;
+
+// nunjucks' Jinja compatibility layer teaches its parser Python slices (`x[1:]`, `s[::-1]`). It patches
+// nunjucks' shared prototypes, which is fine: this engine is the only nunjucks user in the process.
+// (Its runtime lookups are also patched, but our compiled code does not call them.)
+const compat = globalThis as { __osmNunjucksCompat?: boolean };
+if (!compat.__osmNunjucksCompat) {
+  nunjucks.installJinjaCompat();
+  compat.__osmNunjucksCompat = true;
+}
+
+/** A `value | name` node, for rewriting the AST before compiling. */
+export function filterNode(at: NjNode, name: string, value: NjNode): NjNode {
+  const { Filter, Symbol: Sym, NodeList } = internals.nodes;
+  return new Filter(at.lineno, at.colno, new Sym(at.lineno, at.colno, name), new NodeList(at.lineno, at.colno, [value]));
+}
 
 export const BaseCompiler: NjCompilerCtor = internals.compiler.Compiler;
 const transformer = createRequire(import.meta.url)('nunjucks/src/transformer.js') as { transform(ast: NjNode, asyncFilters: string[], name: string): NjNode };
@@ -63,7 +79,6 @@ const transformer = createRequire(import.meta.url)('nunjucks/src/transformer.js'
  * trimBlocks as Ansible sets it: the newline after a block tag (`{% if %}`) is dropped.
  */
 export const parseTemplate = (src: string, name: string): NjNode => transformer.transform(internals.parser.parse(src, [], { trimBlocks: true }), [], name);
-export const TemplateDataNode = internals.nodes.TemplateData;
 
 /** What `new Function(compiledSource)()` returns: the root render function and blocks. */
 export type CompiledProps = Record<string, unknown>;

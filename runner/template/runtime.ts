@@ -3,7 +3,7 @@
 import { undefinedVariable, TemplateError } from './errors.js';
 import type { FilterContext, FilterFn, Kwargs, TestFn } from './filters/types.js';
 import { pythonMethod } from './methods.js';
-import { pyAdd, pyCompare, pyContains, pyStr, truthy } from './python.js';
+import { pyAdd, pyCompare, pyContains, pyStr, truthy, typeName } from './python.js';
 
 interface NjContext {
   ctx: Record<string, unknown>;
@@ -83,6 +83,24 @@ export const templateRuntime = {
     return pyContains(container, item);
   },
   add: pyAdd,
+  /** Python slicing `x[start:stop:step]` of lists and strings. */
+  slice(obj: unknown, start: unknown, stop: unknown, step: unknown): unknown {
+    const seq = typeof obj === 'string' ? [...obj] : Array.isArray(obj) ? obj : undefined;
+    if (!seq) throw new TemplateError(`cannot slice a value of type '${typeName(obj)}'`);
+    const n = seq.length;
+    const st = step === null || step === undefined ? 1 : Number(step);
+    if (st === 0) throw new TemplateError('slice step cannot be zero');
+    const norm = (v: unknown, dflt: number): number => {
+      if (v === null || v === undefined) return dflt;
+      const i = Number(v) < 0 ? n + Number(v) : Number(v);
+      return st > 0 ? Math.min(Math.max(i, 0), n) : Math.min(Math.max(i, -1), n - 1);
+    };
+    const from = norm(start, st > 0 ? 0 : n - 1);
+    const to = norm(stop, st > 0 ? n : -1);
+    const out: unknown[] = [];
+    for (let i = from; st > 0 ? i < to : i > to; i += st) out.push(seq[i]);
+    return typeof obj === 'string' ? out.join('') : out;
+  },
   concat(a: unknown, b: unknown): string {
     return pyStr(a) + pyStr(b);
   },

@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { regexTest } from './filters/regex.js';
 import type { TestFn } from './filters/types.js';
-import { isMapping, pyContains, pyEquals, truthy } from './python.js';
+import { isMapping, pyCompare, pyContains, pyEquals, truthy } from './python.js';
 
 /** A registered result: Ansible tests read its `failed`/`changed`/`skipped` flags. */
 function flag(v: unknown, key: string): boolean {
@@ -62,6 +62,18 @@ export const jinjaTests: Record<string, TestFn> = {
   equalto: (v, other) => pyEquals(v, other),
   eq: (v, other) => pyEquals(v, other),
   ne: (v, other) => !pyEquals(v, other),
+  '==': (v, other) => pyEquals(v, other),
+  '!=': (v, other) => !pyEquals(v, other),
+  gt: (v, other) => pyCompare(v, '>', other),
+  '>': (v, other) => pyCompare(v, '>', other),
+  greaterthan: (v, other) => pyCompare(v, '>', other),
+  ge: (v, other) => pyCompare(v, '>=', other),
+  '>=': (v, other) => pyCompare(v, '>=', other),
+  lt: (v, other) => pyCompare(v, '<', other),
+  '<': (v, other) => pyCompare(v, '<', other),
+  lessthan: (v, other) => pyCompare(v, '<', other),
+  le: (v, other) => pyCompare(v, '<=', other),
+  '<=': (v, other) => pyCompare(v, '<=', other),
   in: (v, container) => pyContains(container, v),
   contains: (v, item) => pyContains(v, item),
   even: (v) => typeof v === 'number' && v % 2 === 0,

@@ -123,6 +123,19 @@ export const collectionFilters: Record<string, FilterFn> = {
     for (const d of dicts) if (!isMapping(d)) throw new TemplateError(`combine expects dictionaries, got ${pyStr(d)}`);
     return dicts.reduce((acc, d) => combine(acc, d, recursive, listMerge));
   },
+  /** Internal: what `{% for x in value %}` walks; a mapping yields its keys, as in Python. */
+  __osm_iter: (v) => (isMapping(v) ? Object.keys(v) : v),
+  dictsort: (v, args, kw) => {
+    if (!isMapping(v)) throw new TemplateError(`dictsort expects a dictionary, got ${pyStr(v)}`);
+    const caseSensitive = truthy(arg(args, kw, 0, 'case_sensitive', false));
+    const byValue = arg(args, kw, 1, 'by', 'key') === 'value';
+    const key = (e: [string, unknown]): unknown => {
+      const k = byValue ? e[1] : e[0];
+      return typeof k === 'string' && !caseSensitive ? k.toLowerCase() : k;
+    };
+    const sorted = Object.entries(v).sort((a, b) => (pyLess(key(a), key(b)) ? -1 : pyLess(key(b), key(a)) ? 1 : 0));
+    return truthy(arg(args, kw, 2, 'reverse', false)) ? sorted.reverse() : sorted;
+  },
   zip: (v, args) => {
     const lists = [expectList(v, 'zip'), ...args.map((a) => expectList(a, 'zip'))];
     const n = Math.min(...lists.map((l) => l.length));

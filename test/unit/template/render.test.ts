@@ -38,6 +38,15 @@ describe('render: native values and strings', () => {
     ['{% for x in list %}{{ x }}{% if not loop.last %},{% endif %}{% endfor %}', '1,2,3'],
     ['{% for k, v in d.items() %}{{ k }};{% endfor %}', 'a;b;'],
     ['{% set y = port * 2 %}{{ y }}', '17766'],
+    ['{% for k in d %}{{ k }},{% endfor %}', 'a,b,'],
+    ['{% for k, v in d | dictsort %}{{ k }}={{ v }};{% endfor %}', "a=1;b={'c': 'x'};"],
+    ['{% for x in list %}{% if loop.first %}[{% endif %}{{ x }}{% endfor %}', '[123'],
+    ['{{ list[1:] }}', [2, 3]],
+    ['{{ list[:-1] }}', [1, 2]],
+    ['{{ list[::-1] }}', [3, 2, 1]],
+    ["{{ name[0:2] }}", 'ac'],
+    ["{{ list | select('gt', 1) | list }}", [2, 3]],
+    ["{{ list | reject('==', 2) | list }}", [1, 3]],
   ];
   it.each(cases)('%s', (src, expected) => {
     expect(t.render(src, vars)).toEqual(expected);

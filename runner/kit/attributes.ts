@@ -28,14 +28,22 @@ export function attributeChanges(path: string, wanted: WantedAttributes, state: 
   const st = state.stat;
   if (!st) return [];
   const parts: string[] = [];
+  const before: string[] = [];
+  const after: string[] = [];
+  const differs = (key: string, was: string, want: string) => {
+    parts.push(`${key} ${was} -> ${want}`);
+    before.push(`${key}: ${was}\n`);
+    after.push(`${key}: ${want}\n`);
+  };
   if (wanted.mode !== undefined) {
     const mode = parseMode(wanted.mode, st.mode, st.isDir);
-    if (mode !== st.mode) parts.push(`mode ${formatMode(st.mode)} -> ${formatMode(mode)}`);
+    if (mode !== st.mode) differs('mode', formatMode(st.mode), formatMode(mode));
   }
-  if (wanted.owner !== undefined && state.uid !== st.uid) parts.push(`owner ${st.uid} -> ${wanted.owner}`);
-  if (wanted.group !== undefined && state.gid !== st.gid) parts.push(`group ${st.gid} -> ${wanted.group}`);
+  if (wanted.owner !== undefined && state.uid !== st.uid) differs('owner', String(st.uid), wanted.owner);
+  if (wanted.group !== undefined && state.gid !== st.gid) differs('group', String(st.gid), wanted.group);
   if (parts.length === 0) return [];
-  return [{ action: 'attributes', target: path, summary: `${path}: ${parts.join(', ')}`, data: wanted }];
+  // before/after as `key: value` lines so --diff shows attribute changes too.
+  return [{ action: 'attributes', target: path, summary: `${path}: ${parts.join(', ')}`, before: before.join(''), after: after.join(''), data: wanted }];
 }
 
 /** chmod/chown as planned; mode is recomputed against the current mode for symbolic modes. */

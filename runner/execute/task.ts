@@ -88,7 +88,9 @@ async function runTaskBody(
   const items: { vars: Vars; label: string; item?: unknown }[] | undefined = task.loop === undefined ? undefined : loopVarsList(pc, task, baseVars, host, scope);
   const results: LoopResult[] = [];
 
-  for (const it of items ?? [{ vars: baseVars, label: '' }]) {
+  const pauseMs = (task.loopControl?.pause ?? 0) * 1000;
+  for (const [i, it] of (items ?? [{ vars: baseVars, label: '' }]).entries()) {
+    if (i > 0 && pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
     if (!evalAll(t, 'when', conds, it.vars)) {
       results.push({ status: 'ok', skipped: true, changes: [], registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, label: it.label, item: it.item });
       continue;

@@ -25,6 +25,8 @@ export interface Call {
   host: string;
   id: string;
   applied: boolean;
+  /** The connection's host: differs from host for delegate_to. */
+  via?: string;
 }
 
 export function probeModule(calls: Call[]): AnyModule {
@@ -42,7 +44,7 @@ export function probeModule(calls: Call[]): AnyModule {
     }),
     secretArgs: ['secret'],
     async gather(host, a) {
-      calls.push({ host: host.name, id: a.id, applied: false });
+      calls.push({ host: host.name, id: a.id, applied: false, ...(host.conn.host !== host.name ? { via: host.conn.host } : {}) });
       if (a.unreachable) throw new UnreachableError(host.name, 'link dropped');
       return { n: calls.filter((c) => c.id === a.id && !c.applied).length };
     },

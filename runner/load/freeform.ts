@@ -45,14 +45,14 @@ export function tokenize(s: string): Token[] {
 
 const KV = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 
-/** A k=v value: quotes removed; unquoted yes/no/true/false and plain integers typed as Ansible's argument specs would. */
-export function kvValue(raw: string): unknown {
+/**
+ * A k=v value with its quotes removed. Values stay strings, as in Ansible's parse_kv: the module's
+ * schema coerces them ("8883" to a port, "yes" to true), and set_fact keeps what was written.
+ */
+export function kvValue(raw: string): string {
   if (raw.length >= 2 && (raw[0] === '"' || raw[0] === "'") && raw.endsWith(raw[0])) {
     return raw.slice(1, -1).replace(new RegExp(`\\\\${raw[0]}`, 'g'), raw[0]);
   }
-  if (/^(true|yes)$/i.test(raw)) return true;
-  if (/^(false|no)$/i.test(raw)) return false;
-  if (/^-?(0|[1-9][0-9]*)$/.test(raw)) return Number(raw);
   return raw;
 }
 
@@ -72,7 +72,7 @@ export function parseFreeForm(module: string, s: string): Vars {
     const m = KV.exec(t.text);
     const take = m !== null && (!isCommand || COMMAND_FREE_FORM_OPTIONS.has(m[1]));
     if (m && take) {
-      args[m[1]] = isCommand ? String(kvValue(m[2])) : kvValue(m[2]);
+      args[m[1]] = kvValue(m[2]);
       if (isCommand) {
         rest += s.slice(last, t.start);
         last = t.end;

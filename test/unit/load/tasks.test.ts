@@ -22,7 +22,7 @@ describe('module key and arguments', () => {
     ['empty module value', '    - ping:\n', 'ping', {}],
     ['k=v free form', '    - file: path=/x state=touch mode=0644\n', 'file', { path: '/x', state: 'touch', mode: '0644' }],
     ['quoted k=v with a template', '    - debug: msg="hello {{ name }} !"\n', 'debug', { msg: 'hello {{ name }} !' }],
-    ['k=v typed booleans and numbers', '    - wait_for: port=8883 delay=0 active=yes\n', 'wait_for', { port: 8883, delay: 0, active: true }],
+    ['k=v values stay strings, as in Ansible', '    - wait_for: port=8883 active=yes\n', 'wait_for', { port: '8883', active: 'yes' }],
     ['command stays whole', '    - command: lxc-ls -f --filter=^a\n', 'command', { _raw_params: 'lxc-ls -f --filter=^a' }],
     ['command options taken out', '    - command: chdir=/srv creates=/srv/x ls -l "a b"\n', 'command', { chdir: '/srv', creates: '/srv/x', _raw_params: 'ls -l "a b"' }],
     ['shell keeps k=v of the command', '    - shell: FOO=1 echo $FOO > /tmp/x\n', 'shell', { _raw_params: 'FOO=1 echo $FOO > /tmp/x' }],

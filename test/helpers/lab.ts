@@ -99,9 +99,19 @@ export function labIsUp(): boolean {
   return existsSync(labPaths.upMarker);
 }
 
-/** Brings the lab up (scripts/lab-up, small base) unless /var/lib/osm-lab/UP says it is up. */
+/** The lab's daemons named by their pid files are running (they die with the session that started them). */
+export function labDaemonsAlive(): boolean {
+  const pidFiles = ['nginx', 'sshd-host', 'sshd-backup', 'pebble'].map((n) => join(labPaths.run, `${n}.pid`));
+  return [...pidFiles, labPaths.dnsmasqPidFile].every((f) => {
+    if (!existsSync(f)) return false;
+    const pid = readFileSync(f, 'utf8').trim();
+    return /^\d+$/.test(pid) && existsSync(`/proc/${pid}`);
+  });
+}
+
+/** Brings the lab up (scripts/lab-up, small base) unless it is up: UP marker and its daemons alive. */
 export async function ensureLab(): Promise<void> {
-  if (labIsUp()) return;
+  if (labIsUp() && labDaemonsAlive()) return;
   const reason = labUnavailableReason();
   if (reason) throw new Error(`the lab cannot run here: ${reason}`);
   const r = await runArgv(['bash', labPaths.labUp], { env: { ...process.env, OSM_LAB_BASE: 'small' }, timeoutMs: 20 * 60_000 });

@@ -59,7 +59,8 @@ function toTemplateError(e: unknown, file: string | undefined, pos: SourcePos | 
   if (!err.pos) {
     if (err.templateFile && isAbsolute(err.templateFile)) err.pos = { file: err.templateFile, line: err.templateLine ?? 1, col: 1 };
     else if (file) err.pos = { file, line: err.templateLine ?? 1, col: 1 };
-    else if (pos) err.pos = pos;
+    // A multi-line playbook string is a block scalar (`|`): its line n sits n lines below the key.
+    else if (pos) err.pos = err.templateLine !== undefined && err.templateLine > 1 ? { ...pos, line: pos.line + err.templateLine } : pos;
   }
   return err;
 }
@@ -88,6 +89,12 @@ const unsafeValues = new WeakSet<object>();
 export function markUnsafe<T extends object>(value: T): T {
   unsafeValues.add(value);
   return value;
+}
+
+/** An expression (`when:`) is one YAML value: its errors point at the value, not a line inside it. */
+function atExpression(err: TemplateError, pos: SourcePos | undefined): TemplateError {
+  err.pos ??= pos;
+  return err;
 }
 
 function trailingNewlines(s: string): number {
@@ -214,10 +221,14 @@ export function createTemplater(): Templater {
     try {
       props = compileCached(`{{ __osm_capture__(${expr}\n) }}`, '<expression>', mode);
     } catch (e) {
-      throw syntaxError(toTemplateError(e, undefined, pos), expr);
+      throw syntaxError(atExpression(toTemplateError(e, undefined, undefined), pos), expr);
     }
     captured = undefined;
-    run(props, '<expression>', vars, undefined, pos);
+    try {
+      run(props, '<expression>', vars, undefined, undefined);
+    } catch (e) {
+      throw atExpression(e as TemplateError, pos);
+    }
     const value = captured;
     captured = undefined;
     return value;

@@ -42,9 +42,10 @@ describe('undefined variables', () => {
     expect(err.message).toBe("undefined variable 'other'");
   });
 
-  it('reports the line inside a multi-line template', () => {
+  it('reports the line inside a multi-line (block scalar) template', () => {
     const err = caught(() => t.render('a\nb\n{{ c }}', {}, pos));
     expect(err.templateLine).toBe(3);
+    expect(err.pos).toEqual({ file: 'play.yml', line: 15, col: 9 });
   });
 
   it('a syntax error says so', () => {

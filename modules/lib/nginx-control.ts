@@ -66,8 +66,23 @@ async function workers(host: HostContext, master: number): Promise<Set<string>> 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Reloads the running instance (or starts it) and waits until the master has new workers. A master
- * that refuses the new config keeps its old workers and logs why: that is reported as a failure.
+ * New workers alone do not mean the old config stopped answering: an old worker accepts connections
+ * until it gets the master's QUIT, closes its listeners and retitles itself "worker process is shutting
+ * down" (it may live on for long-lived streams such as MQTT). Done when every old worker is gone or so titled.
+ */
+async function oldWorkersRetired(host: HostContext, before: Set<string>, now: Set<string>): Promise<boolean> {
+  for (const pid of before) {
+    if (!now.has(pid)) continue;
+    const title = (await host.readFile(`/proc/${pid}/cmdline`)) ?? '';
+    if (title !== '' && !title.includes('shutting down')) return false;
+  }
+  return true;
+}
+
+/**
+ * Reloads the running instance (or starts it) and waits until the master has new workers and the old
+ * ones stopped accepting. A master that refuses the new config keeps its old workers and logs why:
+ * that is reported as a failure.
  */
 export async function reloadOrStart(
   host: HostContext,
@@ -91,7 +106,7 @@ export async function reloadOrStart(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const now = await workers(host, master);
-    if ([...now].some((p) => !before.has(p))) return 'reloaded';
+    if ([...now].some((p) => !before.has(p)) && (await oldWorkersRetired(host, before, now))) return 'reloaded';
     // A refused reload logs [emerg] at once, but the master may go on retrying (bind: 5 x 0.5 s) before it
     // gives up; a reload after a rollback therefore waits for workers only, not for a quiet log.
     if (paths.errorLog && opts.watchLog !== false) {

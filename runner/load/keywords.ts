@@ -48,6 +48,7 @@ export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   with_list: 'use `loop`',
   with_dict2items: 'use `loop`',
   include: 'use import_tasks or include_tasks',
+  import_playbook: 'it belongs at the top level of a playbook, as a list item of its own',
   include_role: 'use `roles:` on the play',
   import_role: 'use `roles:` on the play',
   include_vars: 'use `vars_files:` on the play',

@@ -104,14 +104,18 @@ function parseTask(src: YamlSource, pos: SourcePos, es: Entry[], ctx: LoadContex
   const d = ctx.diags;
   const keywords = new Set<string>(TASK_KEYWORDS);
   const candidates: Entry[] = [];
+  let reported = false;
   for (const e of es) {
     if (keywords.has(e.key)) continue;
     const why = UNSUPPORTED_KEYWORDS[e.key];
     if (why !== undefined) d.push({ pos: e.pos, message: `'${e.key}' is not supported on a task: ${why}` });
     else if (e.key === 'rescue' || e.key === 'always') d.push({ pos: e.pos, message: `'${e.key}' needs a 'block' in the same task` });
     else candidates.push(e);
+    reported ||= why !== undefined || e.key === 'rescue' || e.key === 'always';
   }
   if (candidates.length === 0) {
+    // One message per mistake: "not supported" already says what is wrong with this task.
+    if (reported) return undefined;
     const named = es.find((e) => e.key === 'name');
     const label = named && isScalar(named.value) ? ` '${String(named.value.value)}'` : '';
     d.push({ pos, message: `task${label} names no module (it has only ${es.map((e) => e.key).join(', ') || 'no keys'})` });

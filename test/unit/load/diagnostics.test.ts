@@ -51,6 +51,7 @@ const cases: { name: string; files: Record<string, string>; expected: string[] }
   { name: 'params entry not a mapping', files: { 'site.yml': '- hosts: all\n  params:\n    port: integer\n' }, expected: ["site.yml:3:11: parameter 'port' must be a mapping"] },
   { name: 'params secret not a boolean', files: { 'site.yml': '- hosts: all\n  params:\n    pw: {type: string, secret: maybe}\n' }, expected: ["site.yml:3:24: parameter 'pw': 'secret' must be true or false"] },
   { name: 'module package not installed', files: { 'site.yml': '- hosts: all\n  modules:\n    - osm-play-module-absent\n' }, expected: ["site.yml:3:7: module package 'osm-play-module-absent' is not installed"] },
+  { name: 'import_playbook among tasks', files: { 'site.yml': play('    - import_playbook: other.yml\n') }, expected: ["site.yml:3:7: 'import_playbook' is not supported on a task: it belongs at the top level"] },
   { name: 'invalid variable name', files: { 'site.yml': '- hosts: all\n  vars:\n    my-var: 1\n' }, expected: ["site.yml:3:5: 'my-var' is not a valid variable name"] },
 ];
 
@@ -60,6 +61,8 @@ describe('load diagnostics carry file:line:col', () => {
     const [where, ...fragments] = expected;
     const match = errors.find((e) => e.startsWith(where) && fragments.every((f) => e.includes(f)));
     expect(match, `expected "${expected.join(' … ')}" among:\n${errors.join('\n')}`).toBeDefined();
+    // One mistake, one message: no follow-on noise.
+    expect(errors).toHaveLength(1);
   });
 
   it('reports every problem of every file together, in file order', async () => {

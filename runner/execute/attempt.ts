@@ -1,6 +1,6 @@
 // One module call for one task (or one loop item): render args, run the module through runModule,
 // retry with until/retries/delay, then apply changed_when and failed_when to the result.
-import { ModuleError, type AnyModule } from '../module.js';
+import { ModuleError, type AnyModule, type HostContext } from '../module.js';
 import type { BecomeOptions, Connection } from '../connection/types.js';
 import { UnreachableError } from '../connection/types.js';
 import type { Change, TaskNode, Vars } from '../types.js';
@@ -103,7 +103,7 @@ export async function attempt(a: AttemptInput): Promise<AttemptResult> {
   return result!;
 }
 
-async function once(a: AttemptInput, args: Vars, host: ReturnType<AttemptInput['pc']['run']['deps']['makeHostContext']>): Promise<AttemptResult> {
+async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<AttemptResult> {
   const { pc, task } = a;
   const { deps, opts } = pc.run;
   let outcome: ModuleOutcome;

@@ -24,9 +24,10 @@ export interface Unresolved {
 
 const unresolvedOf = new WeakMap<Vars, Map<string, Unresolved>>();
 
-export function resolveVars(vars: Vars, t: ExecTemplater): Vars {
+/** `fixed` names vars that are never templates (magic vars such as hostvars, which is computed on lookup). */
+export function resolveVars(vars: Vars, t: ExecTemplater, fixed: ReadonlySet<string> = new Set()): Vars {
   const out: Vars = { ...vars };
-  let pending = Object.keys(out).filter((k) => containsTemplate(out[k]));
+  let pending = Object.keys(out).filter((k) => !fixed.has(k) && containsTemplate(out[k]));
   const errors = new Map<string, string>();
   for (let round = 0; round < MAX_ROUNDS && pending.length > 0; round++) {
     const next: string[] = [];

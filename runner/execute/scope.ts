@@ -66,6 +66,7 @@ function hostvarsView(pc: PlayCtx): Vars {
 export function taskScope(pc: PlayCtx, host: HostState, scope: NodeScope, taskVars: Vars, extraLayer: Vars = {}): Vars {
   const { deps, opts } = pc.run;
   const role = scope.role;
+  const magic = magicVars(pc, host, role);
   const merged = mergeScope({
     // As Ansible (private_role_vars off): every role of the play is visible play-wide; the task's own role wins.
     roleDefaults: Object.assign({}, ...pc.play.roles.map((r) => r.defaults), role?.defaults ?? {}),
@@ -76,7 +77,7 @@ export function taskScope(pc: PlayCtx, host: HostState, scope: NodeScope, taskVa
     taskVars: { ...taskVars, ...(scope.failure ?? {}) },
     facts: host.facts,
     extra: { ...pc.extra, ...extraLayer },
-    magic: magicVars(pc, host, role),
+    magic,
   });
-  return resolveVars(merged, deps.templater);
+  return resolveVars(merged, deps.templater, new Set(Object.keys(magic)));
 }

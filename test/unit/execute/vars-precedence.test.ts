@@ -86,4 +86,14 @@ describe('variable precedence', () => {
     expect(failed?.status).toBe('failed');
     expect(failed?.error).toMatch(/nowhere_defined/);
   });
+
+  it('magic vars: hostvars, groups, group_names, inventory_hostname', async () => {
+    const r = await runYaml(`
+- hosts: h1
+  tasks:
+    - name: magic
+      probe: { id: a, out: "{{ hostvars['h2'].port }}|{{ groups['web'] | join(',') }}|{{ group_names | join(',') }}|{{ inventory_hostname }}" }
+`, { inventory: '[web]\nh1\nh2 port=8884\n' });
+    expect(outOf(r, 'magic')).toBe('8884|h1,h2|web|h1');
+  });
 });

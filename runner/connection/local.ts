@@ -123,7 +123,9 @@ export class LocalConnection implements Connection {
 
   async writeFile(path: string, data: string | Buffer, opts: WriteOptions = {}): Promise<void> {
     if (opts.become) return this.viaExec.writeFile(path, data, opts);
-    const previous = await this.stat(path);
+    const found = await this.stat(path);
+    // A symlink's own bits (0777) are not a file's: a link replaced by a file starts from the defaults.
+    const previous = found && !found.isSymlink ? found : null;
     const tmp = join(dirname(path), `.osm-play.${randomBytes(6).toString('hex')}`);
     const handle = await fs.open(tmp, 'wx', 0o600);
     try {

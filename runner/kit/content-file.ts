@@ -81,6 +81,7 @@ export async function applyContentFile(host: HostContext, path: string, desired:
       group: o.group,
       backup: o.backup,
       validate: o.validate === undefined ? undefined : splitWords(o.validate),
+      known: { content: state.current, stat: state.attrs.stat },
     });
     if (written.backupPath) data.backup_file = written.backupPath;
   }

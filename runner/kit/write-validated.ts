@@ -18,6 +18,8 @@ export interface WriteValidatedOptions {
   onRollback?: (host: HostContext) => Promise<void>;
   /** Keep a copy of the old content as `<path>.<timestamp>~` (Ansible's backup: yes). */
   backup?: boolean;
+  /** What gather already read (content and stat of the target), to save a round trip per file. */
+  known?: { content: Buffer | null; stat: StatResult | null };
 }
 
 export interface WrittenFile {
@@ -46,12 +48,16 @@ export function validateArgv(validate: string[], tmp: string): string[] {
 }
 
 export async function writeValidated(host: HostContext, path: string, content: string | Buffer, opts: WriteValidatedOptions = {}): Promise<WrittenFile> {
-  const [previous, prevStat] = await Promise.all([host.conn.readFile(path, { become: host.become }), host.stat(path)]);
+  const [previous, prevStat] = opts.known
+    ? [opts.known.content, opts.known.stat]
+    : await Promise.all([host.conn.readFile(path, { become: host.become }), host.stat(path)]);
   // A replaced file keeps its mode and owner unless told otherwise; ids work for chown as well as names.
+  // A symlink's own bits (0777) are not the file's: a link replaced by a file starts from the defaults.
+  const inherit = prevStat && !prevStat.isSymlink ? prevStat : null;
   const attrs = {
-    mode: opts.mode ?? prevStat?.mode,
-    owner: opts.owner ?? (prevStat ? String(prevStat.uid) : undefined),
-    group: opts.group ?? (prevStat ? String(prevStat.gid) : undefined),
+    mode: opts.mode ?? inherit?.mode,
+    owner: opts.owner ?? (inherit ? String(inherit.uid) : undefined),
+    group: opts.group ?? (inherit ? String(inherit.gid) : undefined),
   };
 
   let backupPath: string | undefined;

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -83,5 +83,15 @@ describe('writeValidated', () => {
     expect(readFileSync(p, 'utf8')).toBe('v2\n');
     await w.rollback();
     expect(readFileSync(p, 'utf8')).toBe('v1\n');
+  });
+});
+
+describe('writeValidated over a symlink', () => {
+  it('does not give the new file the link bits (0777)', async () => {
+    writeFileSync(join(dir, 'link-target'), 'x');
+    symlinkSync(join(dir, 'link-target'), join(dir, 'a-link'));
+    await writeValidated(host, join(dir, 'a-link'), 'new\n');
+    expect(lstatSync(join(dir, 'a-link')).isSymbolicLink()).toBe(false);
+    expect(statSync(join(dir, 'a-link')).mode & 0o777).toBe(0o644);
   });
 });

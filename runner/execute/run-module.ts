@@ -41,7 +41,9 @@ function ansibleBooleans(schema: TSchema, args: Vars): Vars {
 
 /** Defaults applied, strings converted where the schema wants numbers/booleans, then checked. */
 export function checkArgs(mod: AnyModule, args: Vars): { ok: true; args: Vars } | { ok: false; error: string } {
-  const withDefaults = Value.Default(mod.args, ansibleBooleans(mod.args, Value.Clone(args)));
+  // An argument given as null (`mode:` with nothing after it) means "not given", as in Ansible.
+  const given = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null));
+  const withDefaults = Value.Default(mod.args, ansibleBooleans(mod.args, Value.Clone(given)));
   const converted = Value.Convert(mod.args, withDefaults);
   if (Value.Check(mod.args, converted)) return { ok: true, args: converted as Vars };
   const problems: string[] = [];

@@ -48,6 +48,12 @@ describe('runModule', () => {
     expect(r2.data.seen).toBe(7);
   });
 
+  it('treats null arguments as not given', async () => {
+    const { mod } = counterModule({ changes: 0 });
+    const r = await runModule(mod, host, { name: 'x', count: null, flag: null }, { check: false, diff: false });
+    expect(r).toMatchObject({ status: 'ok', data: { seen: 3 } });
+  });
+
   it('fails naming the bad field, without gathering', async () => {
     const { mod, calls } = counterModule({ changes: 1 });
     const r = await runModule(mod, host, { count: 'many' }, { check: false, diff: false });

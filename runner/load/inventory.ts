@@ -38,6 +38,7 @@ function layersOf(inv: Inventory): GroupVarLayers {
   return l;
 }
 
+// Unlike Ansible (whose default ignore list also has .ini), every other file in a directory is read.
 const SKIP_IN_DIR = /(^\.|~$|\.md$|\.orig$|\.bak$|\.retry$|\.pyc$|\.cfg$)/;
 
 function inventoryFiles(dir: string): string[] {

@@ -20,7 +20,7 @@ export interface Prepared {
   secrets: string[];
 }
 
-export type PrepareResult = { ok: true; value: Prepared } | { ok: false; diagnostics: Diagnostic[]; messages: string[] };
+export type PrepareResult = { ok: true; value: Prepared } | { ok: false; diagnostics: Diagnostic[]; messages: string[]; secrets: string[] };
 
 function collect(err: unknown, diags: Diagnostic[], messages: string[]): void {
   if (err instanceof LoadError) diags.push(...err.diagnostics);
@@ -80,6 +80,6 @@ export async function prepare(o: CliOptions, cwd: string, log: (msg: string) => 
       }
     }
   }
-  if (diags.length || messages.length || !inventory || !registry) return { ok: false, diagnostics: sortDiagnostics(diags), messages };
+  if (diags.length || messages.length || !inventory || !registry) return { ok: false, diagnostics: sortDiagnostics(diags), messages, secrets };
   return { ok: true, value: { extraVars, inventory, playbooks, registry, paramVars, secrets } };
 }

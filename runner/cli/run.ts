@@ -16,6 +16,8 @@ export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promi
   const redactor = new Redactor();
   const prepared = await prepare(o, cwd, (m) => io.err(`${redactor.text(m)}\n`));
   if (!prepared.ok) {
+    // Secret params that were valid are still secrets while the other problems are shown.
+    for (const s of prepared.secrets) redactor.add(s);
     for (const d of prepared.diagnostics) io.err(`${redactor.text(formatDiagnostic(d))}\n`);
     for (const m of prepared.messages) io.err(`osm-play: ${redactor.text(m)}\n`);
     const n = prepared.diagnostics.length + prepared.messages.length;

@@ -1,5 +1,6 @@
 // Load and validation problems are collected, not thrown one by one: operators fix a whole playbook at once.
-import type { Diagnostic, SourcePos } from '../types.js';
+import type { Diagnostic, Playbook, SourcePos } from '../types.js';
+import type { ModuleRegistry } from './modules.js';
 
 /** `file:line:col: message` — the one format every load/validation problem is shown in. */
 export function formatDiagnostic(d: Diagnostic): string {
@@ -10,14 +11,22 @@ export function formatPos(pos: SourcePos): string {
   return `${pos.file}:${pos.line}:${pos.col}`;
 }
 
-/** Thrown by the loader when any file had problems; carries all of them, in file order. */
+/**
+ * Thrown by the loader when any file had problems; carries all of them, in file order.
+ * What could be loaded anyway comes along (`playbook`, `registry`), so a caller can still
+ * validate it and report every problem in one go; it must never be run.
+ */
 export class LoadError extends Error {
   readonly diagnostics: Diagnostic[];
+  readonly playbook?: Playbook;
+  readonly registry?: ModuleRegistry;
 
-  constructor(diagnostics: Diagnostic[]) {
+  constructor(diagnostics: Diagnostic[], partial: { playbook?: Playbook; registry?: ModuleRegistry } = {}) {
     super(diagnostics.map(formatDiagnostic).join('\n') || 'load failed');
     this.name = 'LoadError';
     this.diagnostics = diagnostics;
+    if (partial.playbook) this.playbook = partial.playbook;
+    if (partial.registry) this.registry = partial.registry;
   }
 }
 

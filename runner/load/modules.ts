@@ -83,7 +83,7 @@ export async function loadModuleRegistry(opts: RegistryOptions): Promise<ModuleR
     add(await importModuleFile(entry, errors, false, `package '${pkg}'`), `npm:${pkg}`);
   }
   if (errors.length > 0) {
-    throw new LoadError(errors.map((e) => ({ pos: { file: e.file, line: 1, col: 1 }, message: e.message })));
+    throw new LoadError(errors.map((e) => ({ pos: { file: e.file, line: 1, col: 1 }, message: e.message })), { registry });
   }
   return registry;
 }

@@ -19,8 +19,9 @@ export async function loadPlaybook(file: string): Promise<Playbook> {
   const diags: Diagnostic[] = [];
   const packages: string[] = [];
   const plays = readPlaybookFile(path, diags, [], packages, { file: path, line: 1, col: 1 });
-  if (diags.length > 0) throw new LoadError(sortDiagnostics(diags));
-  return { file: path, plays, modulePackages: packages };
+  const playbook: Playbook = { file: path, plays, modulePackages: packages };
+  if (diags.length > 0) throw new LoadError(sortDiagnostics(diags), { playbook });
+  return playbook;
 }
 
 function readPlaybookFile(file: string, diags: Diagnostic[], chain: string[], packages: string[], from: SourcePos): Play[] {

@@ -1,6 +1,9 @@
 // Each kind of load problem is reported at its file:line:col.
 import { describe, expect, it } from 'vitest';
-import { loadErrors } from './fixture.js';
+import { join } from 'node:path';
+import { LoadError } from '../../../runner/load/errors.js';
+import { loadPlaybook } from '../../../runner/load/playbook.js';
+import { loadErrors, writeTree } from './fixture.js';
 
 const play = (tasks: string): string => `- hosts: all\n  tasks:\n${tasks}`;
 
@@ -74,6 +77,14 @@ describe('load diagnostics carry file:line:col', () => {
     expect(errors[0]).toMatch(/^site\.yml:4:7: task 'a' names no module/);
     expect(errors[1]).toMatch(/^site\.yml:6:13: 'when' must be/);
     expect(errors[2]).toMatch(/^roles\/r\/tasks\/main\.yml:2:3: task has more than one module key/);
+  });
+
+  it('hands back what it could load, so the rest can still be validated', async () => {
+    const dir = writeTree({ 'site.yml': play('    - name: lonely\n    - debug: {msg: fine}\n') });
+    const err = await loadPlaybook(join(dir, 'site.yml')).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(LoadError);
+    const partial = (err as LoadError).playbook;
+    expect(partial?.plays[0].tasks).toMatchObject([{ module: 'debug', args: { msg: 'fine' } }]);
   });
 
   it('loads a clean playbook without diagnostics', async () => {

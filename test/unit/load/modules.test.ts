@@ -102,6 +102,13 @@ describe('loadModuleRegistry', () => {
     ]));
     expect(errors).toHaveLength(6);
   });
+
+  it('hands back the modules that did load with the error', async () => {
+    const dir = treeWithNodeModules({ 'play/modules/good.mjs': jsModule('good'), 'play/modules/bad.mjs': 'export default 1;\n' });
+    const err = await loadModuleRegistry({ playbookDirs: [join(dir, 'play')], packages: [], builtinDir: join(dir, 'none') }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(LoadError);
+    expect((err as LoadError).registry?.names()).toEqual(['good']);
+  });
 });
 
 describe('a third-party module package (examples/osm-play-module-hello)', () => {

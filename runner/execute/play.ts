@@ -28,15 +28,20 @@ export async function runPlay(run: RunCtx, play: Play): Promise<void> {
   run.reporter.playStart({ name: play.name, hosts, check: run.opts.check, pos: play.pos });
   if (hosts.length === 0) run.reporter.warning(`play '${play.name}': no hosts matched '${play.hosts}'${run.opts.limit ? ` with --limit ${run.opts.limit}` : ''}`, play.pos);
 
-  await mapLimit(hosts, effectiveForks(run.opts.forks, hosts.length), async (name) => {
-    let host = run.hosts.get(name);
-    if (!host) {
-      host = newHostState(name);
-      run.hosts.set(name, host);
-    }
-    host.ended = false;
-    await runHostPlay(pc, host);
-  });
+  // serial: the play runs to its end on one batch of hosts before the next batch starts.
+  const batchSize = play.serial && play.serial > 0 ? play.serial : Math.max(1, hosts.length);
+  for (let start = 0; start < hosts.length && !pc.stopped; start += batchSize) {
+    const batch = hosts.slice(start, start + batchSize);
+    await mapLimit(batch, effectiveForks(run.opts.forks, batch.length), async (name) => {
+      let host = run.hosts.get(name);
+      if (!host) {
+        host = newHostState(name);
+        run.hosts.set(name, host);
+      }
+      host.ended = false;
+      await runHostPlay(pc, host);
+    });
+  }
   await run.reporter.playEnd();
 }
 

@@ -38,3 +38,18 @@ describe('delegate_to: localhost', () => {
     ]);
   });
 });
+
+describe('serial', () => {
+  it('runs the whole play on each batch of hosts in turn', async () => {
+    const r = await runYaml(`
+- hosts: web
+  serial: 1
+  tasks:
+    - name: one
+      probe: { id: one }
+    - name: two
+      probe: { id: two }
+`);
+    expect(r.calls.map((c) => `${c.host}:${c.id}`)).toEqual(['h1:one', 'h1:two', 'h2:one', 'h2:two']);
+  });
+});

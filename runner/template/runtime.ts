@@ -160,6 +160,11 @@ export function makeRuntime(filters: Record<string, FilterFn>, tests: Record<str
       return tests[name](value, ...args) === true;
     },
   });
+  // Renders only the entries looked up: rendering all of them could fail on an unrelated broken var.
+  const varsView = (vars: Record<string, unknown>, where: Where): Record<string, unknown> =>
+    new Proxy(vars, {
+      get: (target, key) => (typeof key === 'string' && has(target, key) ? resolveVar(key, target[key], where) : undefined),
+    });
   return {
     ...templateRuntime,
     /** Runs `fn` with `vars` as the variables templates see; renders may nest (lookups, includes). */
@@ -182,6 +187,8 @@ export function makeRuntime(filters: Record<string, FilterFn>, tests: Record<str
       if (has(context.ctx, name) && context.ctx[name] !== undefined) return context.ctx[name];
       if (has(current, name) && current[name] !== undefined) return resolveVar(name, current[name], where);
       if (has(context.env.globals, name)) return context.env.globals[name];
+      // Ansible's `vars` magic variable: all variables by name (`vars['customer_' + x]`).
+      if (name === 'vars') return varsView(current, where);
       if (guarded) return undefined;
       throw located(undefinedVariable(name), where);
     },

@@ -76,3 +76,20 @@ describe('lazy views', () => {
     expect(reads).toEqual(['h2']);
   });
 });
+
+describe('the vars magic variable', () => {
+  it('looks variables up by computed name, rendered', () => {
+    const vars = { which: 'b', a_b: '{{ which }}-value' };
+    expect(t.render("{{ vars['a_' + which] }}", vars)).toBe('b-value');
+  });
+
+  it('a variable named vars wins', () => {
+    expect(t.render('{{ vars }}', { vars: 1 })).toBe(1);
+  });
+});
+
+describe('the vars magic variable, laziness', () => {
+  it('an unrelated broken variable does not break vars[...]', () => {
+    expect(t.render("{{ vars['ok'] }}", { ok: 'fine', broken: '{{ nope }}' })).toBe('fine');
+  });
+});

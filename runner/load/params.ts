@@ -25,11 +25,20 @@ export interface ParamsResult {
   secrets: string[];
 }
 
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+/** Declared types; without `type`, the types of the enum values or of the default say what was meant. */
 function typesOf(schema: Record<string, unknown>): string[] {
   const t = schema.type;
   if (typeof t === 'string') return [t];
   if (Array.isArray(t)) return t.filter((x): x is string => typeof x === 'string');
-  return [];
+  const examples = Array.isArray(schema.enum) ? schema.enum : schema.default !== undefined ? [schema.default] : [];
+  return [...new Set(examples.map(jsonType))];
 }
 
 /** One string from -e turned into the first declared type it fits; otherwise left for ajv to reject. */

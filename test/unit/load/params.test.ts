@@ -48,8 +48,11 @@ describe('coercion of -e strings to declared types', () => {
     [{ type: 'integer' }, 'abc'],
     [{ type: 'integer' }, 8883],
     [{}, 'x'],
+    [{ enum: [1, 2] }, '2'],
+    [{ enum: ['1', 2] }, '1'],
+    [{ default: false }, 'no'],
   ];
-  const expected: unknown[] = [8883, false, true, false, 2.5, ['a', 'b'], { cpu: 2 }, '8883', null, 'abc', 8883, 'x'];
+  const expected: unknown[] = [8883, false, true, false, 2.5, ['a', 'b'], { cpu: 2 }, '8883', null, 'abc', 8883, 'x', 2, '1', false];
   it.each(cases.map((c, i) => [...c, expected[i]] as const))('%j %j', (schema, input, want) => {
     expect(coerceParam(input, schema)).toEqual(want);
   });

@@ -1,6 +1,7 @@
 // generated_secret: a root-only file holding a generated secret (and a few plain fields beside it).
 // The secret is made once and kept on re-runs, so a password handed to a customer stays valid.
 import { randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { defineModule } from '../runner/module.js';
 import { writeValidated } from '../runner/kit/index.js';
@@ -106,6 +107,8 @@ export default defineModule({
       return { data: { value: null } };
     }
     const secret = s.values[a.key] ?? generate(a.length);
+    // The folder holds other customers' secrets too: root only.
+    await host.run(['mkdir', '-p', '-m', '0700', '--', posix.dirname(a.path)]);
     await writeValidated(host, a.path, renderSecretFile(a, secret), { mode: 0o600, owner: a.owner ?? '0', group: '0' });
     return { data: { value: secret } };
   },

@@ -66,7 +66,9 @@ export async function prepare(o: CliOptions, cwd: string, log: (msg: string) => 
   for (const pb of playbooks) {
     for (const play of pb.plays) {
       const r = applyParams(play, extraVars);
-      diags.push(...r.diagnostics);
+      // Listing and syntax checking need no values, as with ansible-playbook; values given are still checked.
+      const listing = o.syntaxCheck || o.listHosts || o.listTasks;
+      diags.push(...r.diagnostics.filter((d) => !listing || d.field === undefined || d.field in extraVars));
       secrets.push(...r.secrets);
       paramVars.set(play, r.vars);
     }

@@ -56,8 +56,11 @@ export function resolveVars(vars: Vars, t: ExecTemplater, fixed: ReadonlySet<str
   }
   const unresolved = new Map<string, Unresolved>();
   for (const key of pending) {
+    const error = errors.get(key);
+    // Rendered fine but still shows template marks ({% raw %} output, or a cycle): keep the text.
+    if (error === undefined) continue;
     out[key] = vars[key];
-    unresolved.set(key, { raw: vars[key], error: errors.get(key) ?? `variable '${key}' refers to itself (recursive template)` });
+    unresolved.set(key, { raw: vars[key], error });
   }
   if (unresolved.size) unresolvedOf.set(out, unresolved);
   return out;

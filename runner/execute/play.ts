@@ -10,7 +10,11 @@ import { openHost } from './host-session.js';
 /** Hosts a play targets: its pattern, narrowed by --limit, minus hosts that failed in earlier plays. */
 export function selectHosts(run: RunCtx, play: Play): string[] {
   const { deps, opts } = run;
-  let hosts = deps.matchHosts(opts.inventory, play.hosts);
+  // `hosts: "{{ target }}"`: rendered with play vars and extra vars, as Ansible allows.
+  const pattern = play.hosts.includes('{{')
+    ? deps.templater.renderString(play.hosts, { ...play.vars, ...opts.extraVars, ...(opts.paramVars?.get(play) ?? {}) }, play.pos)
+    : play.hosts;
+  let hosts = deps.matchHosts(opts.inventory, pattern);
   if (opts.limit) {
     const allowed = new Set(deps.matchHosts(opts.inventory, opts.limit));
     hosts = hosts.filter((h) => allowed.has(h));

@@ -53,3 +53,15 @@ describe('serial', () => {
     expect(r.calls.map((c) => `${c.host}:${c.id}`)).toEqual(['h1:one', 'h1:two', 'h2:one', 'h2:two']);
   });
 });
+
+describe('templated hosts', () => {
+  it('renders the pattern with extra vars', async () => {
+    const r = await runYaml(`
+- hosts: "{{ target }}"
+  tasks:
+    - name: t
+      probe: { id: t }
+`, { extra: { target: 'h2' } });
+    expect(r.calls.map((c) => c.host)).toEqual(['h2']);
+  });
+});

@@ -57,6 +57,26 @@ async function runTool(name, cmd, tmp, label) {
   return { ...m, changed };
 }
 
+/** Writes (and on the last call prints) the table; called after every case so a cut-short run keeps its numbers. */
+function writeResults(info, results, warnings, final) {
+  const rows = tableRows(results);
+  if (final) console.log(`\n${textTable(rows)}\n`);
+  const notes = [
+    ...warnings,
+    'wall: elapsed seconds. CPU: user+sys of the tool and every child it waited for (GNU time); ssh ControlPersist masters are daemons, so their CPU is not in the ansible column; sshd work is in neither.',
+    'max RSS: the largest single process (GNU time %M). tree RSS: peak of the summed RSS of the live process tree, sampled every 200 ms (ansible runs one process per fork).',
+    'Playbook: bench/playbook/site.yml (29 tasks, loops, a handler). Each inventory name is 127.0.0.1 on one sshd; ansible: pipelining, ControlPersist, forks = hosts; osm-play: -f hosts.',
+    `load average at start: ${info.loadAtStart} — numbers from a busy machine are slower for both tools.`,
+    ...(final ? [] : ['(partial: the run was still going when this was written)']),
+  ];
+  const outDir = join(repo, 'bench/results');
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `${new Date().toISOString().slice(0, 10)}-${info.host}.md`);
+  writeFileSync(file, markdown(info, rows, notes));
+  if (final) for (const n of warnings) console.log(n);
+  return file;
+}
+
 async function main() {
   preflight();
   const info = machineInfo(repo);
@@ -99,6 +119,7 @@ async function main() {
           notes.push(`WARNING: warm run with ${n} hosts was not idempotent (changed ansible ${perRun.warm.ansible.changed}, osm-play ${perRun.warm.osm.changed}).`);
         }
       }
+      writeResults(info, results, notes, false);
     }
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -107,20 +128,7 @@ async function main() {
     await sshd.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
-  const rows = tableRows(results);
-  console.log(`\n${textTable(rows)}\n`);
-  notes.push(
-    'wall: elapsed seconds. CPU: user+sys of the tool and every child it waited for (GNU time); ssh ControlPersist masters are daemons, so their CPU is not in the ansible column; sshd work is in neither.',
-    'max RSS: the largest single process (GNU time %M). tree RSS: peak of the summed RSS of the live process tree, sampled every 200 ms (ansible runs one process per fork).',
-    `Playbook: bench/playbook/site.yml (29 tasks, loops, a handler). Each inventory name is 127.0.0.1 on one sshd; ansible: pipelining, ControlPersist, forks = hosts; osm-play: -f hosts.`,
-    `load average at start: ${info.loadAtStart} — numbers from a busy machine are slower for both tools.`,
-  );
-  const md = markdown(info, rows, notes);
-  const outDir = join(repo, 'bench/results');
-  mkdirSync(outDir, { recursive: true });
-  const file = join(outDir, `${new Date().toISOString().slice(0, 10)}-${info.host}.md`);
-  writeFileSync(file, md);
-  for (const n of notes.filter((x) => x.startsWith('WARNING'))) console.log(n);
+  const file = writeResults(info, results, notes, true);
   console.log(`written: ${file}`);
 }
 

@@ -37,8 +37,15 @@ describe('lab cycle', () => {
     expect(upState).toContain(`table inet ${labPaths.nftTable}`);
     expect(upState).toMatch(/^\/srv\/osm-lxc \/dev\/loop\d+ btrfs$/m);
 
+    const checkUp = await runArgv(['bash', labPaths.labDown, '--check']);
+    expect(checkUp.exitCode).toBe(1);
+    expect(checkUp.stdout).toContain('mount /srv/osm-lxc');
+
     times.push(`down ${await lab(labPaths.labDown)}s`);
     expect(labIsUp()).toBe(false);
+    const checkDown = await runArgv(['bash', labPaths.labDown, '--check']);
+    expect(checkDown.stdout).toBe('nothing of the lab is left on this machine\n');
+    expect(checkDown.exitCode).toBe(0);
     times.push(`up ${await lab(labPaths.labUp)}s`);
     // Re-running lab-up on a lab that is up changes nothing it can see.
     times.push(`up again ${await lab(labPaths.labUp)}s`);

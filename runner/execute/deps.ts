@@ -44,7 +44,8 @@ export async function realDeps(getModule: (name: string) => AnyModule | undefine
     groupNames: inv.groupNames,
     isOmit: (v) => v === OMIT,
     loadTaskFile: (file, baseDir, role) => loadTaskFile(resolveTaskFile(file, baseDir, role), role),
-    createConnection: (host, vars, opts) => createConnection(host, vars, { defaultType: opts.defaultType, acceptNewHostKeys: opts.acceptNewHostKeys }),
+    createConnection: (host, vars, opts) =>
+      createConnection(host, vars, { defaultType: opts.defaultType, acceptNewHostKeys: opts.acceptNewHostKeys, connectionFor: opts.connectionFor }),
     makeHostContext: (p) => {
       const roleDirs = (kind: string) => (p.role ? [join(p.role.path, kind)] : []);
       return makeHostContext({

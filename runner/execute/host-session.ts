@@ -1,11 +1,12 @@
 // A host's connection and lock live for the whole run: opened before its first task, closed at the end.
 import { UnreachableError } from '../connection/types.js';
-import type { HostState, PlayCtx, RunCtx } from './state.js';
+import type { Connection } from '../connection/types.js';
+import { newHostState, type HostState, type PlayCtx, type RunCtx } from './state.js';
 import { withHostLock } from './with-host-lock.js';
 
 /** Connects and locks the host if not done yet; false (and the host marked unreachable or failed) if that fails. */
 export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
-  if (host.conn) return true;
+  if (host.conn && host.lock) return true;
   const { deps, opts, reporter } = pc.run;
   const vars = { ...deps.hostVars(opts.inventory, host.name), ...pc.extra };
   const started = Date.now();
@@ -15,7 +16,12 @@ export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
       durationMs: Date.now() - started, check: opts.check,
     });
   try {
-    host.conn = await deps.createConnection(host.name, vars, { defaultType: pc.play.connection, acceptNewHostKeys: opts.acceptNewHostKeys });
+    // A host first opened as another's parent (see parentConnection) keeps that connection.
+    host.conn ??= await deps.createConnection(host.name, vars, {
+      defaultType: pc.play.connection,
+      acceptNewHostKeys: opts.acceptNewHostKeys,
+      connectionFor: (name) => parentConnection(pc, name),
+    });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     report('unreachable', msg);
@@ -43,6 +49,23 @@ export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
     return false;
   }
   return true;
+}
+
+/**
+ * The run-wide connection of another host, for connections that travel through it (a container
+ * reached with lxc-attach over its host's SSH connection). Opened here when that host has none yet.
+ */
+async function parentConnection(pc: PlayCtx, name: string): Promise<Connection> {
+  const { deps, opts } = pc.run;
+  let parent = pc.run.hosts.get(name);
+  if (!parent) {
+    parent = newHostState(name);
+    pc.run.hosts.set(name, parent);
+  }
+  if (parent.conn) return parent.conn;
+  if (!opts.inventory.hosts.has(name) && name !== 'localhost') throw new Error(`host '${name}' is not in the inventory`);
+  parent.conn = await deps.createConnection(name, { ...deps.hostVars(opts.inventory, name), ...pc.extra }, { acceptNewHostKeys: opts.acceptNewHostKeys });
+  return parent.conn;
 }
 
 export function defaultHolder(): string {

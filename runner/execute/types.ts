@@ -95,7 +95,11 @@ export interface ExecDeps {
   matchHosts(inv: Inventory, pattern: string): string[];
   groupNames(inv: Inventory, host: string): string[];
   loadTaskFile(file: string, baseDir: string, role?: RoleInfo): Promise<Node[]>;
-  createConnection(host: string, vars: Vars, opts: { defaultType?: string; acceptNewHostKeys: boolean }): Promise<Connection>;
+  createConnection(
+    host: string,
+    vars: Vars,
+    opts: { defaultType?: string; acceptNewHostKeys: boolean; connectionFor?: (host: string) => Promise<Connection> },
+  ): Promise<Connection>;
   makeHostContext(p: HostContextParams): HostContext;
   runModule(call: ModuleCall): Promise<ModuleOutcome>;
   /** True for the templater's `omit` marker: such an arg is dropped. */

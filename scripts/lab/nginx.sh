@@ -58,9 +58,20 @@ WRAP
   chmod 755 "$LAB_BIN/nginx-lab"
 }
 
+# Masters running the lab conf, whoever started them (a test may have run `nginx -p ... -c ...`).
+lab_nginx_masters() {
+  pgrep -f -- "^nginx: master process .*-c $LAB_NGINX/nginx.conf" || true
+}
+
 nginx_up() {
   write_nginx_conf
   "$LAB_BIN/nginx-lab" -t -q
+  local master
+  if ! pid_alive nginx; then
+    master=$(lab_nginx_masters | head -n1)
+    # Adopt a lab nginx that lost its pid file rather than fail on its ports.
+    [[ -z $master ]] || echo "$master" > "$LAB_RUN/nginx.pid"
+  fi
   if pid_alive nginx; then
     "$LAB_BIN/nginx-lab" -s reload
     echo "    nginx reloaded (pid $(cat "$LAB_RUN/nginx.pid"))"
@@ -72,5 +83,15 @@ nginx_up() {
 }
 
 nginx_down() {
+  local master i
   stop_pid nginx
+  for master in $(lab_nginx_masters); do
+    kill "$master" 2>/dev/null || true
+    for i in $(seq 1 50); do kill -0 "$master" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$master" 2>/dev/null; then
+      pkill -9 -P "$master" || true   # workers first: they outlive a killed master
+      kill -9 "$master" 2>/dev/null || true
+    fi
+    echo "    stopped nginx $master (no pid file)"
+  done
 }

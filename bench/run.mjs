@@ -71,7 +71,8 @@ function writeResults(info, results, warnings, final) {
   ];
   const outDir = join(repo, 'bench/results');
   mkdirSync(outDir, { recursive: true });
-  const file = join(outDir, `${new Date().toISOString().slice(0, 10)}-${info.host}.md`);
+  // Named by the start of the run, so a run past midnight keeps one file.
+  const file = join(outDir, `${info.started.slice(0, 10)}-${info.host}.md`);
   writeFileSync(file, markdown(info, rows, notes));
   if (final) for (const n of warnings) console.log(n);
   return file;

@@ -12,6 +12,7 @@ function sh(cmd, args) {
 
 export function machineInfo(repo) {
   return {
+    started: new Date().toISOString(),
     host: hostname(),
     nproc: cpus().length,
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -73,7 +74,7 @@ export function textTable(rows) {
 
 export function markdown(info, rows, notes) {
   const lines = [
-    `# osm-play vs ansible-playbook — ${new Date().toISOString().slice(0, 10)} on ${info.host}`,
+    `# osm-play vs ansible-playbook — ${info.started.slice(0, 10)} on ${info.host}`,
     '',
     '| machine | |',
     '| --- | --- |',

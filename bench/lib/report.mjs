@@ -1,5 +1,5 @@
 // The results table (terminal and markdown) and the machine description.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, freemem, hostname, loadavg, totalmem } from 'node:os';
 
 function sh(cmd, args) {
@@ -22,7 +22,8 @@ export function machineInfo(repo) {
     node: process.version,
     ansible: sh('ansible-playbook', ['--version']).split('\n')[0],
     python: sh('/usr/bin/python3', ['--version']),
-    openssh: sh('ssh', ['-V']),
+    // ssh -V prints on stderr.
+    openssh: spawnSync('ssh', ['-V'], { encoding: 'utf8' }).stderr.trim(),
     osmPlay: `${sh('git', ['-C', repo, 'rev-parse', '--short', 'HEAD'])}`,
   };
 }

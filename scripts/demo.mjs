@@ -50,7 +50,9 @@ endpoint ??= await labLevel();
 async function withPlaybooks() {
   step(2, 'build osm-play, then setup-host and create-container for customer "demo" over SSH to the lab host');
   run(['npm', 'run', '--silent', 'build']);
-  const osmPlay = (playbook, extra = []) => run(['node', join(repo, 'bin', 'osm-play.js'), '-i', inventory, playbook, ...extra]);
+  // Tests or operators may be running playbooks on the lab host too: wait for their host lock.
+  const osmPlay = (playbook, extra = []) =>
+    run(['node', join(repo, 'bin', 'osm-play.js'), '-i', inventory, '--lock-timeout', '600', playbook, ...extra]);
   osmPlay(playbooks[0]);
   osmPlay(playbooks[1], ['-e', `customer_name=${customer}`, '-e', `mqtt_port=${mqttPort}`]);
 

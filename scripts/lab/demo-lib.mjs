@@ -77,6 +77,19 @@ export async function mqttRoundTrip({ port, servername, ca, username, password }
   }
 }
 
+/** Makes dnsmasq re-read its hosts file; waits out an lxc-net restart (no pid file for a moment). */
+async function hupDnsmasq() {
+  for (let i = 0; ; i++) {
+    try {
+      process.kill(Number(readFileSync(lab.dnsmasqPid, 'utf8').trim()), 'SIGHUP');
+      return;
+    } catch (err) {
+      if (i >= 100) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** Lab-level create-container: subvolume + overlay config + dhcp line + start + nginx stream (anonymous broker). */
 export async function labLevelContainer({ customer, port, ip, mac }) {
   const name = `${customer}-svr`;
@@ -100,7 +113,7 @@ export async function labLevelContainer({ customer, port, ip, mac }) {
   }
   const hosts = existsSync(lab.hostsFile) ? readFileSync(lab.hostsFile, 'utf8') : '';
   if (!hosts.split('\n').includes(`${mac},${ip}`)) appendFileSync(lab.hostsFile, `${mac},${ip}\n`);
-  process.kill(Number(readFileSync(lab.dnsmasqPid, 'utf8').trim()), 'SIGHUP');
+  await hupDnsmasq();
   if (!run(['lxc-info', '-n', name, '-s'], { allowFail: true, quiet: true }).stdout.includes('RUNNING')) {
     run(['lxc-start', '-n', name, '-f', conf, '-o', join(lab.lxcRoot, 'logs', `${name}.log`)]);
   }

@@ -78,10 +78,16 @@ function validatorFor(schema: Record<string, unknown>): ValidateFunction {
   return v;
 }
 
-/** A value as an operator would write it: strings quoted, long ones shortened. */
+/** A value as an operator would write it: strings quoted, long ones shortened. Control characters are
+ * escaped (`\n`, `\u001b`): a hostile value must not break the message line or drive the terminal. */
 export function showValue(v: unknown): string {
-  const s = typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? `'${escapeControls(v)}'` : JSON.stringify(v) ?? String(v);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+function escapeControls(v: string): string {
+  // eslint-disable-next-line no-control-regex
+  return v.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 /** `Acme Corp` → `acme-corp`: the dashed lowercase name operators usually meant. */

@@ -2,7 +2,7 @@
 // ~/.bashrc runs per command) for the benchmark. Needs root. Everything goes away in stop().
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -99,6 +99,10 @@ export async function startBenchSshd() {
         rmSync(home, { recursive: true, force: true });
       }
       rmSync(dir, { recursive: true, force: true });
+      // osm-play's host lock files (the bench user is not root, so they are in /tmp).
+      for (const name of readdirSync('/tmp')) {
+        if (/^osm-play\.h\d{3}\.lock/.test(name)) rmSync(join('/tmp', name), { force: true });
+      }
     },
   };
 }

@@ -71,7 +71,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await fx?.stop();
   rmSync(dir, { recursive: true, force: true });
-  for (const h of ['lockhost']) rmSync(`/tmp/osm-play.${h}.lock`, { force: true });
+  // The test user is not root, so its runs keep their lock files in /tmp.
+  for (const h of [...NAMES, 'down', 'fresh', 'lockhost']) {
+    rmSync(`/tmp/osm-play.${h}.lock`, { force: true });
+    rmSync(`/tmp/osm-play.${h}.lock.holder`, { force: true });
+  }
 });
 
 describe('osm-play over ssh', { timeout: SLOW }, () => {

@@ -15,12 +15,17 @@ export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
       host: host.name, task: status === 'unreachable' ? 'connect' : 'host lock', module: 'connection', status, changes: [], data: {}, msg, error: msg,
       durationMs: Date.now() - started, check: opts.check,
     });
+  // The host whose connection this one travels through (lxc-attach over the parent's link), if any.
+  let via: string | undefined;
   try {
     // A host first opened as another's parent (see parentConnection) keeps that connection.
     host.conn ??= await deps.createConnection(host.name, vars, {
       defaultType: pc.play.connection,
       acceptNewHostKeys: opts.acceptNewHostKeys,
-      connectionFor: (name) => parentConnection(pc, name),
+      connectionFor: (name) => {
+        via = name;
+        return parentConnection(pc, name);
+      },
     });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
@@ -28,6 +33,18 @@ export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
     host.unreachable = true;
     host.recap.unreachable++;
     return false;
+  }
+  if (via !== undefined) {
+    // Locking the parent covers what runs through it (a small container may not even have flock).
+    const parent = pc.run.hosts.get(via);
+    if (!parent || !(await openHost(pc, parent))) {
+      report('failed', `cannot take the host lock of ${via}, which ${host.name} is reached through`);
+      host.failed = true;
+      host.recap.failed++;
+      return false;
+    }
+    host.lock = COVERED_BY_PARENT;
+    return true;
   }
   try {
     host.lock = await withHostLock(deps, host.conn, {
@@ -50,6 +67,8 @@ export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
   }
   return true;
 }
+
+const COVERED_BY_PARENT = { release: async (): Promise<void> => {} };
 
 /**
  * The run-wide connection of another host, for connections that travel through it (a container

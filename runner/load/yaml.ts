@@ -49,7 +49,8 @@ export function parseYaml(file: string, text: string, diags: Diagnostic[]): Yaml
     const pos = atContent(text, offsetPos(src, err.pos[0]));
     // A tab in the indentation makes the parser emit confusing follow-up errors on that line.
     if (tabLines.has(pos.line)) continue;
-    diags.push({ pos, message: yamlMessage(err.code, err.message) });
+    const message = err.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, pos) : yamlMessage(err.code, err.message);
+    diags.push({ pos, message });
   }
   return { ...src, broken: doc.errors.length > 0 || tabLines.size > 0 };
 }
@@ -78,6 +79,13 @@ function yamlMessage(code: string, message: string): string {
   if (code === 'BLOCK_AS_IMPLICIT_KEY') return `${text} (quote a value that contains ': ')`;
   if (code === 'BAD_INDENT' || /column|indent|without - indicator/i.test(text)) return `${text} (check the indentation)`;
   return text;
+}
+
+/** Names the repeated key (read from the line the error points at), so the operator sees which one. */
+function duplicateKeyMessage(text: string, pos: SourcePos): string {
+  const line = text.split('\n')[pos.line - 1] ?? '';
+  const key = /^\s*(?:-\s+)?("[^"]*"|'[^']*'|[^\s:#][^:#]*?)\s*:(?:\s|$)/.exec(line.slice(pos.col - 1))?.[1];
+  return `duplicate key ${key === undefined ? '' : `'${key.replace(/^["']|["']$/g, '')}' `}in mapping (each key may appear only once)`;
 }
 
 /** An error at the start of an indented line is shown where the line's content starts. */

@@ -67,7 +67,7 @@ function lockArgv(conn: Connection, opts: HostLockOptions): string[] {
   return ['/bin/sh', '-c', LOCK_SCRIPT, 'osm-play-lock', opts.lockDir ?? '', lockName(conn.host), opts.holder, waitS];
 }
 
-/** The local connection has no held-command support: start the shell ourselves (same host). */
+/** Runs the lock shell on the controller itself. */
 function startLocal(argv: string[]): HeldCommand {
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
@@ -100,10 +100,9 @@ function holderFrom(text: string, status: string): string {
 
 export async function acquireHostLock(conn: Connection, opts: HostLockOptions): Promise<HostLock> {
   const argv = lockArgv(conn, opts);
-  let held: HeldCommand;
-  if (canHoldCommand(conn)) held = await conn.startHeldCommand(argv);
-  else if (conn.kind === 'local') held = startLocal(argv);
-  else throw new HostLockError(conn.host, `host ${conn.host}: the ${conn.kind} connection cannot hold a host lock`);
+  // Connections that cannot keep a command running (local, lxc via lxc-attach from this machine)
+  // reach their host from the controller: the lock is taken here, under the inventory name.
+  const held: HeldCommand = canHoldCommand(conn) ? await conn.startHeldCommand(argv) : startLocal(argv);
 
   let out = '';
   let exited: { code: number | null; stderr: string } | undefined;

@@ -77,6 +77,13 @@ describe('acquireHostLock (local)', () => {
     expect(lockName('web 1/x')).toBe('web_1_x');
   });
 
+  it('locks on the controller for connections that cannot hold a command (e.g. lxc)', async () => {
+    const lxc = Object.assign(Object.create(new LocalConnection('ct1')) as LocalConnection, { kind: 'lxc' });
+    const first = await acquireHostLock(lxc, { timeoutMs: 500, holder: 'ct holder', lockDir });
+    await expect(acquireHostLock(new LocalConnection('ct1'), { timeoutMs: 300, holder: 'x', lockDir })).rejects.toThrow(/ct holder/);
+    await first.release();
+  });
+
   it('takes over a lock whose holder was killed with SIGKILL', async () => {
     const child = await holdInChild('lock-d');
     const conn = new LocalConnection('lock-d');

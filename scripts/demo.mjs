@@ -95,7 +95,7 @@ console.log(`    MQTT endpoint     ${endpoint.url}`);
 console.log(`    credentials file  ${endpoint.credentials}`);
 console.log(`    virtual hosts     ${endpoint.vhosts}`);
 console.log(`    lab nginx         ${lab.nginxBin} -t | -s reload   (conf /var/lib/osm-lab/nginx/nginx.conf)`);
-console.log(`    lab host over SSH ssh -i /var/lib/osm-lab/ssh/id_ed25519 -o UserKnownHostsFile=/var/lib/osm-lab/ssh/known_hosts -p 2222 root@127.0.0.1`);
+console.log(`    lab host over SSH ssh -i /var/lib/osm-lab/ssh/id_ed25519 -o UserKnownHostsFile=/var/lib/osm-lab/ssh/known_hosts -p 2222 osmlab@127.0.0.1`);
 console.log(`    inventory         ${inventory}`);
 
 step(5, 'tear down');

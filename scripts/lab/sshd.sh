@@ -1,5 +1,11 @@
 # sshd for the lab host (127.0.0.1:2222) and the backup host (127.0.0.1:2223), own configs and keys.
-# osm-play logs in as root with $LAB_SSH/id_ed25519 and checks host keys against $LAB_SSH/known_hosts.
+# osm-play logs in as $LAB_SSH_USER (uid 0) with $LAB_SSH/id_ed25519 and checks host keys against
+# $LAB_SSH/known_hosts.
+#
+# Why not root itself: sshd runs every command through the user's login shell, and bash sources
+# ~/.bashrc for commands that come over ssh. A machine whose root .bashrc does slow work (pyenv
+# init takes seconds) would make every task slow. The lab's uid-0 user has /bin/sh and its own home.
+LAB_SSH_USER=osmlab
 # shellcheck shell=bash
 
 write_sshd_config() {
@@ -13,6 +19,7 @@ ListenAddress 127.0.0.1
 HostKey $LAB_SSH/${name}_host_ed25519_key
 PidFile $LAB_RUN/sshd-$name.pid
 PermitRootLogin prohibit-password
+AllowUsers $LAB_SSH_USER root
 PubkeyAuthentication yes
 AuthorizedKeysFile $LAB_SSH/authorized_keys
 PasswordAuthentication no
@@ -27,8 +34,26 @@ Subsystem sftp internal-sftp
 CONF
 }
 
+lab_ssh_user_up() {
+  if ! getent passwd "$LAB_SSH_USER" > /dev/null; then
+    mkdir -p "$LAB_STATE/home"
+    # "*": no password at all, but not locked ("!" would make sshd refuse even key logins).
+    useradd --non-unique --uid 0 --gid 0 --password "*" --no-create-home --home-dir "$LAB_STATE/home" --shell /bin/sh "$LAB_SSH_USER"
+    : > "$LAB_STATE/created-ssh-user"
+  fi
+}
+
+lab_ssh_user_down() {
+  if [[ -f $LAB_STATE/created-ssh-user ]] && getent passwd "$LAB_SSH_USER" > /dev/null; then
+    # userdel refuses a uid that has running processes (any root process counts): edit the files.
+    sed -i "/^$LAB_SSH_USER:/d" /etc/passwd /etc/shadow
+    rm -f "$LAB_STATE/created-ssh-user"
+  fi
+}
+
 sshd_up() {
   mkdir -p "$LAB_SSH" "$LAB_RUN"
+  lab_ssh_user_up
   chmod 700 "$LAB_SSH"
   [[ -s $LAB_SSH/id_ed25519 ]] || ssh-keygen -q -t ed25519 -N '' -C osm-lab-client -f "$LAB_SSH/id_ed25519"
   cp "$LAB_SSH/id_ed25519.pub" "$LAB_SSH/authorized_keys"
@@ -60,6 +85,7 @@ sshd_up() {
 sshd_down() {
   stop_pid sshd-host
   stop_pid sshd-backup
+  lab_ssh_user_down
   if [[ -f $LAB_STATE/created-run-sshd ]]; then
     rmdir /run/sshd 2>/dev/null || true
     rm -f "$LAB_STATE/created-run-sshd"

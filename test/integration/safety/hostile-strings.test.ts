@@ -1,0 +1,143 @@
+// Issue 7, security: hostile strings passed straight to modules (no params in between) reach the
+// programs and files as single, intact values. No shell ever interprets them: a marker file that any
+// interpretation would create never appears. Module fields with a schema pattern refuse them.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, runCli, type CliRun } from '../cli/run-cli.js';
+
+const work = mkdtempSync(join(tmpdir(), 'osm-safety-hostile-'));
+const out = join(work, 'out');
+// Relative markers land in the working directory of a shell: the CLI runs in the repo (tsx resolves
+// from there), commands with chdir in `out`.
+const MARK = 'MARK';
+const ABS_MARK = join(work, 'ABS-MARK');
+/** Single path components (no '/'), so each can also be a file name. */
+const NAMES = [`$(touch ${MARK})`, `\`touch ${MARK}\``, `; touch ${MARK}`, `'"; touch ${MARK}`, `\ntouch ${MARK}`, `| touch ${MARK}`, `&& touch ${MARK} #`];
+const ABSOLUTE = [`$(touch ${ABS_MARK})`, `\`touch ${ABS_MARK}\``, `; touch ${ABS_MARK}`, `'"; touch ${ABS_MARK}`, `\ntouch ${ABS_MARK}`];
+const ALL = [...NAMES, ...ABSOLUTE];
+const ONE_LINE = ALL.filter((s) => !s.includes('\n'));
+
+const PLAYBOOK = `
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: argv as given
+      command:
+        argv: "{{ ['printf', '%s\\\\0'] + all }}"
+        chdir: "{{ out }}"
+      register: plain
+    - name: argv through become (sudo wraps the command)
+      become: true
+      become_method: sudo
+      command:
+        argv: "{{ ['printf', '%s\\\\0'] + all }}"
+        chdir: "{{ out }}"
+      register: sudoed
+    - name: keep what the programs received
+      copy:
+        dest: "{{ out }}/argv.json"
+        content: "{{ {'plain': plain.stdout, 'sudo': sudoed.stdout} | to_json }}"
+    - name: hostile file names and contents
+      copy:
+        dest: "{{ out }}/files/{{ item }}"
+        content: "{{ item }}"
+      loop: "{{ names }}"
+    - name: hostile paths for file
+      file:
+        path: "{{ out }}/touched/{{ item }}"
+        state: touch
+      loop: "{{ names }}"
+    - name: hostile lines
+      lineinfile:
+        path: "{{ out }}/lines"
+        line: "{{ item }}"
+        create: true
+      loop: "{{ one_line }}"
+    - name: hostile dnsmasq host names are refused
+      dnsmasq_host:
+        name: "{{ item }}"
+        ip: 10.0.3.77
+        file: "{{ out }}/dnsmasq.conf"
+        leases_file: "{{ out }}/leases"
+      loop: "{{ all }}"
+      ignore_errors: true
+      register: dns
+    - name: hostile /etc/hosts names are refused
+      hosts_entry:
+        ip: 10.0.3.77
+        names: ["{{ item }}"]
+        file: "{{ out }}/hosts"
+      loop: "{{ all }}"
+      ignore_errors: true
+      register: hosts
+    - name: control, a shell that does interpret (proves the marker check can see a shell run)
+      shell: "cd {{ out }}/control && echo {{ names[0] }}"
+    - name: keep the refusals
+      copy:
+        dest: "{{ out }}/refusals.json"
+        content: "{{ {'dns': dns.results | map(attribute='msg') | list, 'hosts': hosts.results | map(attribute='msg') | list} | to_json }}"
+`;
+
+let run: CliRun;
+beforeAll(async () => {
+  mkdirSync(join(out, 'files'), { recursive: true });
+  mkdirSync(join(out, 'touched'));
+  mkdirSync(join(out, 'control'));
+  writeFileSync(join(out, 'dnsmasq.conf'), '');
+  writeFileSync(join(out, 'hosts'), '127.0.0.1 localhost\n');
+  writeFileSync(join(out, 'leases'), '');
+  writeFileSync(join(work, 'hostile.yml'), PLAYBOOK);
+  const vars = { all: ALL, names: NAMES, one_line: ONE_LINE, out };
+  run = await runCli([join(work, 'hostile.yml'), '-e', JSON.stringify(vars)]);
+}, 300_000);
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  // Only a failed run leaves one here; the test above has reported it by now.
+  rmSync(join(REPO, MARK), { force: true });
+});
+
+const markers = () => [join(work, MARK), join(REPO, MARK), join(homedir(), MARK), join('/', MARK), ABS_MARK, join(out, MARK)];
+
+describe('hostile strings reach modules intact and no shell interprets them', () => {
+  it('the run succeeds (the refused names are ignored errors)', () => {
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+
+  it('no marker file appears anywhere a shell would have made one', () => {
+    for (const m of markers()) expect(existsSync(m), m).toBe(false);
+  });
+
+  it('control: the one task that asks for a shell (shell: with a template) does make the marker', () => {
+    expect(existsSync(join(out, 'control', MARK))).toBe(true);
+  });
+
+  it('command argv: printf received each string as one argument, intact, with and without become', () => {
+    const got = JSON.parse(readFileSync(join(out, 'argv.json'), 'utf8')) as { plain: string; sudo: string };
+    const want = ALL.map((s) => `${s}\0`).join('');
+    expect(got.plain).toBe(want);
+    expect(got.sudo).toBe(want);
+  });
+
+  it('copy and file: each string is one file name and the exact content', () => {
+    expect(readdirSync(join(out, 'files')).sort()).toEqual([...NAMES].sort());
+    for (const n of NAMES) expect(readFileSync(join(out, 'files', n), 'utf8')).toBe(n);
+    expect(readdirSync(join(out, 'touched')).sort()).toEqual([...NAMES].sort());
+  });
+
+  it('lineinfile: each string is one line, as given', () => {
+    expect(readFileSync(join(out, 'lines'), 'utf8')).toBe(ONE_LINE.map((l) => `${l}\n`).join(''));
+  });
+
+  it('dnsmasq_host and hosts_entry refuse every hostile name by schema and write nothing', () => {
+    const refusals = JSON.parse(readFileSync(join(out, 'refusals.json'), 'utf8')) as { dns: string[]; hosts: string[] };
+    expect(refusals.dns).toHaveLength(ALL.length);
+    expect(refusals.hosts).toHaveLength(ALL.length);
+    for (const m of refusals.dns) expect(m).toMatch(/^dnsmasq_host: argument 'name': Expected string to match /);
+    for (const m of refusals.hosts) expect(m).toMatch(/^hosts_entry: argument 'names\.0': Expected string to match /);
+    expect(readFileSync(join(out, 'dnsmasq.conf'), 'utf8')).toBe('');
+    expect(readFileSync(join(out, 'hosts'), 'utf8')).toBe('127.0.0.1 localhost\n');
+  });
+});

@@ -37,7 +37,7 @@ describe('osm_containers inventory source (lab, over the lab host\'s sshd)', () 
       ansible_lxc_host: 'lab',
       ansible_lxc_name: 't5a-inv',
       osm_container_config: `${dir}/lxc.container.conf`,
-      ansible_lxc_host_vars: { ansible_host: '127.0.0.1', ansible_port: 2222, ansible_user: 'root' },
+      ansible_lxc_host_vars: { ansible_host: '127.0.0.1', ansible_port: 2222, ansible_user: 'osmlab' },
     });
     expect(found.hosts?.['t5a-inv-noconf']).toBeUndefined();
     addDiscovered(inv, found);

@@ -11,7 +11,7 @@ const src = mkdtempSync(join(tmpdir(), 't5b-rsync-src-'));
 const localDest = mkdtempSync(join(tmpdir(), 't5b-rsync-dst-'));
 const remoteDir = '/srv/backups/t5b-rsync';
 const ssh = { ssh_port: 2223, ssh_key: '/var/lib/osm-lab/ssh/id_ed25519', known_hosts: '/var/lib/osm-lab/ssh/known_hosts' };
-const remote = { src: `${src}/`, dest: `root@127.0.0.1:${remoteDir}/`, delete: true, ...ssh };
+const remote = { src: `${src}/`, dest: `osmlab@127.0.0.1:${remoteDir}/`, delete: true, ...ssh };
 
 beforeAll(async () => {
   await ensureLab();

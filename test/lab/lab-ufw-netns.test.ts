@@ -32,11 +32,11 @@ describe('ufw-netns', () => {
   it('enables ufw and adds a rule inside the namespace only', async () => {
     const etcBefore = etcUfwDigest();
     const tablesBefore = await hostTables();
-    const r = await inUfwNetns(['sh', '-c', 'ufw --force enable >/dev/null && ufw allow 18883/tcp >/dev/null && ufw status']);
+    const r = await inUfwNetns(['sh', '-c', 'ufw --force enable >/dev/null && ufw allow 48883/tcp >/dev/null && ufw status']);
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^Status: active$/m);
-    expect(r.stdout).toMatch(/^18883\/tcp\s+ALLOW\s+Anywhere/m);
+    expect(r.stdout).toMatch(/^48883\/tcp\s+ALLOW\s+Anywhere/m);
     expect(etcUfwDigest()).toBe(etcBefore);
     expect(await hostTables()).toBe(tablesBefore);
     expect((await runArgv(['nft', 'list', 'ruleset'])).stdout).not.toContain('ufw-user-input');
@@ -47,15 +47,16 @@ describe('ufw-netns', () => {
 
   it('keeps a private /etc/ufw across calls when given a directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'osm-ufw-etc-test-'));
+    const hostRules = readFileSync('/etc/ufw/user.rules', 'utf8');
     try {
       const copy = await runArgv(['cp', '-a', '/etc/ufw/.', dir]);
       expect(copy.exitCode).toBe(0);
-      const first = await inUfwNetns(['ufw', 'allow', '18884/tcp'], { etcUfw: dir });
+      const first = await inUfwNetns(['ufw', 'allow', '48884/tcp'], { etcUfw: dir });
       expect(first.exitCode).toBe(0);
-      expect(readFileSync(join(dir, 'user.rules'), 'utf8')).toContain('18884');
+      expect(readFileSync(join(dir, 'user.rules'), 'utf8')).toContain('48884');
       const second = await inUfwNetns(['ufw', 'show', 'added'], { etcUfw: dir });
-      expect(second.stdout).toContain('ufw allow 18884/tcp');
-      expect(readFileSync('/etc/ufw/user.rules', 'utf8')).not.toContain('18884');
+      expect(second.stdout).toContain('ufw allow 48884/tcp');
+      expect(readFileSync('/etc/ufw/user.rules', 'utf8')).toBe(hostRules);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

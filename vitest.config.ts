@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 600_000,
-    // Lab tests share one host (bridge, /srv/osm-lxc): never run test files in parallel there.
-    fileParallelism: false,
+    // Unit test files run in parallel; scripts/test.mjs runs integration and lab tests with
+    // --no-file-parallelism, because they share one host (sshd users, the bridge, /srv/osm-lxc).
   },
 });

@@ -72,11 +72,17 @@ function labUnavailableReason() {
 }
 
 const t0 = Date.now();
+const reason = labUnavailableReason();
+// The integration tests need sshd, ansible-playbook, mosquitto..., the lab phase the rest: on a
+// fresh machine `npm ci && npm test` installs the missing Debian packages first (never upgrading).
+if (!reason) step('Debian packages', ['bash', join(repo, 'scripts', 'lab', 'install-packages')]);
 step('typecheck', [bin('tsc'), '-p', 'tsconfig.json', '--noEmit']);
 step('lint', [bin('eslint'), '.']);
-vitest('unit and integration tests', ['test/unit', 'test/integration']);
+// Unit tests are pure: files run in parallel. Integration tests share sshd users, the local host
+// lock and ports: one file at a time.
+vitest('unit tests', ['test/unit']);
+vitest('integration tests', ['test/integration', '--no-file-parallelism']);
 
-const reason = labUnavailableReason();
 if (reason) {
   const line = `LAB TESTS NOT RUN: ${reason}. They need root on Debian (see docs/lab.md).`;
   console.log(`\n${'!'.repeat(line.length)}\n${line}\n${'!'.repeat(line.length)}`);
@@ -89,14 +95,14 @@ if (reason) {
   const wasUp = existsSync(upMarker);
   console.log(`\nlab was ${wasUp ? 'up' : 'down'} before the lab tests`);
   // The cycle test takes the lab down and up; run it while nobody else needs the lab.
-  if (!wasUp) vitest('lab cycle test', ['test/lab/lab-cycle.test.ts']);
+  if (!wasUp) vitest('lab cycle test', ['test/lab/lab-cycle.test.ts', '--no-file-parallelism']);
   phase('lab-up', () => {
     const ok = run(['bash', join(repo, 'scripts', 'lab-up')], { OSM_LAB_BASE: 'small' }) === 0;
     if (!ok) failed++;
     return ok ? 'ok' : 'FAILED';
   });
-  vitest('lab tests', ['test/lab', '--exclude', 'test/lab/lab-cycle.test.ts']);
-  if (wasUp) vitest('lab cycle test', ['test/lab/lab-cycle.test.ts']);
+  vitest('lab tests', ['test/lab', '--exclude', 'test/lab/lab-cycle.test.ts', '--no-file-parallelism']);
+  if (wasUp) vitest('lab cycle test', ['test/lab/lab-cycle.test.ts', '--no-file-parallelism']);
   if (!wasUp) {
     phase('lab-down', () => {
       const ok = run(['bash', join(repo, 'scripts', 'lab-down')]) === 0;

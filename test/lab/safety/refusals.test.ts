@@ -12,7 +12,6 @@ const DELETE = join(labPaths.repo, 'playbooks/delete-container.yaml');
 const HOLDER_PORT = 18971;
 
 let holder: { customer: string; mqttPort: number };
-let madeHolder = false;
 let listener: Server | undefined;
 let listenerPort = 0;
 
@@ -22,14 +21,12 @@ function play(playbook: string, vars: Record<string, string | number>): Promise<
 
 beforeAll(async () => {
   await ensureLab();
-  // An existing customer to clash with: any the lab has, else one of ours (removed in afterAll).
-  const existing = customersWithPorts()[0];
-  if (existing) holder = existing;
-  else {
-    holder = { customer: 't7-holder', mqttPort: HOLDER_PORT };
-    madeHolder = true;
-    const r = await play(CREATE, { customer_name: holder.customer, mqtt_port: holder.mqttPort });
-    if (r.code !== 0) throw new Error(`could not create ${holder.customer}:\n${r.stdout}\n${r.stderr}`);
+  // An existing customer to clash with, our own: other suites may delete theirs at any time.
+  holder = { customer: 't7-holder', mqttPort: HOLDER_PORT };
+  const r = await play(CREATE, { customer_name: holder.customer, mqtt_port: holder.mqttPort });
+  if (r.code !== 0) throw new Error(`could not create ${holder.customer}:\n${r.stdout}\n${r.stderr}`);
+  if (!customersWithPorts().some((c) => c.customer === holder.customer && c.mqttPort === HOLDER_PORT)) {
+    throw new Error(`${holder.customer} was created but has no osm-customer.json with port ${HOLDER_PORT}`);
   }
   // A running program holding a port: a plain TCP listener.
   listener = createServer((s) => s.destroy());
@@ -44,7 +41,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((res) => (listener ? listener.close(() => res()) : res()));
-  if (madeHolder) await play(DELETE, { customer_name: holder.customer, purge: 'true' });
+  const r = await play(DELETE, { customer_name: holder.customer, purge: 'true' });
+  if (r.code !== 0) throw new Error(`could not delete ${holder.customer}:\n${r.stdout}\n${r.stderr}`);
 }, 1_200_000);
 
 /** Runs a playbook that must be refused by its preflight, and checks the host did not move. */

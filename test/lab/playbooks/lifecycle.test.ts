@@ -1,0 +1,176 @@
+// Issue 6, "How it is shown": the OSM playbooks end to end on the lab host, run with the CLI as an
+// operator would. The steps share the lab state, so they run in order in this one file.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureLab, labPaths, runArgv } from '../../helpers/lab.js';
+import { acme, backupState, createArgs, customers, exists, finalCopies, globex, purge, restoreBackupState, type BackupState, type Customer } from './customers.js';
+import { BACKUP_DIR, changedCount, changedTasks, inContainer, mqttRoundTrip, mosquitto, pebbleRoot, play, readCredentials, type MqttTarget, type PlayRun } from './helpers.js';
+import { hostTraces, tracesDiff } from './host-traces.js';
+
+const STEP_MS = 10 * 60_000;
+const tmp = mkdtempSync(join(tmpdir(), 'osm-lifecycle-'));
+const cafile = join(tmp, 'pebble-root.pem');
+const hostsFile = join(tmp, 'hosts');
+const marker = `/root/osm-lifecycle-${randomBytes(4).toString('hex')}`;
+const markerText = `restored ${randomBytes(8).toString('hex')}`;
+let before: BackupState = { finalCopies: [], backupDirs: [], backupSnapshots: [], log: null };
+let tracesBeforeGlobex: string[] = [];
+
+const target = (c: Customer): MqttTarget => ({ name: c.mqttName, port: c.port, cafile, hostsFile });
+
+function expectOk(run: PlayRun): void {
+  expect(run.code, run.output).toBe(0);
+}
+
+async function expectSecondRunUnchanged(name: string, extra: Record<string, string> = {}): Promise<void> {
+  const again = await play(name, extra);
+  expectOk(again);
+  expect(changedTasks(again), again.output).toEqual([]);
+  expect(changedCount(again)).toBe(0);
+}
+
+/** The customers osm_status reported, by name. */
+function statusOf(run: PlayRun): Map<string, { healthy: boolean; state: string }> {
+  const out = new Map<string, { healthy: boolean; state: string }>();
+  const result = run.results.find((r) => r.module === 'osm_status');
+  const list = result?.data['customers'];
+  for (const c of Array.isArray(list) ? list : []) {
+    if (typeof c === 'object' && c !== null && 'customer' in c) {
+      const rec = c as Record<string, unknown>;
+      out.set(String(rec['customer']), { healthy: rec['healthy'] === true, state: String(rec['state']) });
+    }
+  }
+  return out;
+}
+
+/** The broker restarts with its container (restore) or settings (create): give it a few seconds. */
+async function expectMqttServes(c: Customer, payload: string): Promise<void> {
+  const { user, password } = readCredentials(c.name);
+  let last = '';
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const { pub, sub } = await mqttRoundTrip(target(c), user, password, `osm-lifecycle/${c.name}`, payload);
+    if (pub.exitCode === 0 && sub?.exitCode === 0) {
+      expect(sub.stdout.trim()).toBe(payload);
+      return;
+    }
+    last = `${pub.stderr}${sub?.stderr ?? ''}`;
+    await new Promise((r) => setTimeout(r, 1500));
+  }
+  throw new Error(`MQTT over TLS to ${c.mqttName}:${c.port} failed: ${last}`);
+}
+
+async function httpsBody(c: Customer): Promise<string> {
+  const r = await runArgv(['curl', '-sS', '--max-time', '10', '--cacert', cafile, '--resolve', `${c.webName}:443:127.0.0.1`, `https://${c.webName}/`]);
+  if (r.exitCode !== 0) throw new Error(`curl https://${c.webName}/ failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+describe('OSM playbooks end to end in the lab (issue 6)', () => {
+  beforeAll(async () => {
+    await ensureLab();
+    // Leftovers of an interrupted earlier run would make the first create a re-run.
+    for (const c of customers) await purge(c);
+    before = await backupState(customers);
+    await pebbleRoot(cafile);
+    writeFileSync(hostsFile, `127.0.0.1 ${customers.map((c) => c.mqttName).join(' ')}\n`);
+  });
+
+  afterAll(async () => {
+    try {
+      for (const c of customers) await purge(c);
+      await restoreBackupState(customers, before);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('1. setup-host prepares the host; a second run changes nothing', { timeout: STEP_MS }, async () => {
+    expectOk(await play('setup-host'));
+    await expectSecondRunUnchanged('setup-host');
+  });
+
+  it('2. create-container makes acme and globex; each second run reports 0 changed', { timeout: 2 * STEP_MS }, async () => {
+    for (const c of customers) {
+      if (c === globex) tracesBeforeGlobex = await hostTraces();
+      const first = await play('create-container', createArgs(c));
+      expectOk(first);
+      expect(first.stats[c.container]?.changed, `${c.container} provisioned through the lxc connection\n${first.output}`).toBeGreaterThan(0);
+      expect(first.stdout).not.toContain(readCredentials(c.name).password);
+      await expectSecondRunUnchanged('create-container', createArgs(c));
+    }
+  });
+
+  it('3. MQTT over TLS through nginx reaches each customer\'s own broker; wrong credentials are refused', { timeout: STEP_MS }, async () => {
+    for (const c of customers) await expectMqttServes(c, `hello ${c.name}`);
+    const a = readCredentials(acme.name);
+    const g = readCredentials(globex.name);
+    const wrong = await mosquitto('mosquitto_pub', target(acme), a.user, `${a.password}x`, ['-t', 'osm-lifecycle/acme', '-m', 'no']);
+    expect(wrong.exitCode, 'wrong password').not.toBe(0);
+    expect(wrong.stderr + wrong.stdout).toMatch(/not authori[sz]ed/i);
+    const other = await mosquitto('mosquitto_pub', target(acme), g.user, g.password, ['-t', 'osm-lifecycle/acme', '-m', 'no']);
+    expect(other.exitCode, "globex's credentials on acme's port").not.toBe(0);
+    const reverse = await mosquitto('mosquitto_pub', target(globex), a.user, a.password, ['-t', 'osm-lifecycle/globex', '-m', 'no']);
+    expect(reverse.exitCode, "acme's credentials on globex's port").not.toBe(0);
+  });
+
+  it('4. https://acme.<domain> reaches :3000 inside acme\'s container, not globex\'s', { timeout: STEP_MS }, async () => {
+    for (const c of customers) {
+      // busybox httpd in the container's /run (tmpfs): it goes when the container stops.
+      await inContainer(c.container, ['/bin/sh', '-c', 'mkdir -p /run/osm-www && echo "served by $1" > /run/osm-www/index.html', 'sh', c.name]);
+      await inContainer(c.container, ['/bin/sh', '-c', 'busybox httpd -p 3000 -h /run/osm-www </dev/null >/dev/null 2>&1']);
+    }
+    expect((await httpsBody(acme)).trim()).toBe('served by acme');
+    expect((await httpsBody(globex)).trim()).toBe('served by globex');
+  });
+
+  it('5. status is healthy and shows both customers', { timeout: STEP_MS }, async () => {
+    const run = await play('status');
+    expectOk(run);
+    const status = statusOf(run);
+    for (const c of customers) expect(status.get(c.name), run.output).toEqual({ healthy: true, state: 'running' });
+  });
+
+  it("6. backup puts acme's files on the backup host", { timeout: STEP_MS }, async () => {
+    await inContainer(acme.container, ['/bin/sh', '-c', 'echo "$1" > "$2" && sync', 'sh', markerText, marker]);
+    const run = await play('backup');
+    expectOk(run);
+    const copy = join(BACKUP_DIR, acme.container);
+    expect(existsSync(join(copy, 'lxc.container.conf'))).toBe(true);
+    expect(readFileSync(join(copy, 'rootfs-layer', marker), 'utf8').trim()).toBe(markerText);
+    expect(existsSync(join(copy, 'rootfs-layer/etc/mosquitto/conf.d/10-osm.conf'))).toBe(true);
+  });
+
+  it("7. a file deleted inside acme's container comes back after restore-snapshot", { timeout: STEP_MS }, async () => {
+    await inContainer(acme.container, ['rm', '-f', marker]);
+    expect((await runArgv(['lxc-attach', '-n', acme.container, '--clear-env', '--', 'test', '-e', marker])).exitCode).not.toBe(0);
+    const run = await play('restore-snapshot', { customer_name: acme.name, snapshot: 'latest' });
+    expectOk(run);
+    expect((await inContainer(acme.container, ['cat', marker])).stdout.trim()).toBe(markerText);
+    await expectMqttServes(acme, 'after restore');
+  });
+
+  it('8. delete-container globex keeps a final copy, leaves acme working and no trace of globex', { timeout: STEP_MS }, async () => {
+    const run = await play('delete-container', { customer_name: globex.name });
+    expectOk(run);
+    const copies = finalCopies([globex]).filter((n) => !before.finalCopies.includes(n));
+    expect(copies, run.output).toHaveLength(1);
+    const copy = join(labPaths.deleted, copies[0] ?? '');
+    expect((await runArgv(['btrfs', 'property', 'get', '-ts', copy, 'ro'])).stdout.trim()).toBe('ro=true');
+    expect(existsSync(join(copy, 'rootfs-layer/etc/mosquitto/osm.passwd'))).toBe(true);
+    expect(exists(globex)).toBe(false);
+    expect((await runArgv(['lxc-info', '-n', globex.container, '-s'])).stdout).not.toMatch(/RUNNING/);
+    await expectMqttServes(acme, 'after globex left');
+    expect(tracesDiff(tracesBeforeGlobex, await hostTraces())).toEqual([]);
+  });
+
+  it('9. status shows acme only', { timeout: STEP_MS }, async () => {
+    const run = await play('status');
+    expectOk(run);
+    const status = statusOf(run);
+    expect(status.get(acme.name), run.output).toEqual({ healthy: true, state: 'running' });
+    expect(status.has(globex.name)).toBe(false);
+  });
+});

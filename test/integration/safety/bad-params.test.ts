@@ -46,6 +46,8 @@ const PORTS: [string, string, RegExp][] = [
   ['above 65535', '65536', /greater than the maximum 65535/],
   ['not a number', 'abc', /'abc' is not an integer/],
   ['below 1024 (ssh)', '22', /less than the minimum 1024/],
+  ['a fraction', '8883.5', /'8883.5' is not an integer/],
+  ['negative', '-8883', /less than the minimum 1024/],
 ];
 
 let trap: ContactTrap;

@@ -148,3 +148,36 @@ describe('secrets at -vvv --diff --json --junit, with failures quoting them', ()
     expect(statSync(join(root, 'credentials')).mode & 0o077).toBe(0);
   });
 });
+
+describe('--ask-become-pass', () => {
+  it('the password read from stdin appears in no output of a become run at -vvv', async () => {
+    const password = 'Ask-Become-Password-7c1d';
+    const dir = join(work, 'ask');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'become.yml'), [
+      '- hosts: localhost',
+      '  gather_facts: false',
+      '  tasks:',
+      '    - name: a become command',
+      '      become: true',
+      '      become_method: sudo',
+      '      command:',
+      '        argv: [id, -u]',
+      '      register: who',
+      '    - name: a failing become command',
+      '      become: true',
+      '      become_method: sudo',
+      '      command:',
+      '        argv: [ls, /nonexistent-t7]',
+      '',
+    ].join('\n'));
+    const r = await runCli([join(dir, 'become.yml'), '--ask-become-pass', '-vvv', '--diff', '--json', join(dir, 'r.json'), '--junit', join(dir, 'r.xml')],
+      { input: `${password}\n` });
+    // The become commands ran (as root) and the second one failed: there was output to leak into.
+    expect(r.stdout).toContain('a failing become command');
+    expect(r.code).toBe(2);
+    for (const [where, text] of Object.entries({ stdout: r.stdout, stderr: r.stderr, json: readFileSync(join(dir, 'r.json'), 'utf8'), junit: readFileSync(join(dir, 'r.xml'), 'utf8') })) {
+      expect(text.includes(password), `become password in ${where}`).toBe(false);
+    }
+  }, 300_000);
+});

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../helpers/sshd.js';
-import { REPO, runCli } from '../cli/run-cli.js';
+import { REPO, cliEntry, runCli } from '../cli/run-cli.js';
 import { sshFixture, type SshFixture } from './ssh-fixture.js';
 
 // Each CLI run starts node + tsx; on a loaded machine that alone can take many seconds.
@@ -126,7 +126,7 @@ describe('osm-play over ssh', { timeout: SLOW }, () => {
   it('gives up after --lock-timeout naming the holder, and takes over after kill -9 of the holder', async () => {
     const inv = inventory('lock-inv.yml', ['lockhost']);
     rmSync(join(fx.user.home, 'runs.log'), { force: true });
-    const holder = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'runner/cli-main.ts'), '-i', inv, join(dir, 'slow.yml'), '-e', 'run=K', '-e', 'pause=60'], {
+    const holder = spawn(process.execPath, [...cliEntry(), '-i', inv, join(dir, 'slow.yml'), '-e', 'run=K', '-e', 'pause=60'], {
       cwd: REPO,
       env: { ...process.env, CI: 'true' },
       stdio: 'ignore',

@@ -1,26 +1,28 @@
 // Issue 7, security: hostile strings passed straight to modules (no params in between) reach the
-// programs and files as single, intact values. No shell ever interprets them: a marker file that any
-// interpretation would create never appears. Module fields with a schema pattern refuse them.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// programs and files as single, intact values, over the local connection and over ssh (where every
+// command is a string for the remote shell, so quoting is what stands between them and it). No shell
+// ever interprets them: a marker file that any interpretation would create never appears. Module
+// fields with a schema pattern refuse them.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, runCli, type CliRun } from '../cli/run-cli.js';
+import { sshFixture, type SshFixture } from '../ssh/ssh-fixture.js';
 
 const work = mkdtempSync(join(tmpdir(), 'osm-safety-hostile-'));
-const out = join(work, 'out');
+chmodSync(work, 0o755);
 // Relative markers land in the working directory of a shell: the CLI runs in the repo (tsx resolves
-// from there), commands with chdir in `out`.
+// from there), commands with chdir in `out`, a remote login shell in the user's home.
 const MARK = 'MARK';
-const ABS_MARK = join(work, 'ABS-MARK');
 /** Single path components (no '/'), so each can also be a file name. */
 const NAMES = [`$(touch ${MARK})`, `\`touch ${MARK}\``, `; touch ${MARK}`, `'"; touch ${MARK}`, `\ntouch ${MARK}`, `| touch ${MARK}`, `&& touch ${MARK} #`];
-const ABSOLUTE = [`$(touch ${ABS_MARK})`, `\`touch ${ABS_MARK}\``, `; touch ${ABS_MARK}`, `'"; touch ${ABS_MARK}`, `\ntouch ${ABS_MARK}`];
-const ALL = [...NAMES, ...ABSOLUTE];
-const ONE_LINE = ALL.filter((s) => !s.includes('\n'));
+/** With an absolute marker (in a dir the login user can write), for argv, contents and lines. */
+const absolute = (mark: string) => [`$(touch ${mark})`, `\`touch ${mark}\``, `; touch ${mark}`, `'"; touch ${mark}`, `\ntouch ${mark}`];
 
 const PLAYBOOK = `
-- hosts: localhost
+- hosts: target
   gather_facts: false
   tasks:
     - name: argv as given
@@ -80,30 +82,68 @@ const PLAYBOOK = `
         content: "{{ {'dns': dns.results | map(attribute='msg') | list, 'hosts': hosts.results | map(attribute='msg') | list} | to_json }}"
 `;
 
-let run: CliRun;
+let ssh: SshFixture;
 beforeAll(async () => {
-  mkdirSync(join(out, 'files'), { recursive: true });
-  mkdirSync(join(out, 'touched'));
-  mkdirSync(join(out, 'control'));
-  writeFileSync(join(out, 'dnsmasq.conf'), '');
-  writeFileSync(join(out, 'hosts'), '127.0.0.1 localhost\n');
-  writeFileSync(join(out, 'leases'), '');
   writeFileSync(join(work, 'hostile.yml'), PLAYBOOK);
-  const vars = { all: ALL, names: NAMES, one_line: ONE_LINE, out };
-  run = await runCli([join(work, 'hostile.yml'), '-e', JSON.stringify(vars)]);
+  ssh = await sshFixture();
 }, 300_000);
-afterAll(() => {
+afterAll(async () => {
+  await ssh?.stop();
   rmSync(work, { recursive: true, force: true });
-  // Only a failed run leaves one here; the test above has reported it by now.
+  // Only a failed run leaves one here; the tests have reported it by now.
   rmSync(join(REPO, MARK), { force: true });
 });
 
-const markers = () => [join(work, MARK), join(REPO, MARK), join(homedir(), MARK), join('/', MARK), ABS_MARK, join(out, MARK)];
+interface Target {
+  name: string;
+  /** Inventory vars of the host `target`. */
+  vars(): Record<string, unknown>;
+  /** Owner of the output dir (the login user), or undefined for root. */
+  owner(): string | undefined;
+  home(): string;
+}
 
-describe('hostile strings reach modules intact and no shell interprets them', () => {
+const TARGETS: Target[] = [
+  { name: 'local connection', vars: () => ({ ansible_connection: 'local' }), owner: () => undefined, home: () => homedir() },
+  {
+    name: 'ssh connection',
+    vars: () => ssh.vars({ ansible_become_password: ssh.user.password }),
+    owner: () => ssh.user.name,
+    home: () => ssh.user.home,
+  },
+];
+
+describe.each(TARGETS)('hostile strings over the $name', (target) => {
+  let run: CliRun;
+  let out: string;
+  let absMark: string;
+  let ALL: string[];
+  let ONE_LINE: string[];
+  const markers = () => [join(work, MARK), join(REPO, MARK), join(homedir(), MARK), join(target.home(), MARK), join('/', MARK), absMark, join(out, MARK)];
+
+  beforeAll(async () => {
+    const dir = join(work, target.name.replace(/\W+/g, '-'));
+    out = join(dir, 'out');
+    absMark = join(dir, 'ABS-MARK');
+    ALL = [...NAMES, ...absolute(absMark)];
+    ONE_LINE = ALL.filter((v) => !v.includes('\n'));
+    mkdirSync(join(out, 'files'), { recursive: true });
+    mkdirSync(join(out, 'touched'));
+    mkdirSync(join(out, 'control'));
+    writeFileSync(join(out, 'dnsmasq.conf'), '');
+    writeFileSync(join(out, 'hosts'), '127.0.0.1 localhost\n');
+    writeFileSync(join(out, 'leases'), '');
+    const owner = target.owner();
+    if (owner !== undefined) execFileSync('chown', ['-R', owner, dir]);
+    const inventory = join(dir, 'inventory.json');
+    writeFileSync(inventory, JSON.stringify({ all: { hosts: { target: target.vars() } } }));
+    const vars = { all: ALL, names: NAMES, one_line: ONE_LINE, out };
+    run = await runCli(['-i', inventory, join(work, 'hostile.yml'), '-e', JSON.stringify(vars)]);
+  }, 300_000);
+
   it('the run succeeds (the refused names are ignored errors)', () => {
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.code, run.stdout).toBe(0);
   });
 
   it('no marker file appears anywhere a shell would have made one', () => {

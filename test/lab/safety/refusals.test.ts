@@ -57,6 +57,22 @@ async function refused(playbook: string, vars: Record<string, string | number>):
   return output;
 }
 
+describe('bad params against the real lab host: refused before it, host unchanged', () => {
+  // The full table runs without the lab (test/integration/safety/bad-params.test.ts); these confirm it here.
+  it.each([
+    ['create-container', { customer_name: 'a;rm -rf /', mqtt_port: 18973 }, /customer_name: 'a;rm -rf \/' does not match/],
+    ['create-container', { customer_name: 't7-bad', mqtt_port: 22 }, /mqtt_port: 22 is less than the minimum 1024/],
+    ['delete-container', { customer_name: 'Acme Corp' }, /customer_name: 'Acme Corp' does not match .*\(use 'acme-corp'\)/],
+  ])('%s %j', async (name, vars, message) => {
+    const before = await hostState();
+    const r = await play(join(labPaths.repo, 'playbooks', `${name}.yaml`), vars);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+    expect(await hostState()).toEqual(before);
+  }, 600_000);
+});
+
 describe('create and delete refuse clashes and leave the host as it was', () => {
   it('create for an existing customer with another port names the customer and its port', async () => {
     const out = await refused(CREATE, { customer_name: holder.customer, mqtt_port: holder.mqttPort + 1 });

@@ -79,6 +79,8 @@ export function runArgv(argv: readonly string[], opts: { input?: string; env?: N
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
+    // A command that exits before reading its (empty) stdin must not crash the test with EPIPE.
+    child.stdin.on('error', () => {});
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       resolvePromise({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr });

@@ -1,6 +1,8 @@
 // What create/delete-container would change on the lab host, read so two readings can be compared:
 // nginx customer files, lxc-net's dnsmasq files, /etc/hosts, the firewall rules, the containers and
-// their customer records, and the credentials folder.
+// their customer records, and the credentials folder. Another suite changing the lab at the same time
+// shows up here too: lab test files run one at a time (vitest.config.ts) for that reason.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { treeListing } from '../../integration/cli/run-cli.js';
@@ -22,6 +24,10 @@ function containers(): Record<string, string> {
   return out;
 }
 
+function hashed(listing: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(listing).map(([k, v]) => [k, createHash('sha256').update(v).digest('hex')]));
+}
+
 /** A reading of the host's state, keyed by what it is, so a failed comparison shows what moved. */
 export async function hostState(): Promise<Record<string, unknown>> {
   const ufw = await runArgv(['ufw', 'show', 'added']);
@@ -34,7 +40,8 @@ export async function hostState(): Promise<Record<string, unknown>> {
     etcHosts: fileOrMissing('/etc/hosts'),
     ufwAdded: `${ufw.exitCode}\n${ufw.stdout}${ufw.stderr}`,
     containers: containers(),
-    credentials: existsSync(CREDENTIALS_DIR) ? treeListing(CREDENTIALS_DIR) : '<missing>',
+    // Hashed: a failed comparison prints the state, and these files hold customers' passwords.
+    credentials: existsSync(CREDENTIALS_DIR) ? hashed(treeListing(CREDENTIALS_DIR)) : '<missing>',
   };
 }
 

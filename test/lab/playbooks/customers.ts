@@ -76,7 +76,9 @@ export async function backupState(list: Customer[]): Promise<BackupState> {
 export async function restoreBackupState(list: Customer[], before: BackupState): Promise<void> {
   for (const n of finalCopies(list).filter((x) => !before.finalCopies.includes(x))) await btrfsDelete(join(labPaths.deleted, n));
   if (existsSync(BACKUP_DIR)) {
-    for (const n of readdirSync(BACKUP_DIR).filter((x) => !before.backupDirs.includes(x))) rmSync(join(BACKUP_DIR, n), { recursive: true, force: true });
+    // .snapshots holds snapper's read-only snapshots: those go through snapper below, never rm.
+    const added = readdirSync(BACKUP_DIR).filter((x) => !before.backupDirs.includes(x) && x !== '.snapshots');
+    for (const n of added) rmSync(join(BACKUP_DIR, n), { recursive: true, force: true });
   }
   const made = (await backupSnapshots()).filter((n) => !before.backupSnapshots.includes(n));
   if (made.length > 0) await runArgv(['snapper', '--no-dbus', '-c', 'osm-backups', 'delete', ...made.map(String)]);

@@ -73,7 +73,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function oldWorkersRetired(host: HostContext, before: Set<string>, now: Set<string>): Promise<boolean> {
   for (const pid of before) {
     if (!now.has(pid)) continue;
-    const title = (await host.readFile(`/proc/${pid}/cmdline`)) ?? '';
+    // A worker that exits between the listing and this read is retired: over SFTP that read fails
+    // with a generic error rather than "no such file".
+    const title = (await host.readFile(`/proc/${pid}/cmdline`).catch(() => null)) ?? '';
     if (title !== '' && !title.includes('shutting down')) return false;
   }
   return true;

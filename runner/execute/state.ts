@@ -1,7 +1,7 @@
 // Per-run, per-play and per-host state the executor threads through plays, blocks and tasks.
 import type { Connection } from '../connection/types.js';
 import type { Reporter } from '../report/events.js';
-import type { HostRecap, Play, RoleInfo, TaskNode, Vars } from '../types.js';
+import type { HostRecap, NodeCommon, Play, SourcePos, TaskNode, Vars } from '../types.js';
 import type { ExecDeps, HostLockHandle, RunOptions } from './types.js';
 
 export function emptyRecap(): HostRecap {
@@ -49,17 +49,11 @@ export interface PlayCtx {
   runOnce: Map<TaskNode, Promise<Vars | undefined>>;
 }
 
-/** What a task inherits from the blocks, role and includes around it. */
-export interface NodeScope {
+/** What a task inherits from the blocks, role and includes around it: their keywords, accumulated. */
+export interface NodeScope extends Pick<NodeCommon, 'tags' | 'become' | 'becomeUser' | 'becomeMethod' | 'ignoreErrors' | 'noLog' | 'role'> {
   blockVars: Vars[];
-  tags: string[];
-  when: { expr: string; pos: import('../types.js').SourcePos }[];
-  become?: boolean;
-  becomeUser?: string;
-  becomeMethod?: string;
-  ignoreErrors?: boolean | string;
-  noLog?: boolean | string;
-  role?: RoleInfo;
+  /** Every enclosing `when`, with where it was written. */
+  when: { expr: string; pos: SourcePos }[];
   /** Set inside rescue sections: ansible_failed_task / ansible_failed_result. */
   failure?: Vars;
   handler?: boolean;

@@ -1,11 +1,15 @@
 // readFile / writeFile / stat over one SFTP channel. Writes are atomic: a temp file beside the
-// target, mode and owner set on it, then posix-rename over the target.
+// target, mode and owner set on it, then posix-rename over the target. When the link drops, ssh2
+// fails the requests in flight with a bare "No response from server" and never answers later ones:
+// linkLost turns the first into the connection's UnreachableError, and no request follows a drop.
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { SFTPWrapper, Stats } from 'ssh2';
 import type { Command, ExecOptions, ExecResult, StatResult, WriteOptions } from './types.js';
 
 type ExecFn = (cmd: Command, opts?: ExecOptions) => Promise<ExecResult>;
+/** The UnreachableError for `what` when the connection is dead, else undefined. */
+type LinkLostFn = (what: string) => Error | undefined;
 
 const NO_SUCH_FILE = 2;
 
@@ -39,6 +43,7 @@ export class SftpFiles {
   constructor(
     private readonly sftp: () => Promise<SFTPWrapper>,
     private readonly exec: ExecFn,
+    private readonly linkLost: LinkLostFn = () => undefined,
   ) {}
 
   async readFile(path: string): Promise<Buffer | null> {
@@ -47,7 +52,7 @@ export class SftpFiles {
       return await call<Buffer>((cb) => sftp.readFile(path, cb));
     } catch (err) {
       if (isMissing(err)) return null;
-      throw describe('reading', path, err);
+      throw this.linkLost(`reading ${path} over sftp`) ?? describe('reading', path, err);
     }
   }
 
@@ -57,7 +62,7 @@ export class SftpFiles {
       return toStat(await call<Stats>((cb) => sftp.lstat(path, cb)));
     } catch (err) {
       if (isMissing(err)) return null;
-      throw describe('stat of', path, err);
+      throw this.linkLost(`stat of ${path} over sftp`) ?? describe('stat of', path, err);
     }
   }
 
@@ -81,6 +86,9 @@ export class SftpFiles {
       if (opts.owner !== undefined || opts.group !== undefined) await this.chownByName(tmp, opts.owner, opts.group);
       await this.rename(sftp, tmp, path);
     } catch (err) {
+      // Over a dropped link the unlink would never be answered; the temp file stays on the host.
+      const lost = this.linkLost(`writing ${path} over sftp (temp file ${tmp} may be left)`);
+      if (lost) throw lost;
       await call<void>((cb) => sftp.unlink(tmp, () => cb(undefined, undefined)));
       throw err instanceof Error && err.message.includes(path) ? err : describe('writing', path, err);
     }

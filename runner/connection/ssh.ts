@@ -57,6 +57,7 @@ export class SshConnection implements Connection, HeldCommandCapable {
   private readonly files = new SftpFiles(
     () => this.sftp(),
     (cmd, opts) => this.exec(cmd, opts),
+    (what) => (this.dead ? new UnreachableError(this.host, `${this.dead.message} while ${what}`) : undefined),
   );
   private readonly viaExec = new ExecFileOps((cmd, opts) => this.exec(cmd, opts));
 
@@ -221,6 +222,8 @@ export class SshConnection implements Connection, HeldCommandCapable {
   }
 
   private sftp(): Promise<SFTPWrapper> {
+    // ssh2 queues requests on a closed channel and never answers them: refuse once the link is gone.
+    if (this.dead) return Promise.reject(this.dead);
     this.sftpSession ??= (async () => {
       // The SFTP channel stays open for the whole run: it holds one of the MaxSessions slots.
       await this.slots.acquire();

@@ -24,6 +24,8 @@ export interface CliOptions {
   becomeUser?: string;
   lockTimeoutSec: number;
   acceptNewHostKeys: boolean;
+  /** --step: confirm each task (one line per answer on stdin). */
+  step: boolean;
   /** `doc` subcommand. */
   docModule?: string;
   markdown: boolean;
@@ -69,6 +71,7 @@ const SPECS: Spec[] = [
   { names: ['--become-user'], kind: 'value', apply: (o, v) => (o.becomeUser = v) },
   { names: ['--lock-timeout'], kind: 'value', apply: (o, v) => (o.lockTimeoutSec = nonNegative('--lock-timeout', v!)) },
   { names: ['--accept-new-host-keys'], kind: 'flag', apply: (o) => (o.acceptNewHostKeys = true) },
+  { names: ['--step'], kind: 'flag', apply: (o) => (o.step = true) },
   { names: ['--markdown'], kind: 'flag', apply: (o) => (o.markdown = true) },
   { names: ['-h', '--help'], kind: 'flag', apply: (o) => (o.command = 'help') },
   { names: ['--version'], kind: 'flag', apply: (o) => (o.command = 'version') },
@@ -84,7 +87,7 @@ export function defaults(): CliOptions {
   return {
     command: 'run', playbooks: [], inventories: [], extraVars: [], check: false, diff: false, tags: [], skipTags: [],
     listHosts: false, listTasks: false, syntaxCheck: false, verbosity: 0, askBecomePass: false, become: false,
-    lockTimeoutSec: 60, acceptNewHostKeys: false, markdown: false,
+    lockTimeoutSec: 60, acceptNewHostKeys: false, step: false, markdown: false,
   };
 }
 

@@ -18,6 +18,8 @@ Options:
       --list-hosts           list the hosts each play would run on, then stop
       --list-tasks           list the tasks each play would run, then stop
       --syntax-check         load and validate everything, then stop
+      --step                 confirm each task on each host before it runs: y(es), n(o: skip it),
+                             c(ontinue without asking); answers are lines on stdin
   -v, -vv, -vvv              more output (changes at -v, task starts at -vv)
       --json [FILE.json]     machine-readable report on stdout (terminal output moves to stderr) or to FILE
       --junit FILE           JUnit XML report for CI

@@ -1,4 +1,5 @@
-// Chooses the reporters for a run: live progress on a TTY, plain lines otherwise (or when CI=true),
+// Chooses the reporters for a run: live progress on a TTY, plain lines otherwise (or when CI=true, or
+// with --step, whose questions would be redrawn over),
 // plus --json and --junit; all behind the Redactor.
 import { JsonReporter } from '../report/json.js';
 import { JunitReporter } from '../report/junit.js';
@@ -23,7 +24,7 @@ export function makeReporter(o: CliOptions, io: Streams, redactor: Redactor): Re
   const errLine = (s: string) => io.err(`${s}\n`);
   const ci = io.env['CI'] === 'true' || io.env['CI'] === '1';
   const term = { out: line, err: errLine, verbosity: o.verbosity, diff: o.diff };
-  const targets: Reporter[] = [io.isTTY && !ci && !jsonToStdout ? new LiveReporter(term) : new PlainReporter(term)];
+  const targets: Reporter[] = [io.isTTY && !ci && !jsonToStdout && !o.step ? new LiveReporter(term) : new PlainReporter(term)];
   if (o.json) targets.push(jsonToStdout ? new JsonReporter((t) => io.out(t)) : JsonReporter.toFile(o.json));
   if (o.junit) targets.push(JunitReporter.toFile(o.junit));
   return new RedactingReporter(new MultiReporter(targets), redactor);

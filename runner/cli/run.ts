@@ -11,6 +11,7 @@ import { readBecomePassword } from './become-pass.js';
 import { listHosts, listTasks } from './lists.js';
 import { prepare } from './prepare.js';
 import { makeReporter, type Streams } from './reporters.js';
+import { lineStepPrompter } from './step-prompt.js';
 
 export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promise<number> {
   const redactor = new Redactor();
@@ -36,6 +37,10 @@ export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promi
     return 0;
   }
 
+  if (o.step && o.askBecomePass && !process.stdin.isTTY) {
+    io.err('osm-play: --step with --ask-become-pass needs a terminal: both would read stdin\n');
+    return EXIT_USAGE;
+  }
   let becomePassword: string | undefined;
   if (o.askBecomePass) {
     becomePassword = await readBecomePassword();
@@ -45,6 +50,7 @@ export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promi
 
   const deps = await realDeps((n) => registry.get(n), { hostVars, matchHosts, groupNames });
   const reporter = makeReporter(o, io, redactor);
+  const step = o.step ? lineStepPrompter(process.stdin, (s) => io.err(redactor.text(s))) : undefined;
   // Several playbooks run as one: plays in order, one connection and lock per host throughout.
   const all: Playbook = { file: playbooks[0]!.file, plays: playbooks.flatMap((pb) => pb.plays), modulePackages: [] };
   try {
@@ -53,12 +59,13 @@ export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promi
       {
         inventory, extraVars, paramVars, check: o.check, diff: o.diff, limit: o.limit, tags: o.tags, skipTags: o.skipTags,
         forks: o.forks, verbosity: o.verbosity, become: o.become || undefined, becomePassword, lockTimeoutMs: o.lockTimeoutSec * 1000,
-        acceptNewHostKeys: o.acceptNewHostKeys, redactor, deps,
+        acceptNewHostKeys: o.acceptNewHostKeys, step, redactor, deps,
       },
       reporter,
     );
     return summary.exitCode;
   } finally {
+    step?.close();
     await reporter.close();
   }
 }

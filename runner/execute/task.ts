@@ -42,6 +42,21 @@ export async function runTask(pc: PlayCtx, host: HostState, task: TaskNode, scop
   const report = (r: Omit<ReportedResult, 'host' | 'task' | 'module' | 'durationMs' | 'pos' | 'noLog' | 'check' | 'handler'>) =>
     reporter.taskResult({ host: host.name, task: name, module: task.module, durationMs: Date.now() - started, pos: task.pos, noLog, check: opts.check, handler: scope.handler, ...r });
 
+  if (opts.step) {
+    const decision = await opts.step.ask(host.name, name).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    if (decision instanceof Error) {
+      report({ status: 'failed', changes: [], data: { failed: true, msg: decision.message }, error: decision.message });
+      return failFlow(task, { failed: true, msg: decision.message });
+    }
+    if (decision === 'skip') {
+      const skipped = { changed: false, skipped: true, skip_reason: 'skipped at the --step prompt' };
+      report({ status: 'skipped', changes: [], data: skipped });
+      if (task.register) host.facts[task.register] = skipped;
+      host.recap.skipped++;
+      return { flow: 'ok' };
+    }
+  }
+
   if (task.runOnce) {
     const shared = pc.runOnce.get(task);
     if (shared) {

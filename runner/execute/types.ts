@@ -5,6 +5,7 @@ import type { AnyModule, HostContext } from '../module.js';
 import type { BecomeOptions, Connection } from '../connection/types.js';
 import type { Change, HostRecap, Inventory, Node, Play, RoleInfo, SourcePos, Vars } from '../types.js';
 import type { Redactor } from '../report/redact.js';
+import type { StepPrompter } from './step.js';
 
 export interface RunOptions {
   inventory: Inventory;
@@ -27,6 +28,8 @@ export interface RunOptions {
   acceptNewHostKeys: boolean;
   /** Collects secrets as they are discovered; the reporters share it. */
   redactor: Redactor;
+  /** --step: asked before each task and handler on each host. */
+  step?: StepPrompter;
   /** Who holds the host lock, for other runs' messages. */
   lockHolder?: string;
   /** The engine pieces the executor calls (real ones from deps.ts; fakes in unit tests). */

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { SFTPWrapper, Stats } from 'ssh2';
+import { ExecFileOps } from './exec-file-ops.js';
 import type { Command, ExecOptions, ExecResult, StatResult, WriteOptions } from './types.js';
 
 type ExecFn = (cmd: Command, opts?: ExecOptions) => Promise<ExecResult>;
@@ -12,9 +13,16 @@ type ExecFn = (cmd: Command, opts?: ExecOptions) => Promise<ExecResult>;
 type LinkLostFn = (what: string) => Error | undefined;
 
 const NO_SUCH_FILE = 2;
+// SSH_FX_FAILURE: what OpenSSH's sftp-server answers for every errno it has no code for (ENOSPC,
+// EDQUOT, EROFS, EIO...), with the bare message "Failure".
+const GENERIC_FAILURE = 4;
 
 function isMissing(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && err.code === NO_SUCH_FILE;
+}
+
+function isGenericFailure(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === GENERIC_FAILURE;
 }
 
 function call<T>(fn: (cb: (err: Error | undefined | null, value: T) => void) => void): Promise<T> {
@@ -90,8 +98,15 @@ export class SftpFiles {
       const lost = this.linkLost(`writing ${path} over sftp (temp file ${tmp} may be left)`);
       if (lost) throw lost;
       await call<void>((cb) => sftp.unlink(tmp, () => cb(undefined, undefined)));
+      // "Failure" says nothing (a full disk, a quota, a read-only mount): the same write through the
+      // shell either succeeds or fails saying why ("No space left on device"), naming the path.
+      if (isGenericFailure(err)) return this.writeThroughShell(path, data, { ...opts, mode: opts.mode ?? previous?.mode });
       throw err instanceof Error && err.message.includes(path) ? err : describe('writing', path, err);
     }
+  }
+
+  private writeThroughShell(path: string, data: string | Buffer, opts: WriteOptions): Promise<void> {
+    return new ExecFileOps(this.exec).writeFile(path, data, { mode: opts.mode, owner: opts.owner, group: opts.group });
   }
 
   private async rename(sftp: SFTPWrapper, from: string, to: string): Promise<void> {

@@ -32,9 +32,18 @@ function lastLine(text: string): string {
   return lines[lines.length - 1] ?? '';
 }
 
+/**
+ * The command as typed, so a failure names what it was about (`btrfs subvolume create /srv/...`, not
+ * just `btrfs`); inline scripts (multi-line or very long words) are elided, the whole capped.
+ */
+export function commandSummary(argv: string[]): string {
+  const text = argv.map((w) => (w.includes('\n') || w.length > 160 ? '…' : shellQuote([w]))).join(' ');
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+}
+
 export function commandError(argv: string[], r: ExecResult): ModuleError {
   const why = lastLine(r.stderr) || lastLine(r.stdout) || 'no output';
-  return new ModuleError(`${shellQuote(argv.slice(0, 1))} exited with rc ${r.exitCode}: ${why}`, {
+  return new ModuleError(`${commandSummary(argv)} exited with rc ${r.exitCode}: ${why}`, {
     rc: r.exitCode,
     stdout: r.stdout,
     stderr: r.stderr,

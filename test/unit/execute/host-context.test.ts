@@ -40,6 +40,13 @@ describe('makeHostContext', () => {
     expect(me.detail.argv?.[0]).toBe('/bin/sh');
   });
 
+  it('a failed command names its arguments (the paths it was about), an inline script elided', async () => {
+    const err = await host.run(['ls', '-d', '--', '/no/such dir']).catch((e: unknown) => e);
+    expect(err instanceof Error ? err.message : '').toMatch(/^ls -d -- '\/no\/such dir' exited with rc 2: ls: cannot access/);
+    const script = await host.run(['/bin/sh', '-c', 'echo "$1" >&2\nexit 3', 'sh', '/srv/x']).catch((e: unknown) => e);
+    expect(script instanceof Error ? script.message : '').toBe('/bin/sh -c … sh /srv/x exited with rc 3: /srv/x');
+  });
+
   it('exec never throws on non-zero', async () => {
     expect((await host.exec({ script: 'exit 2' })).exitCode).toBe(2);
   });

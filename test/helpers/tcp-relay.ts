@@ -1,5 +1,6 @@
 // A TCP relay on loopback inside the test process, between osm-play and an sshd: the test can watch
-// the traffic go by and cut the link at a moment it chooses, as a dropped network would.
+// the traffic go by, cut the link at a moment it chooses (as a dropped network would), or hold what
+// osm-play sends while it changes the host under it (the run cannot act on the host meanwhile).
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 interface Pair {
@@ -10,6 +11,8 @@ interface Pair {
 export class TcpRelay {
   private readonly pairs = new Set<Pair>();
   private down = false;
+  /** While held: the forwards of client chunks, in order, waiting for release(). */
+  private held: Array<() => void> | undefined;
   /** Connections accepted so far. */
   accepted = 0;
   /**
@@ -53,6 +56,18 @@ export class TcpRelay {
     return n;
   }
 
+  /** Keeps what clients send from the server until release(); the server's answers still flow. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Forwards what was held, in order, and stops holding. */
+  release(): void {
+    const queued = this.held ?? [];
+    this.held = undefined;
+    for (const forward of queued) forward();
+  }
+
   async close(): Promise<void> {
     this.cut();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -77,10 +92,14 @@ export class TcpRelay {
     upstream.on('error', drop);
     client.on('close', drop);
     upstream.on('close', drop);
+    const forward = (chunk: Buffer): void => {
+      if (this.pairs.has(pair)) upstream.write(chunk);
+    };
     client.on('data', (chunk: Buffer) => {
       if (!this.pairs.has(pair)) return;
       if (this.onClientData?.(chunk) === 'drop') return;
-      if (this.pairs.has(pair)) upstream.write(chunk);
+      if (this.held) this.held.push(() => forward(chunk));
+      else forward(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
       if (this.pairs.has(pair)) client.write(chunk);

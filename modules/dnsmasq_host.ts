@@ -5,7 +5,7 @@ import { defineModule, ModuleError, type HostContext } from '../runner/module.js
 import type { Change } from '../runner/types.js';
 import { parseCidr } from './lib/ipv4.js';
 import { allocate, dropLeases, editHostsText, hostsfilesOf, parseDhcpHosts, parseLeases, renderHostLine, type DhcpHostLine, type HostsFormat } from './lib/dhcp-hosts.js';
-import { DEFAULT_RELOAD, writeHostsFile } from './lib/dnsmasq-write.js';
+import { describeReload, reloadArgv, writeHostsFile } from './lib/dnsmasq-write.js';
 
 const args = Type.Object(
   {
@@ -31,7 +31,15 @@ const args = Type.Object(
     ),
     reload_command: Type.Optional(
       Type.Array(Type.String(), {
-        description: 'argv run after a change so dnsmasq takes it. Default: conf → `/usr/libexec/lxc/lxc-net restart`; hostsfile → `pkill -HUP -F /run/lxc/dnsmasq.pid`. [] for none.',
+        description:
+          "argv run after a change so dnsmasq takes it. Default: conf → lxc-net's dnsmasq is restarted alone with its own arguments (pid in /run/lxc/dnsmasq.pid), keeping the bridge up; `lxc_net restart` when it is not running; hostsfile → `pkill -HUP -F /run/lxc/dnsmasq.pid`. [] for none.",
+      }),
+    ),
+    lxc_net: Type.Optional(
+      Type.String({
+        pattern: '^/',
+        default: '/usr/libexec/lxc/lxc-net',
+        description: 'lxc-net\'s script: `restart` brings lxc-net up when a conf file changed and its dnsmasq is not running.',
       }),
     ),
   },
@@ -50,6 +58,7 @@ export type DnsmasqHostArgs = {
   leases_file?: string;
   reserved_files?: string[];
   reload_command?: string[];
+  lxc_net?: string;
 };
 
 export interface DnsmasqHostState {
@@ -100,8 +109,8 @@ export function planDnsmasqHost(a: DnsmasqHostArgs, s: DnsmasqHostState): Change
     changes.push({ action: 'drop-lease', target: leasesFile, summary: `drop the leases of ${a.name} from ${leasesFile}`, before: s.leases, after: want.leases });
   }
   if (changes.length) {
-    const argv = a.reload_command ?? DEFAULT_RELOAD[a.format ?? 'conf'];
-    if (argv.length) changes.push({ action: 'reload', target: 'dnsmasq', summary: `reload dnsmasq: ${argv.join(' ')}`, data: argv });
+    const argv = reloadArgv(a);
+    if (argv.length) changes.push({ action: 'reload', target: 'dnsmasq', summary: describeReload(a), data: argv });
   }
   return changes;
 }
@@ -130,8 +139,9 @@ export default defineModule({
     'reserved files and every leased one) and a 00:16:3e MAC derived from its name, so --check shows the very allocation a run ' +
     'makes. The file is validated with `dnsmasq --test` before it replaces the old one, and swapped in under ' +
     'flock only if nobody changed it meanwhile (a concurrent run re-allocates). Then dnsmasq is reloaded ' +
-    '(default `lxc-net restart` for a conf file: dnsmasq reads dhcp-host lines only at start; SIGHUP for a ' +
-    'dhcp-hostsfile); a failed reload puts the old file back. absent removes the line and the name\'s ' +
+    '(default for a conf file, whose dhcp-host lines dnsmasq reads only at start: lxc-net\'s dnsmasq is restarted ' +
+    'alone with its own arguments, not with `lxc-net restart`, which takes the bridge\'s address away and so cuts ' +
+    'the host off from every container for a moment; SIGHUP for a dhcp-hostsfile); a failed reload puts the old file back. absent removes the line and the name\'s ' +
     'leases. Registers `ip` and `mac`. Changed when the file or the leases change.',
   example: [
     '- name: Address for the customer container',

@@ -2,6 +2,7 @@
 // under flock if unchanged (else retry), drop leases, reload; a failed reload restores the old file.
 import { ModuleError, type HostContext } from '../../runner/module.js';
 import type { HostsFormat } from './dhcp-hosts.js';
+import { describeRestart, LXC_DNSMASQ_PID, restartDnsmasqArgv } from './dnsmasq-restart.js';
 import { swapIfUnchanged, tempBeside } from './locked-swap.js';
 
 interface Texts {
@@ -16,16 +17,25 @@ interface WriteArgs {
   format?: HostsFormat;
   leases_file?: string;
   reload_command?: string[];
+  lxc_net?: string;
 }
 
 const ATTEMPTS = 5;
-export const DEFAULT_RELOAD: Record<HostsFormat, string[]> = {
-  // dhcp-host lines of a conf file are read only when dnsmasq starts; lxc-net's restart takes ~0.3 s
-  // and keeps the bridge (it has ports), so running containers keep their addresses.
-  conf: ['/usr/libexec/lxc/lxc-net', 'restart'],
-  // A dhcp-hostsfile is re-read on SIGHUP: no restart at all.
-  hostsfile: ['pkill', '-HUP', '-F', '/run/lxc/dnsmasq.pid'],
-};
+/**
+ * How dnsmasq takes the new file: reload_command when given; a dhcp-hostsfile is re-read on SIGHUP;
+ * dhcp-host lines of a conf file are read only when dnsmasq starts, so it is restarted (alone: see
+ * dnsmasq-restart.ts for why not `lxc-net restart`).
+ */
+export function reloadArgv(a: WriteArgs): string[] {
+  if (a.reload_command) return a.reload_command;
+  return (a.format ?? 'conf') === 'conf' ? restartDnsmasqArgv(LXC_DNSMASQ_PID, a.lxc_net) : ['pkill', '-HUP', '-F', LXC_DNSMASQ_PID];
+}
+
+/** reloadArgv in words, for the plan and errors. */
+export function describeReload(a: WriteArgs): string {
+  if (!a.reload_command && (a.format ?? 'conf') === 'conf') return describeRestart(LXC_DNSMASQ_PID, a.lxc_net);
+  return `reload dnsmasq: ${reloadArgv(a).join(' ')}`;
+}
 
 /** `dnsmasq --test` on the candidate; a hostsfile is checked as the dhcp-host options it stands for. */
 async function validate(host: HostContext, tmp: string, text: string, format: HostsFormat): Promise<void> {
@@ -77,7 +87,7 @@ export async function writeHostsFile(
     if (want.text === before.text && want.leases === before.leases) return { changed: false, ip: want.ip, mac: want.mac };
     if (want.text !== before.text && !(await swapIn(host, file, before.text, want.text, format))) continue;
     if (want.leases !== before.leases) await swapIn(host, leasesFile, before.leases, want.leases, null);
-    const reload = a.reload_command ?? DEFAULT_RELOAD[format];
+    const reload = reloadArgv(a);
     if (reload.length) {
       const r = await host.exec({ argv: reload });
       if (r.exitCode !== 0) {
@@ -85,7 +95,7 @@ export async function writeHostsFile(
           await swapIn(host, file, want.text, before.text, null);
           await host.exec({ argv: reload });
         }
-        throw new ModuleError(`reload (${reload.join(' ')}) failed, previous ${file} restored: ${r.stderr.trim() || r.stdout.trim()}`, {
+        throw new ModuleError(`${describeReload(a)} failed, previous ${file} restored: ${r.stderr.trim() || r.stdout.trim()}`, {
           rc: r.exitCode,
           stderr: r.stderr,
           argv: reload,

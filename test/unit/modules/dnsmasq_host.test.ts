@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planDnsmasqHost, reservedSources } from '../../../modules/dnsmasq_host.js';
 import { macForName, parseDhcpHosts } from '../../../modules/lib/dhcp-hosts.js';
+import { restartDnsmasqArgv } from '../../../modules/lib/dnsmasq-restart.js';
 
 const conf = 'no-resolv\ndhcp-host=00:16:3e:00:00:02,10.0.3.2,old-svr\n';
 const leases = '1 00:16:3e:00:00:02 10.0.3.2 old-svr *\n1 00:16:3e:99:00:01 10.0.3.3 * *\n';
@@ -12,7 +13,18 @@ describe('dnsmasq_host plan', () => {
     expect(changes.map((c) => c.action)).toEqual(['write', 'reload']);
     expect(changes[0]?.after).toBe(`${conf}dhcp-host=${mac},10.0.3.4,acme-svr\n`);
     expect(changes[0]?.data).toEqual({ ip: '10.0.3.4', mac });
-    expect(changes[1]?.data).toEqual(['/usr/libexec/lxc/lxc-net', 'restart']);
+    // dnsmasq alone, never `lxc-net restart`: that takes the bridge's address away from the host.
+    expect(changes[1]?.data).toEqual(restartDnsmasqArgv('/run/lxc/dnsmasq.pid', '/usr/libexec/lxc/lxc-net'));
+    expect(changes[1]?.summary).toMatch(/^restart lxc-net's dnsmasq alone .*the bridge staying up/);
+  });
+  it('brings lxc-net up with the given lxc_net when its dnsmasq is not running', () => {
+    const changes = planDnsmasqHost({ name: 'acme-svr', lxc_net: '/opt/lxc-net' }, { text: conf, leases, reserved: [] });
+    expect(changes[1]?.data).toEqual(restartDnsmasqArgv('/run/lxc/dnsmasq.pid', '/opt/lxc-net'));
+    expect(changes[1]?.summary).toContain('/opt/lxc-net restart when it is not running');
+  });
+  it('runs an explicit reload_command as given', () => {
+    const changes = planDnsmasqHost({ name: 'acme-svr', reload_command: ['/bin/true'] }, { text: conf, leases, reserved: [] });
+    expect(changes[1]).toMatchObject({ data: ['/bin/true'], summary: 'reload dnsmasq: /bin/true' });
   });
   it('is no change when the name already has its line', () => {
     expect(planDnsmasqHost({ name: 'old-svr' }, { text: conf, leases, reserved: [] })).toEqual([]);

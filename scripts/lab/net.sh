@@ -37,6 +37,12 @@ table inet $LAB_NFT_TABLE {
     iifname "$LAB_BRIDGE" ip daddr != $LAB_NET drop
     iifname "$LAB_BRIDGE" meta nfproto ipv6 drop
   }
+  # While lxc-net restarts, the bridge has no address and the subnet's route is gone: the host's own
+  # traffic to the containers (nginx's upstreams) would follow the default route off the machine.
+  chain output {
+    type filter hook output priority -10; policy accept;
+    ip daddr $LAB_NET oifname != { "$LAB_BRIDGE", "lo" } reject
+  }
   chain input {
     type filter hook input priority -10; policy accept;
     iifname "$LAB_BRIDGE" ip daddr { $LAB_NET, 255.255.255.255 } accept

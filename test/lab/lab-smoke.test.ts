@@ -142,3 +142,13 @@ describe('lab smoke: container, dnsmasq, TLS through nginx, snapper', () => {
     await ok(['btrfs', 'subvolume', 'show', snap]);
   });
 });
+
+describe('lab guard: the containers subnet never leaves the machine', () => {
+  it('the host refuses to send to 10.0.3.0/24 on any interface but the bridge (and lo, for its own address)', async () => {
+    // While lxc-net restarts, the subnet's route is gone and the default route would otherwise carry it.
+    await ensureLab();
+    const chain = await ok(['nft', 'list', 'chain', 'inet', labPaths.nftTable, 'output']);
+    expect(chain.stdout).toContain('type filter hook output');
+    expect(chain.stdout).toMatch(new RegExp(`ip daddr ${labPaths.subnet.replace(/\./g, '\\.')} oifname != \\{ "lo", "${labPaths.bridge}" \\} reject`));
+  });
+});

@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { StatResult } from '../runner/connection/types.js';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
-import { applyAttributes, attributeChanges, gatherAttributes, parseMode, type AttributeState } from '../runner/kit/index.js';
+import { applyAttributes, attributeChanges, formatMode, gatherAttributes, parseMode, type AttributeState } from '../runner/kit/index.js';
 import { pathArgs, pathOf } from '../runner/kit/path-arg.js';
 import type { Change } from '../runner/types.js';
 
@@ -128,6 +128,10 @@ async function gatherFile(host: HostContext, a: Args): Promise<FileState> {
   return { attrs, linkTarget, treeMismatches };
 }
 
+function isNumericMode(mode: string | number): boolean {
+  return typeof mode === 'number' || /^(0o)?[0-7]{1,4}$/.test(mode.trim());
+}
+
 async function applyFile(host: HostContext, a: Args, changes: Change[]): Promise<void> {
   const path = pathOf(a, 'file');
   const attrs = { mode: a.mode, owner: a.owner, group: a.group };
@@ -137,6 +141,12 @@ async function applyFile(host: HostContext, a: Args, changes: Change[]): Promise
         await host.run(['rm', '-rf', '--', path]);
         break;
       case 'mkdir':
+        // With only a numeric mode, one command instead of mkdir then chmod: over ssh every command
+        // is a new session on the host (about 60 ms), and directory loops are common.
+        if (a.mode !== undefined && isNumericMode(a.mode) && a.owner === undefined && a.group === undefined && !a.recurse) {
+          await host.run(['mkdir', '-p', '-m', formatMode(parseMode(a.mode)), '--', path]);
+          break;
+        }
         await host.run(['mkdir', '-p', '--', path]);
         await applyAttributes(host, path, attrs, { recurse: a.recurse });
         break;

@@ -43,6 +43,19 @@ function toStat(st: Stats): StatResult {
   };
 }
 
+const ID = /^\d+$/;
+
+/**
+ * uid and gid for setstat when the wanted owner and group are ids (or one is, and the file being
+ * replaced gives the other); undefined when a name has to be resolved on the host.
+ */
+export function numericOwner(owner: string | undefined, group: string | undefined, previous: StatResult | null): { uid: number; gid: number } | undefined {
+  if (owner === undefined && group === undefined) return undefined;
+  const uid = owner === undefined ? previous?.uid : ID.test(owner) ? Number(owner) : undefined;
+  const gid = group === undefined ? previous?.gid : ID.test(group) ? Number(group) : undefined;
+  return uid === undefined || gid === undefined ? undefined : { uid, gid };
+}
+
 function describe(what: string, path: string, err: unknown): Error {
   return new Error(`${what} ${path} over sftp failed: ${err instanceof Error ? err.message : String(err)}`);
 }
@@ -83,7 +96,10 @@ export class SftpFiles {
       const mode = opts.mode ?? previous?.mode ?? 0o644;
       // A replaced file keeps its owner unless told otherwise, as Ansible does (works when root or owner).
       const keepOwner = previous && opts.owner === undefined && opts.group === undefined;
-      const attrs = keepOwner ? { mode, uid: previous.uid, gid: previous.gid } : { mode };
+      // Owners given as ids (how writeValidated passes a replaced file's own) go in the same setstat:
+      // a chown command would cost a new session on the host.
+      const ids = keepOwner ? undefined : numericOwner(opts.owner, opts.group, previous);
+      const attrs = keepOwner ? { mode, uid: previous.uid, gid: previous.gid } : ids ? { mode, ...ids } : { mode };
       try {
         await call<void>((cb) => sftp.setstat(tmp, attrs, (e) => cb(e, undefined)));
       } catch (err) {
@@ -91,7 +107,7 @@ export class SftpFiles {
         // Not allowed to give the file away (not root): keep our ownership, still set the mode.
         await call<void>((cb) => sftp.setstat(tmp, { mode }, (e) => cb(e, undefined)));
       }
-      if (opts.owner !== undefined || opts.group !== undefined) await this.chownByName(tmp, opts.owner, opts.group);
+      if (!ids && (opts.owner !== undefined || opts.group !== undefined)) await this.chownByName(tmp, opts.owner, opts.group);
       await this.rename(sftp, tmp, path);
     } catch (err) {
       // Over a dropped link the unlink would never be answered; the temp file stays on the host.

@@ -94,6 +94,9 @@ describe('file', () => {
   it('directory, recurse, touch, link, absent', async () => {
     await idempotent(file, { path: p('d/e'), state: 'directory', mode: '0750' }, () => existsSync(p('d')));
     expect(statSync(p('d/e')).mode & 0o777).toBe(0o750);
+    // Special bits and a mode wider than the umask allows, set as the directory is made.
+    await idempotent(file, { path: p('g'), state: 'directory', mode: '2777' }, () => existsSync(p('g')));
+    expect(statSync(p('g')).mode & 0o7777).toBe(0o2777);
     writeFileSync(p('d/e/f'), 'x');
     await idempotent(file, { path: p('d'), state: 'directory', mode: 'u=rwX,g=rX,o=', recurse: true }, () => statSync(p('d/e/f')).mode & 0o777);
     expect(statSync(p('d/e/f')).mode & 0o777).toBe(0o640);

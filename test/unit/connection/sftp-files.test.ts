@@ -3,7 +3,7 @@
 // a failure that names itself is not retried.
 import type { SFTPWrapper } from 'ssh2';
 import { describe, expect, it } from 'vitest';
-import { SftpFiles } from '../../../runner/connection/sftp-files.js';
+import { numericOwner, SftpFiles } from '../../../runner/connection/sftp-files.js';
 import type { Command, ExecOptions, ExecResult } from '../../../runner/connection/types.js';
 
 type Cb = (err: Error | undefined) => void;
@@ -71,5 +71,57 @@ describe('SftpFiles.writeFile when sftp-server answers only "Failure"', () => {
     const { exec, calls } = fakeExec({ exitCode: 0 });
     await expect(new SftpFiles(() => Promise.resolve(sftp), exec).writeFile(TARGET, 'x\n')).rejects.toThrow(`writing ${TARGET} over sftp failed: Permission denied`);
     expect(calls).toEqual([]);
+  });
+});
+
+/** An SFTP channel where every call succeeds; records setstat attributes; lstat gives `previous`. */
+function okSftp(previous?: { uid: number; gid: number }): { sftp: SFTPWrapper; setstats: unknown[] } {
+  const setstats: unknown[] = [];
+  const fake = {
+    lstat: (_p: string, cb: (err: Error | undefined, st?: unknown) => void) =>
+      previous
+        ? cb(undefined, { ...previous, mode: 0o100644, size: 1, mtime: 0, isFile: () => true, isDirectory: () => false, isSymbolicLink: () => false })
+        : cb(sftpError(2, 'No such file')),
+    writeFile: (_p: string, _d: unknown, _o: unknown, cb: Cb) => cb(undefined),
+    setstat: (_p: string, a: unknown, cb: Cb) => {
+      setstats.push(a);
+      cb(undefined);
+    },
+    ext_openssh_rename: (_f: string, _t: string, cb: Cb) => cb(undefined),
+    unlink: (_p: string, cb: Cb) => cb(undefined),
+  };
+  return { sftp: fake as unknown as SFTPWrapper, setstats };
+}
+
+describe('SftpFiles.writeFile owners', () => {
+  it('ids go in the setstat, with no chown command on the host', async () => {
+    const { sftp, setstats } = okSftp();
+    const { exec, calls } = fakeExec({ exitCode: 0 });
+    await new SftpFiles(() => Promise.resolve(sftp), exec).writeFile(TARGET, 'x\n', { mode: 0o640, owner: '1001', group: '1002' });
+    expect(setstats).toEqual([{ mode: 0o640, uid: 1001, gid: 1002 }]);
+    expect(calls).toEqual([]);
+  });
+
+  it('names are resolved on the host by chown', async () => {
+    const { sftp, setstats } = okSftp();
+    const { exec, calls } = fakeExec({ exitCode: 0 });
+    await new SftpFiles(() => Promise.resolve(sftp), exec).writeFile(TARGET, 'x\n', { owner: 'mosquitto', group: '0' });
+    expect(setstats).toEqual([{ mode: 0o644 }]);
+    expect(calls.map((c) => ('argv' in c.cmd ? c.cmd.argv.slice(0, 3) : []))).toEqual([['chown', '--', 'mosquitto:0']]);
+  });
+});
+
+describe('numericOwner', () => {
+  const prev = { exists: true, isFile: true, isDir: false, isSymlink: false, mode: 0o644, uid: 7, gid: 8, size: 0, mtimeMs: 0 };
+  it.each([
+    ['0', '0', null, { uid: 0, gid: 0 }],
+    ['12', undefined, prev, { uid: 12, gid: 8 }],
+    [undefined, '13', prev, { uid: 7, gid: 13 }],
+    ['12', undefined, null, undefined],
+    ['root', '0', prev, undefined],
+    ['0', 'adm', prev, undefined],
+    [undefined, undefined, prev, undefined],
+  ] as const)('owner %j group %j', (owner, group, previous, want) => {
+    expect(numericOwner(owner, group, previous)).toEqual(want);
   });
 });

@@ -6,6 +6,8 @@ export interface HeldCommand {
   onStdout(cb: (chunk: string) => void): void;
   /** Called once, with the exit code (null when killed or the link dropped). */
   onExit(cb: (code: number | null, stderr: string) => void): void;
+  /** Writes to the command's stdin (the lock's heartbeat); a no-op once the command is gone. */
+  write(data: string): void;
   /** Closes the command's stdin. */
   endInput(): void;
 }

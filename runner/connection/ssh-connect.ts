@@ -40,6 +40,18 @@ export function unreachableReason(err: Error, t: SshTarget, hk: HostKeyCheck, au
   return `ssh to ${t.user}@${where} failed: ${err.message}`;
 }
 
+// A dead peer is noticed within KEEPALIVE_INTERVAL_MS * (KEEPALIVE_COUNT_MAX + 1) even when no command runs.
+export const KEEPALIVE_INTERVAL_MS = 15_000;
+export const KEEPALIVE_COUNT_MAX = 4;
+
+/** Why an open connection died, in words: ssh2 says only 'Keepalive timeout' for a silent peer. */
+export function linkLostReason(where: string, err: Error): string {
+  if (errLevel(err) === 'client-timeout') {
+    return `connection to ${where} stopped answering (no reply to ${KEEPALIVE_COUNT_MAX} keepalives sent ${KEEPALIVE_INTERVAL_MS / 1000}s apart)`;
+  }
+  return `connection to ${where} failed: ${err.message}`;
+}
+
 export function openClient(t: SshTarget): Promise<Client> {
   const auth = planAuth(t);
   const hk = hostKeyCheck(t);
@@ -67,9 +79,8 @@ export function openClient(t: SshTarget): Promise<Client> {
       port: t.port,
       username: t.user,
       readyTimeout: t.connectTimeoutMs,
-      // Notice a dead peer within about a minute even when no command is running.
-      keepaliveInterval: 15_000,
-      keepaliveCountMax: 4,
+      keepaliveInterval: KEEPALIVE_INTERVAL_MS,
+      keepaliveCountMax: KEEPALIVE_COUNT_MAX,
       hostVerifier: (key: Buffer) => hk.verify(key),
       authHandler: auth.handler,
       algorithms: { serverHostKey: hk.algorithms },

@@ -13,7 +13,7 @@ import { commandArgv, prepareCommand } from './prepare.js';
 import { shellQuote } from './quote.js';
 import { Semaphore } from './semaphore.js';
 import { SftpFiles } from './sftp-files.js';
-import { openClient } from './ssh-connect.js';
+import { linkLostReason, openClient } from './ssh-connect.js';
 import { resolveSshTarget, type SshConnectOptions, type SshTarget } from './ssh-target.js';
 import {
   UnreachableError,
@@ -68,7 +68,7 @@ export class SshConnection implements Connection, HeldCommandCapable {
     this.host = target.name;
     this.slots = new Semaphore(target.maxSessions);
     const where = `${target.host}:${target.port}`;
-    client.on('error', (err: Error) => this.die(`connection to ${where} failed: ${err.message}`));
+    client.on('error', (err: Error) => this.die(linkLostReason(where, err)));
     client.on('close', () => this.die(`connection to ${where} was lost`));
   }
 
@@ -271,6 +271,9 @@ function heldOn(stream: ClientChannel, release: () => void): HeldCommand {
       buffered = '';
     },
     onExit: (cb) => (exited ? cb(code, stderr) : exitCbs.push(cb)),
+    write: (data) => {
+      if (!exited && stream.writable) stream.write(data);
+    },
     endInput: () => stream.end(),
   };
 }

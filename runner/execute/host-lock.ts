@@ -1,7 +1,10 @@
 // A per-host lock held for the whole run, so two osm-play runs never change one host at once.
 // On the host, `flock` is held by a shell whose stdin is our connection: when the run ends, is
 // killed (even kill -9) or loses the link, stdin closes, the shell exits and the kernel drops the
-// lock. Nothing stale is ever left that could block the next run; a sidecar file names the holder.
+// lock. A link that dies silently (a network that stops answering) closes nothing on the host: sshd
+// keeps the session until TCP keepalive gives up, hours later. So the run also sends a heartbeat
+// byte every few seconds, and the shell lets go after a silence of heartbeatTimeoutMs. Nothing stale
+// is ever left that could block the next run for long; a sidecar file names the holder.
 import { spawn } from 'node:child_process';
 import { hostname, userInfo } from 'node:os';
 import { canHoldCommand, type HeldCommand } from '../connection/held-command.js';
@@ -19,6 +22,16 @@ export interface HostLockOptions {
   lockDir?: string;
   /** Called once when the lock is busy and we start waiting, with the holder's description. */
   onWait?: (holder: string) => void;
+  /** The host frees the lock after this long without a heartbeat (default 90 s). */
+  heartbeatTimeoutMs?: number;
+}
+
+/** Long enough that a busy controller does not lose its lock; short next to sshd's hours. */
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 90_000;
+
+/** A heartbeat every tenth of the silence allowed, at most every 10 s. */
+export function heartbeatIntervalMs(timeoutMs: number): number {
+  return Math.min(10_000, Math.max(100, Math.floor(timeoutMs / 10)));
 }
 
 export class HostLockError extends Error {
@@ -36,23 +49,24 @@ export function describeHolder(startedAt: Date = new Date()): string {
   return `osm-play pid ${process.pid}, user ${userInfo().username}, on controller ${hostname()}, started ${startedAt.toISOString()}`;
 }
 
-// $1 lock dir ('' = /run or /tmp), $2 lock name, $3 holder, $4 wait seconds.
-// Status lines on stdout: `busy`/`timeout` followed by the holder and `end-holder`, or `locked`.
-// The lock file is opened read-only, so a file another user created in /tmp still works.
+// $1 lock dir ('' = /run or /tmp), $2 lock name, $3 holder, $4 wait seconds, $5 heartbeat timeout
+// seconds. Status lines on stdout: `busy`/`timeout` followed by the holder and `end-holder`, or
+// `locked`. The lock file is opened read-only, so a file another user created in /tmp still works.
 const LOCK_SCRIPT = [
   'd="$1"; if [ -z "$d" ]; then if [ -w /run ]; then d=/run; else d=/tmp; fi; fi',
   'lock="$d/osm-play.$2.lock"; info="$lock.holder"',
   '[ -e "$lock" ] || : >> "$lock" || exit 70',
   'exec 9< "$lock" || exit 70',
-  'command -v flock >/dev/null 2>&1 || exit 71',
+  'command -v flock >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 || exit 71',
   'if ! flock -n 9; then',
   '  printf "busy\\n"; cat -- "$info" 2>/dev/null; printf "\\nend-holder\\n"',
   '  if ! flock -w "$4" 9; then printf "timeout\\n"; cat -- "$info" 2>/dev/null; printf "\\nend-holder\\n"; exit 75; fi',
   'fi',
   '{ printf "%s\\n" "$3" > "$info"; } 2>/dev/null',
   'printf "locked\\n"',
-  // Hold until the controller closes stdin or goes away; cat must not keep the lock fd.
-  'cat > /dev/null 9<&-',
+  // Hold while heartbeat bytes arrive; end of stdin (the run ended or died) or silence for $5 s
+  // (the link died unseen) lets go. The readers must not keep the lock fd.
+  'while [ "$(timeout "$5" head -c 1 | wc -c)" -eq 1 ]; do :; done 9<&-',
   'rm -f -- "$info" 2>/dev/null',
   'exit 0',
 ].join('\n');
@@ -64,11 +78,12 @@ export function lockName(host: string): string {
 
 function lockArgv(conn: Connection, opts: HostLockOptions): string[] {
   const waitS = Math.max(0, opts.timeoutMs / 1000).toFixed(1);
-  return ['/bin/sh', '-c', LOCK_SCRIPT, 'osm-play-lock', opts.lockDir ?? '', lockName(conn.host), opts.holder, waitS];
+  const silenceS = ((opts.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS) / 1000).toFixed(1);
+  return ['/bin/sh', '-c', LOCK_SCRIPT, 'osm-play-lock', opts.lockDir ?? '', lockName(conn.host), opts.holder, waitS, silenceS];
 }
 
 /** Runs the lock shell on the controller itself. */
-function startLocal(argv: string[]): HeldCommand {
+export function startLocal(argv: string[]): HeldCommand {
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => {
@@ -81,6 +96,9 @@ function startLocal(argv: string[]): HeldCommand {
   return {
     onStdout: (cb) => child.stdout.on('data', (s: string) => cb(s)),
     onExit: (cb) => child.on('close', (code) => cb(code, stderr)),
+    write: (data) => {
+      if (child.stdin.writable) child.stdin.write(data);
+    },
     endInput: () => child.stdin.end(),
   };
 }
@@ -147,7 +165,7 @@ export async function acquireHostLock(conn: Connection, opts: HostLockOptions): 
       clearTimeout(guard);
       const why =
         code === 71
-          ? 'flock(1) is not installed on the host (util-linux)'
+          ? 'flock(1) or timeout(1) is not installed on the host (util-linux, coreutils)'
           : code === 70
             ? `cannot create the lock file: ${stderr.trim()}`
             : `the lock holder exited (${code === null ? 'connection lost' : `rc ${code}`}) ${stderr.trim()}`;
@@ -155,11 +173,16 @@ export async function acquireHostLock(conn: Connection, opts: HostLockOptions): 
     });
   });
 
+  const beat = setInterval(() => held.write('.'), heartbeatIntervalMs(opts.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS));
+  // The heartbeat alone must not keep the controller alive.
+  beat.unref();
+  held.onExit(() => clearInterval(beat));
   let released = false;
   return {
     async release() {
       if (released) return;
       released = true;
+      clearInterval(beat);
       held.endInput();
       await waitExit();
     },

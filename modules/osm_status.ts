@@ -34,7 +34,7 @@ async function customerStatus(host: HostContext, a: Args, c: CustomerFacts, back
   const real = snaps.filter((s) => s.number !== 0);
   const names = ['', '-influx', '-chirpstack', '-mqtt'].map((suffix) => `${c.customer}${suffix}.${a.domain}`);
   const [mqtt, ...vhosts] = await Promise.all([
-    c.mqtt_port === undefined ? Promise.resolve(null) : probeMqtt(a.probe_address, c.mqtt_port, `${c.customer}-mqtt.${a.domain}`, ms),
+    c.mqtt_port === null ? Promise.resolve(null) : probeMqtt(a.probe_address, c.mqtt_port, `${c.customer}-mqtt.${a.domain}`, ms),
     ...names.map((n) => probeVhost(a.probe_address, a.https_port, n, ms)),
   ]);
   return {

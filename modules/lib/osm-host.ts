@@ -29,11 +29,15 @@ export interface CustomerFacts {
   container: string;
   /** Where the customer shows up: `container`, `nginx-stream`, `nginx-http`, `dnsmasq`, `hosts`, `snapper`. */
   traces: string[];
-  mqtt_port?: number;
+  /**
+   * null when not known (e.g. a create killed before it wrote osm-customer.json): playbooks test
+   * `is none`, and a missing key would be an undefined variable instead.
+   */
+  mqtt_port: number | null;
   /** The OS base recorded at creation: re-runs keep it even when a newer base appears. */
-  os_base?: string;
-  ip?: string;
-  mac?: string;
+  os_base: string | null;
+  ip: string | null;
+  mac: string | null;
   configured: boolean;
 }
 
@@ -82,7 +86,7 @@ function parseMarker(text: string | null | undefined): { mqtt_port?: number; os_
 export function summarizeOsmHost(raw: OsmHostRaw): OsmHostFacts {
   const customers: Record<string, CustomerFacts> = {};
   const touch = (customer: string, trace: string): CustomerFacts => {
-    const c = (customers[customer] ??= { customer, container: `${customer}${CONTAINER_SUFFIX}`, traces: [], configured: false });
+    const c = (customers[customer] ??= { customer, container: `${customer}${CONTAINER_SUFFIX}`, traces: [], mqtt_port: null, os_base: null, ip: null, mac: null, configured: false });
     if (!c.traces.includes(trace)) c.traces.push(trace);
     return c;
   };
@@ -93,8 +97,8 @@ export function summarizeOsmHost(raw: OsmHostRaw): OsmHostFacts {
     const c = touch(customer, 'container');
     c.configured = raw.configs[dir] ?? false;
     const marker = parseMarker(raw.markers[dir]);
-    c.mqtt_port = marker.mqtt_port;
-    c.os_base = marker.os_base;
+    c.mqtt_port = marker.mqtt_port ?? null;
+    c.os_base = marker.os_base ?? null;
   }
   const stream_ports: Record<string, string> = {};
   for (const [file, content] of Object.entries(raw.streamFiles)) {
@@ -112,8 +116,8 @@ export function summarizeOsmHost(raw: OsmHostRaw): OsmHostFacts {
     const customer = h.name ? customerOfContainer(h.name) : null;
     if (!customer) continue;
     const c = touch(customer, 'dnsmasq');
-    c.ip = h.ip;
-    c.mac = h.mac;
+    c.ip = h.ip ?? null;
+    c.mac = h.mac ?? null;
   }
   for (const line of parseEtcHosts(raw.hostsFile)) {
     for (const name of line.names) {

@@ -50,6 +50,12 @@ describe('summarizeOsmHost', () => {
     expect(summarizeOsmHost(acme).customers.globex?.traces).toEqual(['dnsmasq']);
   });
 
+  it('says null for what a half-made customer does not show yet (a create killed before its marker)', () => {
+    // Playbooks test `osm.customer.mqtt_port is none`: a missing key would be an undefined variable.
+    const c = summarizeOsmHost({ ...empty, containerDirs: ['initech-svr'], markers: { 'initech-svr': null }, configs: { 'initech-svr': false } }).customers.initech;
+    expect(c).toEqual({ customer: 'initech', container: 'initech-svr', traces: ['container'], mqtt_port: null, os_base: null, ip: null, mac: null, configured: false });
+  });
+
   it('ignores directories that are not customer containers', () => {
     expect(Object.keys(summarizeOsmHost(acme).customers).sort()).toEqual(['acme', 'globex']);
   });

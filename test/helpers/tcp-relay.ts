@@ -11,6 +11,8 @@ interface Pair {
 export class TcpRelay {
   private readonly pairs = new Set<Pair>();
   private down = false;
+  /** Silent: nothing is forwarded either way, and nothing is closed (a link that just went dead). */
+  private silent = false;
   /** While held: the forwards of client chunks, in order, waiting for release(). */
   private held: Array<() => void> | undefined;
   /** Connections accepted so far. */
@@ -56,6 +58,11 @@ export class TcpRelay {
     return n;
   }
 
+  /** The link goes dead without a word: no data either way, no FIN, no reset; sockets stay open. */
+  blackhole(): void {
+    this.silent = true;
+  }
+
   /** Keeps what clients send from the server until release(); the server's answers still flow. */
   hold(): void {
     this.held ??= [];
@@ -87,22 +94,28 @@ export class TcpRelay {
       client.destroy();
       upstream.destroy();
     };
+    // Over a dead link one side's close never reaches the other: the server keeps its session
+    // until the relay is cut or closed.
+    const clientGone = (): void => {
+      if (this.silent) client.destroy();
+      else drop();
+    };
     // A cut or a closed side ends the pair; socket errors are expected once it is cut.
-    client.on('error', drop);
+    client.on('error', clientGone);
     upstream.on('error', drop);
-    client.on('close', drop);
+    client.on('close', clientGone);
     upstream.on('close', drop);
     const forward = (chunk: Buffer): void => {
-      if (this.pairs.has(pair)) upstream.write(chunk);
+      if (this.pairs.has(pair) && !this.silent) upstream.write(chunk);
     };
     client.on('data', (chunk: Buffer) => {
-      if (!this.pairs.has(pair)) return;
+      if (!this.pairs.has(pair) || this.silent) return;
       if (this.onClientData?.(chunk) === 'drop') return;
       if (this.held) this.held.push(() => forward(chunk));
       else forward(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
-      if (this.pairs.has(pair)) client.write(chunk);
+      if (this.pairs.has(pair) && !this.silent) client.write(chunk);
     });
   }
 }

@@ -112,7 +112,7 @@ describe('SftpFiles.writeFile owners', () => {
 });
 
 describe('numericOwner', () => {
-  const prev = { exists: true, isFile: true, isDir: false, isSymlink: false, mode: 0o644, uid: 7, gid: 8, size: 0, mtimeMs: 0 };
+  const prev = { exists: true as const, isFile: true, isDir: false, isSymlink: false, mode: 0o644, uid: 7, gid: 8, size: 0, mtimeMs: 0 };
   it.each([
     ['0', '0', null, { uid: 0, gid: 0 }],
     ['12', undefined, prev, { uid: 12, gid: 8 }],

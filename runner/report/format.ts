@@ -6,8 +6,9 @@ export function formatPos(pos: SourcePos | undefined): string {
   return pos ? `${pos.file}:${pos.line}:${pos.col}` : '';
 }
 
-/** Ansible's word for a status: `ok`, `changed`, `skipping`, `failed`, `unreachable`. */
+/** Ansible's word for a status: `ok`, `changed`, `skipping`, `failed`, and `UNREACHABLE`, which it shouts too. */
 export function statusWord(r: { status: ReportedResult['status'] }): string {
+  if (r.status === 'unreachable') return 'UNREACHABLE';
   return r.status === 'skipped' ? 'skipping' : r.status;
 }
 

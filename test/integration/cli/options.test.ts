@@ -42,7 +42,7 @@ describe('osm-play options', () => {
     const r = await runCli(['-i', misc('unreachable.ini'), misc('unreachable.yml')]);
     expect(r.code).toBe(4);
     expect(r.stdout).toContain('ok: [localhost] Touch => hello from localhost');
-    expect(r.stdout).toMatch(/unreachable: \[ghost\] connect: .*refused/);
+    expect(r.stdout).toMatch(/UNREACHABLE: \[ghost\] connect: .*refused/);
     expect(r.stdout).toMatch(/ghost\s+: ok=0\s+changed=0\s+unreachable=1/);
   }, T);
 

@@ -105,7 +105,7 @@ describe('the trap notices contact', () => {
     const before = trap.contacts();
     const r = await runCli(['-i', trap.inventory, CREATE, '-e', '{"customer_name": "t7-ok", "mqtt_port": "18883"}', '--limit', 'lab']);
     expect(r.code).not.toBe(0);
-    expect(r.stdout).toMatch(/unreachable: \[lab\]/);
+    expect(r.stdout).toMatch(/UNREACHABLE: \[lab\]/);
     expect(trap.contacts()).toBeGreaterThan(before);
   }, 300_000);
 });

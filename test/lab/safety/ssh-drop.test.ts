@@ -183,9 +183,9 @@ describe.each(CASES)('the SSH link to the lab host drops during "$task", $when',
   it('the run says UNREACHABLE with the reason, the recap counts it, and it exits 4', () => {
     const { output } = cutRun;
     expect(cutRun.code, output).toBe(4);
-    const line = output.split('\n').find((l) => l.startsWith(`unreachable: [lab] ${c.task}: `));
+    const line = output.split('\n').find((l) => l.startsWith(`UNREACHABLE: [lab] ${c.task}: `));
     expect(line, output).toBeDefined();
-    const prefix = `unreachable: [lab] ${c.task}: connection to 127.0.0.1:${relay.port} `;
+    const prefix = `UNREACHABLE: [lab] ${c.task}: connection to 127.0.0.1:${relay.port} `;
     expect(line?.startsWith(prefix), line).toBe(true);
     expect(line?.slice(prefix.length)).toMatch(c.reason);
     expect(output).toMatch(/^lab\s+: ok=\d+\s+changed=\d+\s+unreachable=1\s+failed=0\s/m);

@@ -130,10 +130,11 @@ async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<Att
 
   const probe = { ...a.vars, ...(task.register ? { [task.register]: registered } : {}) };
   const t = deps.templater;
-  if (task.changedWhen?.length && status !== 'failed') {
+  // As Ansible: changed_when is decided even for a failed result (failed_when may clear the failure).
+  if (task.changedWhen?.length) {
     const changed = decide(() => evalList(t, 'changed_when', task.changedWhen!, probe, task.pos), pending);
     if (changed !== undefined) {
-      status = changed ? 'changed' : 'ok';
+      if (status !== 'failed') status = changed ? 'changed' : 'ok';
       registered['changed'] = changed;
     }
   }

@@ -124,6 +124,31 @@ describe('failure handling', () => {
     expect(r.lines).toEqual(['ok h1 not changed', 'failed h1 forced failure']);
   });
 
+  it('changed_when is decided for a failed result too, and failed_when: false keeps it', async () => {
+    const r = await runYaml(`
+- hosts: h1
+  tasks:
+    - name: failure counted as a change
+      probe: { id: a, change: true, fail: true }
+      failed_when: false
+      changed_when: true
+    - name: failure not counted as a change
+      probe: { id: b, change: true, fail: true }
+      register: res
+      failed_when: false
+      changed_when: false
+    - name: still failed, registered as changed
+      probe: { id: c, change: true, fail: true }
+      register: res3
+      changed_when: true
+      ignore_errors: true
+    - name: sees it
+      probe: { id: "{{ res3.changed }}-{{ res3.failed }}" }
+`, one);
+    expect(r.lines).toEqual(['changed h1 failure counted as a change', 'ok h1 failure not counted as a change', 'failed h1 still failed, registered as changed', 'ok h1 sees it']);
+    expect(r.calls.filter((c) => !c.applied).map((c) => c.id)).toContain('True-True');
+  });
+
   it('block/rescue/always: rescue sees ansible_failed_task and the host recovers', async () => {
     const r = await runYaml(`
 - hosts: h1

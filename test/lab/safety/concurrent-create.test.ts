@@ -76,6 +76,9 @@ async function ufwRulesOf(c: T7Customer): Promise<string[]> {
 
 beforeAll(async () => {
   await ensureLab();
+  // create-container needs what setup-host makes (the ACME webroot, nginx's customer folders).
+  const setup = await play(join(labPaths.repo, 'playbooks/setup-host.yaml'), {});
+  if (setup.code !== 0) throw new Error(`setup-host failed:\n${setup.output}`);
   // Leftovers of an interrupted earlier run would turn the creates below into re-runs.
   for (const c of ours) await purge(c);
   await clients.prepare();

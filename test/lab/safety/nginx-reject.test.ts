@@ -139,6 +139,9 @@ async function serve(c: T7Customer): Promise<void> {
 
 beforeAll(async () => {
   await ensureLab();
+  // create-container needs what setup-host makes (the ACME webroot, nginx's customer folders).
+  const setup = await play(join(labPaths.repo, 'playbooks/setup-host.yaml'), {});
+  if (setup.code !== 0) throw new Error(`setup-host failed:\n${setup.output}`);
   // Leftovers of an interrupted earlier run would make the creates below re-runs.
   for (const c of ours) await purge(c);
   const r = await play(CREATE, { customer_name: LIVE.name, mqtt_port: LIVE.port });

@@ -48,8 +48,22 @@ export class Clients {
 
   /** A retained publish, read back by a fresh subscriber, with the customer's own credentials; null when it came back. */
   async mqttOnce(c: T7Customer, payload: string): Promise<string | null> {
-    const topic = `t7n/${c.name}`;
     const where = `MQTT over TLS to ${c.mqttName}:${c.port}`;
+    // mqtt.js leaves a QoS 1 publish or a subscribe pending for good when the link closes under it
+    // (reconnectPeriod 0): a request that never finishes counts as failed instead of hanging the test.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`${where}: no answer within ${(3 * TIMEOUT_MS) / 1000}s`), 3 * TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([this.mqttExchange(c, payload, where), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async mqttExchange(c: T7Customer, payload: string, where: string): Promise<string | null> {
+    const topic = `t7n/${c.name}`;
     let client: MqttClient | undefined;
     try {
       client = await this.connect(c, c);

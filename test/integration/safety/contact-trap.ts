@@ -18,6 +18,8 @@ export interface ContactTrap {
   /** Connections the listener has seen so far. */
   contacts(): number;
   stateDigest(): string;
+  /** stateDigest() as the trap was made, before any test ran. */
+  readonly startDigest: string;
   close(): Promise<void>;
 }
 
@@ -94,6 +96,7 @@ export async function contactTrap(): Promise<ContactTrap> {
     state,
     contacts: () => seen,
     stateDigest: () => treeDigest(state),
+    startDigest: treeDigest(state),
     async close() {
       await new Promise<void>((res) => server.close(() => res()));
       rmSync(dir, { recursive: true, force: true });

@@ -2,14 +2,14 @@
 // host: the host lock makes one wait (saying who holds it), and both customers end with their own
 // address, MAC and port, running and served. Two runs asking for the same port: one wins, the other
 // is refused by its preflight naming the winner, and leaves nothing of itself. Customers t7n-*.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLab, labPaths, runArgv } from '../../helpers/lab.js';
+import { labPaths, runArgv } from '../../helpers/lab.js';
 import { customerState, expectCustomerServed } from './customer-state.js';
 import { Clients } from './t7n-clients.js';
-import { changedCount, changedTasks, CREATE, dnsmasqLines, play, purge, startPlay, streamFile, t7Customer, traces, type Run, type T7Customer } from './t7n-runs.js';
+import { changedCount, changedTasks, cleanUp, CREATE, dnsmasqLines, play, readyLab, startPlay, streamFile, t7Customer, traces, type Run, type T7Customer } from './t7n-runs.js';
 
 const STEP_MS = 30 * 60_000;
 const A = t7Customer('t7n-a', 18963);
@@ -75,22 +75,11 @@ async function ufwRulesOf(c: T7Customer): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  await ensureLab();
-  // create-container needs what setup-host makes (the ACME webroot, nginx's customer folders).
-  const setup = await play(join(labPaths.repo, 'playbooks/setup-host.yaml'), {});
-  if (setup.code !== 0) throw new Error(`setup-host failed:\n${setup.output}`);
-  // Leftovers of an interrupted earlier run would turn the creates below into re-runs.
-  for (const c of ours) await purge(c);
+  await readyLab(ours);
   await clients.prepare();
 }, STEP_MS);
 
-afterAll(async () => {
-  try {
-    for (const c of ours) await purge(c);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-}, STEP_MS);
+afterAll(() => cleanUp(ours, work), STEP_MS);
 
 describe('two create-container runs at once on one host', () => {
   it('different customers: both succeed one after the other, with distinct addresses, MACs and ports, and both work', { timeout: STEP_MS }, async () => {

@@ -7,14 +7,14 @@
 // over MQTT/TLS and HTTPS, and every request succeeds. t7n-change itself is first created under the
 // same loop: a new customer (a new address for dnsmasq, new nginx files, a reload) must not interrupt
 // the others either.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLab, labPaths, runArgv } from '../../helpers/lab.js';
+import { labPaths, runArgv } from '../../helpers/lab.js';
 import { customerState, expectCustomerServed } from './customer-state.js';
 import { Clients, servedBy, startWebServer } from './t7n-clients.js';
-import { changedCount, changedTasks, CREATE, httpFile, lockTaken, play, purge, startPlay, streamFile, t7Customer, type Run, type T7Customer } from './t7n-runs.js';
+import { changedCount, changedTasks, cleanUp, CREATE, httpFile, lockTaken, play, readyLab, startPlay, streamFile, t7Customer, type Run, type T7Customer } from './t7n-runs.js';
 
 const STEP_MS = 20 * 60_000;
 const LIVE = t7Customer('t7n-live', 18961);
@@ -138,25 +138,14 @@ async function serve(c: T7Customer): Promise<void> {
 }
 
 beforeAll(async () => {
-  await ensureLab();
-  // create-container needs what setup-host makes (the ACME webroot, nginx's customer folders).
-  const setup = await play(join(labPaths.repo, 'playbooks/setup-host.yaml'), {});
-  if (setup.code !== 0) throw new Error(`setup-host failed:\n${setup.output}`);
-  // Leftovers of an interrupted earlier run would make the creates below re-runs.
-  for (const c of ours) await purge(c);
+  await readyLab(ours);
   const r = await play(CREATE, { customer_name: LIVE.name, mqtt_port: LIVE.port });
   if (r.code !== 0) throw new Error(`could not create ${LIVE.name}:\n${r.output}`);
   await clients.prepare();
   await serve(LIVE);
 }, STEP_MS);
 
-afterAll(async () => {
-  try {
-    for (const c of ours) await purge(c);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-}, STEP_MS);
+afterAll(() => cleanUp(ours, work), STEP_MS);
 
 describe('a customer template nginx rejects: the previous config stays live and the others keep being served', () => {
   it('creating t7n-change keeps t7n-live served throughout', { timeout: STEP_MS }, async () => {

@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lockName } from '../../../runner/execute/host-lock.js';
 import { cliEntry, REPO } from '../../integration/cli/run-cli.js';
-import { labPaths } from '../../helpers/lab.js';
+import { ensureLab, labPaths } from '../../helpers/lab.js';
 import { DOMAIN, type HostStats, type TaskResult } from '../playbooks/helpers.js';
 
 export const CREATE = join(labPaths.repo, 'playbooks/create-container.yaml');
 export const DELETE = join(labPaths.repo, 'playbooks/delete-container.yaml');
+const SETUP_HOST = join(labPaths.repo, 'playbooks/setup-host.yaml');
 
 /** Another helper's run may hold the lab host's lock for a while (brief: always 900 s). */
 export const LOCK_FLAGS = ['--lock-timeout', '900'];
@@ -165,4 +166,25 @@ export async function purge(c: T7Customer): Promise<void> {
   if (traces(c).length === 0) return;
   const r = await play(DELETE, { customer_name: c.name, purge: true });
   if (r.code !== 0) throw new Error(`could not delete ${c.name}:\n${r.output}`);
+}
+
+/**
+ * beforeAll of the t7n files: the lab up, what create-container needs from setup-host (the ACME
+ * webroot, nginx's customer folders), and no leftovers of an interrupted earlier run (they would
+ * turn the creates into re-runs).
+ */
+export async function readyLab(ours: T7Customer[]): Promise<void> {
+  await ensureLab();
+  const setup = await play(SETUP_HOST, {});
+  if (setup.code !== 0) throw new Error(`setup-host failed:\n${setup.output}`);
+  for (const c of ours) await purge(c);
+}
+
+/** afterAll of the t7n files: their customers purged, their work dir removed even when that fails. */
+export async function cleanUp(ours: T7Customer[], work: string): Promise<void> {
+  try {
+    for (const c of ours) await purge(c);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }

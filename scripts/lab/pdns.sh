@@ -89,7 +89,9 @@ pdns_write_db() {
     mv "$db.partial" "$db"
   fi
   # pdns drops to user pdns: sqlite needs the database and its directory (for the journal) writable.
+  # The database holds TSIG secrets in the clear: user pdns only.
   chown pdns:pdns "$LAB_PDNS" "$db"
+  chmod 600 "$db"
   runuser -u pdns -- test -w "$db" \
     || die "pdns: user pdns cannot write $db (every directory above $LAB_PDNS must be searchable by others)"
 }
@@ -107,10 +109,29 @@ pdns_write_zone() {
   chown pdns:pdns "$LAB_PDNS"/pdns.sqlite3*
 }
 
+# A TSIG key allowed to send RFC 2136 updates to the lab zone (dns_record backend=rfc2136).
+# Its base64 secret goes to $LAB_PDNS/tsig-NAME.secret (root, 0600); prints that path.
+pdns_tsig_key() {
+  local name=${1:?pdns_tsig_key needs a key name} f
+  f=$LAB_PDNS/tsig-$name.secret
+  [[ $name =~ ^[A-Za-z0-9._-]+$ ]] || die "pdns: bad TSIG key name '$name'"
+  if [[ ! -s $f ]]; then
+    pdnsutil_lab list-tsig-keys | grep -q "^$name\. " || pdnsutil_lab generate-tsig-key "$name" hmac-sha256 > /dev/null
+    (umask 077 && pdnsutil_lab list-tsig-keys | awk -v n="$name." '$1 == n { print $3 }' > "$f.partial")
+    [[ -s $f.partial ]] || die "pdns: TSIG key $name was not made"
+    mv "$f.partial" "$f"
+  fi
+  pdnsutil_lab set-meta "$LAB_PDNS_ZONE" TSIG-ALLOW-DNSUPDATE "$name" > /dev/null
+  # Every update bumps the SOA serial, as API changes do.
+  pdnsutil_lab set-meta "$LAB_PDNS_ZONE" SOA-EDIT-DNSUPDATE INCREASE > /dev/null
+  chown pdns:pdns "$LAB_PDNS"/pdns.sqlite3*
+  echo "$f"
+}
+
 pdns_up() {
   pdns_check_installed
   mkdir -p "$LAB_PDNS" "$LAB_RUN"
-  chmod 755 "$LAB_PDNS"
+  chmod 750 "$LAB_PDNS"
   pdns_write_conf
   pdns_write_db
   pdns_write_zone

@@ -1,10 +1,7 @@
 // dns_record end to end: the CLI over the local connection against a private PowerDNS 4.7 (started
 // by scripts/lab/pdns.sh's functions on free loopback ports), checked from outside with dig.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliRun } from '../cli/run-cli.js';
-import { dig, startPdns, type PdnsInstance } from './pdns-instance.js';
+import { changedCount, dig, playbookRunner, startPdns, type PdnsInstance } from './pdns-instance.js';
 
 const PLAYBOOK = `
 - name: DNS records of a customer
@@ -44,28 +41,18 @@ const PLAYBOOK = `
 `;
 
 let pdns: PdnsInstance;
-/** Every output of every run, to look for the API key in. */
-const outputs: string[] = [];
-let runNo = 0;
+let runner: ReturnType<typeof playbookRunner>;
+const play = (vars: Record<string, unknown>, ...flags: string[]) => runner.play(vars, ...flags);
+const changed = changedCount;
 
 beforeAll(async () => {
   pdns = await startPdns();
-  writeFileSync(join(pdns.dir, 'site.yml'), PLAYBOOK);
+  runner = playbookRunner(pdns, PLAYBOOK, {
+    zone: pdns.zone, api_url: pdns.apiUrl, api_key: pdns.key, key_file: pdns.keyFile, ttl: 300, ips: ['10.0.3.10', '10.0.3.11'], state: 'present',
+  });
 });
 afterAll(() => pdns?.cleanup());
 
-async function play(vars: Record<string, unknown>, ...flags: string[]): Promise<CliRun> {
-  runNo += 1;
-  const varsFile = join(pdns.dir, `vars-${runNo}.json`);
-  const report = join(pdns.dir, `report-${runNo}.json`);
-  const all = { zone: pdns.zone, api_url: pdns.apiUrl, api_key: pdns.key, key_file: pdns.keyFile, ttl: 300, ips: ['10.0.3.10', '10.0.3.11'], state: 'present', ...vars };
-  writeFileSync(varsFile, JSON.stringify(all));
-  const r = await runCli([join(pdns.dir, 'site.yml'), '-e', `@${varsFile}`, '-vvv', '--diff', '--json', report, ...flags]);
-  outputs.push(r.stdout, r.stderr, readFileSync(report, 'utf8'));
-  return r;
-}
-
-const changed = (r: CliRun) => Number(/changed=(\d+)/.exec(r.stdout)?.[1] ?? NaN);
 const answers = (name: string, type: string) => dig(pdns.dnsPort, `${name}.${pdns.zone}`, type).map((a) => `${a.ttl} ${a.type} ${a.value}`).sort();
 
 describe('dns_record against PowerDNS', () => {
@@ -134,9 +121,9 @@ describe('dns_record against PowerDNS', () => {
   });
 
   it('never shows the API key (-vvv, --diff, --json)', () => {
-    expect(runNo).toBe(9);
-    expect(outputs.length).toBe(3 * runNo);
+    expect(runner.runs()).toBe(9);
+    expect(runner.outputs.length).toBe(3 * runner.runs());
     expect(pdns.key.length).toBeGreaterThan(20);
-    for (const text of outputs) expect(text).not.toContain(pdns.key);
+    for (const text of runner.outputs) expect(text).not.toContain(pdns.key);
   });
 });

@@ -2,11 +2,11 @@
 // loopback ports. The lab's own instance (/var/lib/osm-lab/pdns, port 5300) is never touched.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO } from '../cli/run-cli.js';
+import { REPO, runCli, type CliRun } from '../cli/run-cli.js';
 
 export interface PdnsInstance {
   dir: string;
@@ -15,6 +15,8 @@ export interface PdnsInstance {
   keyFile: string;
   key: string;
   zone: string;
+  /** Makes (once) a TSIG key allowed to update the zone; returns its base64 secret. */
+  tsigSecret(name: string): string;
   /** Stops the daemon and removes the temp dir; safe to call twice. */
   cleanup(): void;
 }
@@ -67,8 +69,34 @@ export async function startPdns(): Promise<PdnsInstance> {
     throw new Error(`pdns_up failed:\n${up.out}\n${log}`);
   }
   const keyFile = join(dir, 'pdns/api-key');
-  return { dir, dnsPort, apiUrl: `http://127.0.0.1:${apiPort}`, keyFile, key: readFileSync(keyFile, 'utf8').trim(), zone: 'osm-lab.test', cleanup };
+  const tsigSecret = (name: string) => {
+    const r = pdnsSh(dir, env, `pdns_tsig_key ${name}`);
+    if (r.code !== 0) throw new Error(`pdns_tsig_key failed: ${r.out}`);
+    return readFileSync(r.out.trim(), 'utf8').trim();
+  };
+  return { dir, dnsPort, apiUrl: `http://127.0.0.1:${apiPort}`, keyFile, key: readFileSync(keyFile, 'utf8').trim(), zone: 'osm-lab.test', tsigSecret, cleanup };
 }
+
+/** Runs a playbook written into the instance's dir, each run with its vars file, -vvv --diff and a --json report; keeps every output. */
+export function playbookRunner(pdns: PdnsInstance, playbook: string, defaults: Record<string, unknown>) {
+  const site = join(pdns.dir, `site-${Math.random().toString(36).slice(2)}.yml`);
+  writeFileSync(site, playbook);
+  const outputs: string[] = [];
+  let runs = 0;
+  const play = async (vars: Record<string, unknown>, ...flags: string[]): Promise<CliRun> => {
+    runs += 1;
+    const varsFile = `${site}.vars-${runs}.json`;
+    const report = `${site}.report-${runs}.json`;
+    writeFileSync(varsFile, JSON.stringify({ ...defaults, ...vars }));
+    const r = await runCli([site, '-e', `@${varsFile}`, '-vvv', '--diff', '--json', report, ...flags]);
+    outputs.push(r.stdout, r.stderr, readFileSync(report, 'utf8'));
+    return r;
+  };
+  return { play, outputs, runs: () => runs };
+}
+
+/** The recap's changed count. */
+export const changedCount = (r: CliRun) => Number(/changed=(\d+)/.exec(r.stdout)?.[1] ?? NaN);
 
 /** `dig +noall +answer` lines as [name, ttl, type, value]. */
 export function dig(port: number, name: string, type: string): { ttl: number; type: string; value: string }[] {

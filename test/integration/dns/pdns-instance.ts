@@ -15,6 +15,8 @@ export interface PdnsInstance {
   keyFile: string;
   key: string;
   zone: string;
+  /** LAB_PDNS* settings of this instance, for pdnsSh. */
+  env: Record<string, string>;
   /** Makes (once) a TSIG key allowed to update the zone; returns its base64 secret. */
   tsigSecret(name: string): string;
   /** Stops the daemon and removes the temp dir; safe to call twice. */
@@ -41,7 +43,7 @@ async function freePort(): Promise<number> {
   }
 }
 
-function pdnsSh(dir: string, env: Record<string, string>, fn: string): { code: number; out: string } {
+export function pdnsSh(dir: string, env: Record<string, string>, fn: string): { code: number; out: string } {
   const script = `set -euo pipefail; source scripts/lab/lib.sh; LAB_STATE=$1; LAB_RUN=$1/run; source scripts/lab/pdns.sh; ${fn}`;
   const r = spawnSync('bash', ['-c', script, 'pdns-test', dir], { cwd: REPO, env: { ...process.env, ...env }, encoding: 'utf8' });
   return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
@@ -74,7 +76,7 @@ export async function startPdns(): Promise<PdnsInstance> {
     if (r.code !== 0) throw new Error(`pdns_tsig_key failed: ${r.out}`);
     return readFileSync(r.out.trim(), 'utf8').trim();
   };
-  return { dir, dnsPort, apiUrl: `http://127.0.0.1:${apiPort}`, keyFile, key: readFileSync(keyFile, 'utf8').trim(), zone: 'osm-lab.test', tsigSecret, cleanup };
+  return { dir, dnsPort, apiUrl: `http://127.0.0.1:${apiPort}`, keyFile, key: readFileSync(keyFile, 'utf8').trim(), zone: 'osm-lab.test', env, tsigSecret, cleanup };
 }
 
 /** Runs a playbook written into the instance's dir, each run with its vars file, -vvv --diff and a --json report; keeps every output. */

@@ -3,7 +3,8 @@
 
 export interface HostCustomer {
   name: string;
-  mqtt_port: number;
+  /** Unknown for a half-made customer (osm_facts found some traces only): it still takes room and its name. */
+  mqtt_port?: number | null;
 }
 
 /** One OSM host as gathered: its capacity (osm_capacity, a customer count) and what it holds. */
@@ -72,7 +73,7 @@ function checkFacts(hosts: HostFacts[]): string | null {
 /** Who holds each port, across the fleet. */
 function portHolders(hosts: HostFacts[]): Map<number, { host: string; name: string }> {
   const held = new Map<number, { host: string; name: string }>();
-  for (const h of hosts) for (const c of h.customers) held.set(c.mqtt_port, { host: h.host, name: c.name });
+  for (const h of hosts) for (const c of h.customers) if (typeof c.mqtt_port === 'number') held.set(c.mqtt_port, { host: h.host, name: c.name });
   return held;
 }
 
@@ -116,4 +117,16 @@ export function placeCustomer(hosts: HostFacts[], req: PlacementRequest, range: 
   const port = pickPort(req, portHolders(hosts), range);
   if (typeof port === 'string') return refuse(port);
   return { ok: true, host: host.host, port: port.port, why: `${whyHostText}; ${port.why}` };
+}
+
+/** Bytes of MemAvailable in /proc/meminfo (what the kernel can give without swapping); null when absent. */
+export function parseMemAvailable(meminfo: string): number | null {
+  const m = /^MemAvailable:\s+(\d+) kB$/m.exec(meminfo);
+  return m?.[1] === undefined ? null : Number(m[1]) * 1024;
+}
+
+/** Bytes available from `df -B1 --output=avail PATH` (a header line, then the number); null when unreadable. */
+export function parseDfAvail(df: string): number | null {
+  const line = df.trim().split('\n')[1]?.trim();
+  return line !== undefined && /^\d+$/.test(line) ? Number(line) : null;
 }

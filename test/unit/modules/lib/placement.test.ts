@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareHosts, placeCustomer, type HostFacts, type Placement } from '../../../../modules/lib/osm/placement.js';
+import { compareHosts, parseDfAvail, parseMemAvailable, placeCustomer, type HostFacts, type Placement } from '../../../../modules/lib/osm/placement.js';
 
 const GiB = 2 ** 30;
 const host = (name: string, capacity: number, customers: [string, number][], memGiB = 4, diskGiB = 50): HostFacts => ({
@@ -76,5 +76,29 @@ describe('placeCustomer', () => {
   it('orders hosts by room, memory, disk, name', () => {
     const hosts = [host('d', 2, [['x', 1]], 9, 9), host('c', 2, [], 1, 1), host('b', 2, [], 1, 5), host('a', 2, [], 4, 1), host('e', 2, [], 1, 5)];
     expect(hosts.sort(compareHosts).map((h) => h.host)).toEqual(['a', 'b', 'e', 'c', 'd']);
+  });
+});
+
+describe('free memory and disk', () => {
+  it.each([
+    ['MemTotal:        8041224 kB\nMemFree:          312456 kB\nMemAvailable:    4120008 kB\nBuffers:  1 kB\n', 4120008 * 1024],
+    ['MemTotal:        8041224 kB\n', null],
+  ])('parseMemAvailable %#', (text, want) => {
+    expect(parseMemAvailable(text)).toBe(want);
+  });
+
+  it.each([
+    ['    Avail\n7516192768\n', 7516192768],
+    ['Avail\n', null],
+    ['df: /nope: No such file or directory\n', null],
+  ])('parseDfAvail %#', (text, want) => {
+    expect(parseDfAvail(text)).toBe(want);
+  });
+
+  it('a customer without a known port takes room and its name, but no port', () => {
+    const half: HostFacts = { host: 'lab', capacity: 2, customers: [{ name: 'half', mqtt_port: null }], mem_free_bytes: GiB, disk_free_bytes: GiB };
+    expect(placeCustomer([half], { customer_name: 'half' }, RANGE)).toEqual({ ok: false, reason: 'customer half already exists on host lab' });
+    expect(placeCustomer([half], { customer_name: 'x' }, RANGE)).toMatchObject({ ok: true, host: 'lab', port: 8883 });
+    expect(placeCustomer([{ ...half, capacity: 1 }], { customer_name: 'x' }, RANGE)).toEqual({ ok: false, reason: 'no host has room (customers/osm_capacity: lab 1/1)' });
   });
 });

@@ -126,6 +126,27 @@ class StrictCompiler extends BaseCompiler {
     this._emit(')');
   }
 
+  /** Jinja2 dict literals evaluate their keys; keyword arguments (also pairs) keep names as written. */
+  override compilePair(node: NjNode, frame: NjFrame): void {
+    if (!node.osmExpressionKey) return super.compilePair(node, frame);
+    this._emit('[env.osm.dictKey(');
+    this._compileExpression(node.key as NjNode, frame);
+    this._emit(')]: ');
+    this._compileExpression(node.value as NjNode, frame);
+  }
+
+  /**
+   * nunjucks writes the called name into the generated code unescaped for its messages; a method of a
+   * string literal (`'\n'.join(x)`) would break that code. Same call, with the name quoted safely.
+   */
+  compileFunCall(node: NjNode, frame: NjFrame): void {
+    this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, runtime.callWrap(`);
+    this._compileExpression(node.name as NjNode, frame);
+    this._emit(`, ${q(pathOf(node.name))}, context, `);
+    this._compileAggregate(node.args as NjNode, frame, '[', '])');
+    this._emit(')');
+  }
+
   compileIf(node: NjNode, frame: NjFrame): void {
     this._emit('if(env.osm.truthy(');
     this._compileExpression(node.cond as NjNode, frame);

@@ -9,7 +9,7 @@ import { singleExpression, type VarStringMode } from './braces.js';
 import { compileTemplate } from './compiler.js';
 import { TemplateError } from './errors.js';
 import { allFilters } from './filters/index.js';
-import { runLookup } from './lookups.js';
+import { runLookup, type LookupContext } from './lookups/index.js';
 import { templateFromCode, type CompiledProps } from './nunjucks-internals.js';
 import { makeRuntime } from './runtime.js';
 import { jinjaTests } from './tests.js';
@@ -178,9 +178,10 @@ export function createTemplater(): Templater {
     captured = v;
     return '';
   });
-  env.addGlobal('lookup', (kind: unknown, ...terms: unknown[]) => runLookup(kind, terms, runtime.currentVars(), false));
-  env.addGlobal('query', (kind: unknown, ...terms: unknown[]) => runLookup(kind, terms, runtime.currentVars(), true));
-  env.addGlobal('q', (kind: unknown, ...terms: unknown[]) => runLookup(kind, terms, runtime.currentVars(), true));
+  const lookupContext = (): LookupContext => ({ vars: runtime.currentVars(), renderFile: (path, vars) => renderFile(path, vars) });
+  env.addGlobal('lookup', (kind: unknown, ...terms: unknown[]) => runLookup(kind, terms, lookupContext(), false));
+  env.addGlobal('query', (kind: unknown, ...terms: unknown[]) => runLookup(kind, terms, lookupContext(), true));
+  env.addGlobal('q', (kind: unknown, ...terms: unknown[]) => runLookup(kind, terms, lookupContext(), true));
 
   const run = (props: CompiledProps, name: string, vars: Vars, file: string | undefined, pos: SourcePos | undefined): string => {
     try {

@@ -12,7 +12,7 @@ const PY_LITERALS: Record<string, string> = { True: 'true', False: 'false', None
 const q = (s: string): string => JSON.stringify(s);
 
 /** Filters and tests may be written with their collection name (`ansible.builtin.to_json`). */
-const shortName = (name: string): string => name.replace(/^ansible\.(builtin|netcommon|utils)\./, '');
+const shortName = (name: string): string => name.replace(/^(ansible\.(builtin|netcommon|utils|legacy)|community\.general)\./, '');
 
 function isNode(v: unknown): v is NjNode {
   return typeof v === 'object' && v !== null && typeof (v as { typename?: unknown }).typename === 'string';

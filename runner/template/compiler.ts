@@ -2,7 +2,7 @@
 // it (unless under `default`, `mandatory` or `is defined`), operators follow Python (truthiness, ==,
 // chained comparisons, `in`, `~`), and `{{ x }}` writes Python's str(x) with None as ''.
 import { prepareSource, type VarStringMode } from './braces.js';
-import { BaseCompiler, filterNode, parseTemplate, type CompiledProps, type NjFrame, type NjNode } from './nunjucks-internals.js';
+import { BaseCompiler, filterNode, parseTemplate, type CompiledProps, type NjFrame, type NjNode, type Whitespace } from './nunjucks-internals.js';
 
 /** Filters and tests whose operand may be undefined without an error. */
 const GUARDING_FILTERS = new Set(['default', 'd', 'mandatory']);
@@ -245,8 +245,8 @@ class StrictCompiler extends BaseCompiler {
  * `varStrings`: 'literal' for playbook strings (Ansible keeps backslashes in `{{ }}` literals),
  * 'python' for .j2 files and conditions.
  */
-export function compileTemplate(src: string, name: string, varStrings: VarStringMode): CompiledProps {
-  const ast = parseTemplate(prepareSource(src, varStrings), name);
+export function compileTemplate(src: string, name: string, varStrings: VarStringMode, ws?: Whitespace): CompiledProps {
+  const ast = parseTemplate(prepareSource(src, varStrings), name, ws);
   markGuards(ast);
   const compiler = new StrictCompiler(name, false);
   compiler.compile(ast);

@@ -131,7 +131,14 @@ const transformer = createRequire(import.meta.url)('nunjucks/src/transformer.js'
  * Parses a template into nunjucks' AST, after nunjucks' own transform pass (super(), async lifting).
  * trimBlocks as Ansible sets it: the newline after a block tag (`{% if %}`) is dropped.
  */
-export const parseTemplate = (src: string, name: string): NjNode => transformer.transform(internals.parser.parse(src, [], { trimBlocks: true }), [], name);
+export const parseTemplate = (src: string, name: string, ws: Whitespace = { trimBlocks: true, lstripBlocks: false }): NjNode =>
+  transformer.transform(internals.parser.parse(src, [], ws), [], name);
+
+/** Jinja2's whitespace control, which a `#jinja2:` header line may change per template. */
+export interface Whitespace {
+  trimBlocks: boolean;
+  lstripBlocks: boolean;
+}
 
 /** What `new Function(compiledSource)()` returns: the root render function and blocks. */
 export type CompiledProps = Record<string, unknown>;

@@ -9,6 +9,7 @@ import { readBecomePassword } from '../cli/become-pass.js';
 import type { Streams } from '../cli/reporters.js';
 import { splitWords } from '../kit/split-words.js';
 import { EXIT_USAGE } from '../report/exit-code.js';
+import { decryptPayload } from './crypto.js';
 import { isVaulted, parseEnvelope } from './format.js';
 import { decryptVaultText, encryptVaultText, setVaultSecrets, type VaultSecret } from './keyring.js';
 import { collectVaultSecrets, type VaultPasswordOptions } from './passwords.js';
@@ -144,12 +145,13 @@ async function run(a: VaultArgs, io: Streams, cwd: string): Promise<number> {
     case 'edit': {
       if (files.length !== 1) throw new VaultUsage('vault edit takes one FILE');
       const old = readFileSync(files[0]!, 'utf8');
-      const label = parseEnvelope(old).label;
+      const envelope = parseEnvelope(old);
       const plain = decryptVaultText(old, a.operands[0]!);
       const edited = editText(plain, io.env);
       if (edited === plain) return 0;
-      const keep = secrets.find((s) => s.label === label) ?? secret;
-      writeAtomic(files[0]!, encryptVaultText(edited, keep, label !== undefined));
+      // Re-encrypted with the password that opened it, under the same vault id.
+      const opener = secrets.find((s) => decryptPayload(envelope.payload, s.password) !== undefined)!;
+      writeAtomic(files[0]!, encryptVaultText(edited, { label: envelope.label ?? opener.label, password: opener.password }, envelope.label !== undefined));
       return 0;
     }
     case 'view': {

@@ -94,3 +94,24 @@ describe('vaulted values in playbooks', () => {
     expect(r.stderr).toContain(`${pb}:5:13: a !vault value is encrypted with Ansible Vault, but no vault password was given`);
   }, 120_000);
 });
+
+describe('vault create and edit', () => {
+  it('use $EDITOR on a private copy and keep the vault id', async () => {
+    // An "editor" that appends a line to the file it is given.
+    const editor = join(work, 'editor.sh');
+    writeFileSync(editor, '#!/bin/sh\nprintf "added: %s\\n" "$(wc -l < "$1")" >> "$1"\n');
+    chmodSync(editor, 0o755);
+    const file = join(work, 'created.yml');
+    const created = await runCli(['vault', 'create', '--vault-id', `lab@${pwFile}`, file], { env: { EDITOR: editor } });
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(ansibleVault(['view', '--vault-password-file', pwFile, file])).toBe('added: 0\n');
+    const edited = await runCli(['vault', 'edit', '--vault-password-file', pwFile, file], { env: { EDITOR: editor } });
+    expect(edited.code).toBe(0);
+    expect(readFileSync(file, 'utf8').startsWith('$ANSIBLE_VAULT;1.2;AES256;lab\n')).toBe(true);
+    expect(ansibleVault(['view', '--vault-password-file', pwFile, file])).toBe('added: 0\nadded: 1\n');
+    const again = await runCli(['vault', 'create', '--vault-password-file', pwFile, file], { env: { EDITOR: editor } });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("exists already; use 'vault edit'");
+  }, 120_000);
+});

@@ -3,7 +3,8 @@
 // them is the job of the play's `params:` (see params.ts).
 import { resolve } from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
-import { readMaybeVaulted, vaultTag } from '../vault/index.js';
+import { readMaybeVaulted } from '../vault/index.js';
+import { pyyamlTags } from './yaml.js';
 import type { Diagnostic, SourcePos, Vars } from '../types.js';
 import { LoadError } from './errors.js';
 
@@ -63,7 +64,7 @@ function parseKv(arg: string, diags: Diagnostic[]): Vars {
 
 function parseYamlMapping(text: string, file: string, what: string, diags: Diagnostic[]): Vars {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', merge: true, customTags: [vaultTag] });
+  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', merge: true, customTags: pyyamlTags });
   if (doc.errors.length) {
     for (const err of doc.errors) {
       const p = file === CLI.file ? { line: 1, col: 1 } : lc.linePos(err.pos[0]);

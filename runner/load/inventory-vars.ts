@@ -3,7 +3,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
-import { readMaybeVaulted, vaultTag } from '../vault/index.js';
+import { readMaybeVaulted } from '../vault/index.js';
+import { pyyamlTags } from './yaml.js';
 import type { Diagnostic, Vars } from '../types.js';
 
 const VAR_EXTS = new Set(['', '.yml', '.yaml', '.json']);
@@ -34,7 +35,7 @@ export function readVarsFile(file: string, diags: Diagnostic[]): Vars {
     return {};
   }
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', merge: true, customTags: [vaultTag] });
+  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', merge: true, customTags: pyyamlTags });
   if (doc.errors.length) {
     for (const err of doc.errors) {
       const p = lc.linePos(err.pos[0]);

@@ -1,7 +1,7 @@
 // Vault interoperability with Debian's ansible-core both ways: files and encrypt_string values made by
 // ansible-vault open in osm-play, and osm-play's open in ansible-vault and ansible-playbook.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -113,5 +113,27 @@ describe('vault create and edit', () => {
     const again = await runCli(['vault', 'create', '--vault-password-file', pwFile, file], { env: { EDITOR: editor } });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("exists already; use 'vault edit'");
+  }, 120_000);
+});
+
+describe('vaulted inventory vars and -e @file', () => {
+  it('group_vars and -e @file encrypted by ansible-vault are decrypted and redacted', async () => {
+    const inv = join(work, 'inv');
+    mkdirSync(join(inv, 'group_vars'), { recursive: true });
+    writeFileSync(join(inv, 'hosts'), 'localhost ansible_connection=local\n');
+    writeFileSync(join(inv, 'group_vars/all.yml'), 'from_group: Group-Secret-64\n');
+    ansibleVault(['encrypt', '--vault-password-file', pwFile, join(inv, 'group_vars/all.yml')]);
+    const extra = join(work, 'extra.yml');
+    writeFileSync(extra, 'from_extra: Extra-Secret-75\n');
+    ansibleVault(['encrypt', '--vault-id', `x@${pwFile}`, extra]);
+    const pb = join(work, 'inv-site.yml');
+    writeFileSync(pb, `- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: { dest: "${work}/inv.out", content: "{{ from_group }} {{ from_extra }}\\n" }\n    - debug: { msg: "{{ from_group }} {{ from_extra }}" }\n`);
+    const r = await runCli(['-i', inv, pb, '-e', `@${extra}`, '--vault-password-file', pwFile, '-v']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(work, 'inv.out'), 'utf8')).toBe('Group-Secret-64 Extra-Secret-75\n');
+    expect(r.stdout).not.toContain('Secret-64');
+    expect(r.stdout).not.toContain('Secret-75');
+    expect(r.stdout).toContain('******** ********');
   }, 120_000);
 });

@@ -48,6 +48,16 @@ describe('vault files', () => {
     expect(ansibleVault(['view', '--vault-password-file', pwFile, file])).toBe('token: from-osm-2\n');
   }, 120_000);
 
+  it('--ask-vault-pass and --vault-id LABEL@prompt read the password from stdin when it is not a terminal', async () => {
+    const file = join(work, 'asked.yml');
+    writeFileSync(file, 'asked: 1\n');
+    ansibleVault(['encrypt', '--vault-password-file', pwFile, file]);
+    const asked = await runCli(['vault', 'view', '--ask-vault-pass', file], { input: 'Correct-Horse-9\n' });
+    expect(asked.stdout).toBe('asked: 1\n');
+    const prompted = await runCli(['vault', 'view', '--vault-id', 'ops@prompt', file], { input: 'Correct-Horse-9\n' });
+    expect(prompted.stdout).toBe('asked: 1\n');
+  }, 120_000);
+
   it('a password script is run and its output used', async () => {
     const script = join(work, 'pass.sh');
     writeFileSync(script, '#!/bin/sh\necho Correct-Horse-9\n');

@@ -29,6 +29,10 @@ export interface CliOptions {
   /** `doc` subcommand. */
   docModule?: string;
   markdown: boolean;
+  /** Vault passwords: --vault-password-file, --vault-id, --ask-vault-pass. */
+  vaultPasswordFiles: string[];
+  vaultIds: string[];
+  askVaultPass: boolean;
 }
 
 export class UsageError extends Error {
@@ -73,6 +77,9 @@ const SPECS: Spec[] = [
   { names: ['--accept-new-host-keys'], kind: 'flag', apply: (o) => (o.acceptNewHostKeys = true) },
   { names: ['--step'], kind: 'flag', apply: (o) => (o.step = true) },
   { names: ['--markdown'], kind: 'flag', apply: (o) => (o.markdown = true) },
+  { names: ['--vault-password-file', '--vault-pass-file'], kind: 'value', apply: (o, v) => o.vaultPasswordFiles.push(v!) },
+  { names: ['--vault-id'], kind: 'value', apply: (o, v) => o.vaultIds.push(v!) },
+  { names: ['-J', '--ask-vault-pass', '--ask-vault-password'], kind: 'flag', apply: (o) => (o.askVaultPass = true) },
   { names: ['-h', '--help'], kind: 'flag', apply: (o) => (o.command = 'help') },
   { names: ['--version'], kind: 'flag', apply: (o) => (o.command = 'version') },
 ];
@@ -88,6 +95,7 @@ export function defaults(): CliOptions {
     command: 'run', playbooks: [], inventories: [], extraVars: [], check: false, diff: false, tags: [], skipTags: [],
     listHosts: false, listTasks: false, syntaxCheck: false, verbosity: 0, askBecomePass: false, become: false,
     lockTimeoutSec: 60, acceptNewHostKeys: false, step: false, markdown: false,
+    vaultPasswordFiles: [], vaultIds: [], askVaultPass: false,
   };
 }
 

@@ -5,6 +5,7 @@ Usage:
   osm-play [options] PLAYBOOK...
   osm-play schema                    print the playbook JSON Schema (for yaml-language-server)
   osm-play doc [MODULE] [--markdown] list modules, or show one module's arguments and example
+  osm-play vault ACTION ...          ansible-vault's create|encrypt|decrypt|view|edit|encrypt_string
 
 Options:
   -i, --inventory SOURCE     inventory file, directory or comma list (a,b,); repeatable
@@ -26,6 +27,9 @@ Options:
   -b, --become               run tasks with privilege escalation (sudo) unless they say otherwise
       --become-user USER     become this user (default root)
   -K, --ask-become-pass      read the become password (from the terminal without echo, or from stdin)
+      --vault-password-file FILE  vault password file, or an executable printing it
+      --vault-id [LABEL@]SOURCE   a labelled vault password (SOURCE: file, executable or 'prompt')
+  -J, --ask-vault-pass       read the vault password (like -K)
       --lock-timeout SECONDS wait this long for another run's host lock (default 60)
       --accept-new-host-keys add unknown SSH host keys to known_hosts (changed keys are always refused)
   -h, --help                 this text

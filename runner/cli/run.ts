@@ -5,6 +5,7 @@ import { formatDiagnostic } from '../load/errors.js';
 import { groupNames, hostVars, matchHosts } from '../load/inventory.js';
 import { EXIT_USAGE } from '../report/exit-code.js';
 import { Redactor } from '../report/redact.js';
+import { loadRunVaultSecrets, vaultSecretStrings } from '../vault/run-secrets.js';
 import type { Playbook } from '../types.js';
 import type { CliOptions } from './args.js';
 import { readBecomePassword } from './become-pass.js';
@@ -15,7 +16,14 @@ import { lineStepPrompter } from './step-prompt.js';
 
 export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promise<number> {
   const redactor = new Redactor();
+  const vaultProblem = await loadRunVaultSecrets(o, io, cwd);
+  if (vaultProblem) {
+    io.err(`osm-play: ${vaultProblem}\n`);
+    return EXIT_USAGE;
+  }
   const prepared = await prepare(o, cwd, (m) => io.err(`${redactor.text(m)}\n`));
+  // Every value decrypted from a vault is a secret in every output.
+  for (const s of vaultSecretStrings()) redactor.add(s);
   if (!prepared.ok) {
     // Secret params that were valid are still secrets while the other problems are shown.
     for (const s of prepared.secrets) redactor.add(s);

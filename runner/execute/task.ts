@@ -75,8 +75,15 @@ export async function runTask(pc: PlayCtx, host: HostState, task: TaskNode, scop
   } catch (err) {
     resolveOnce?.(undefined);
     const msg = errorText(err, task.pos);
-    report({ status: 'failed', changes: [], data: { failed: true, msg }, error: msg });
-    return failFlow(task, { failed: true, msg });
+    const failed = { failed: true, msg };
+    // A template error (args, when, loop) is a task failure like any other: ignore_errors covers it, as in Ansible.
+    const ignored = ignoresErrors(pc, task, scope, baseVars);
+    report({ status: 'failed', changes: [], data: failed, error: msg, ignored: ignored || undefined });
+    if (task.register) host.facts[task.register] = failed;
+    if (!ignored) return failFlow(task, failed);
+    host.recap.ok++;
+    host.recap.ignored++;
+    return { flow: 'ok' };
   }
 }
 
@@ -223,6 +230,14 @@ function loopVarsList(pc: PlayCtx, task: TaskNode, baseVars: Vars, host: HostSta
     else label = typeof item === 'string' ? item : JSON.stringify(item);
     return { vars, label, item };
   });
+}
+
+function ignoresErrors(pc: PlayCtx, task: TaskNode, scope: NodeScope, vars: Vars): boolean {
+  try {
+    return isTrue(pc, task.ignoreErrors ?? scope.ignoreErrors, vars);
+  } catch {
+    return false;
+  }
 }
 
 function isTrue(pc: PlayCtx, v: boolean | string | undefined, vars: Vars): boolean {

@@ -111,7 +111,7 @@ async function runTaskBody(
       results.push({ status: 'ok', skipped: true, changes: [], registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, label: it.label, item: it.item });
       continue;
     }
-    const become = resolveBecome(task, scope, pc.play, it.vars, { become: pc.run.opts.become, password: pc.run.opts.becomePassword });
+    const become = resolveBecome(task, scope, pc.play, it.vars, { become: pc.run.opts.become, password: pc.run.opts.becomePassword, becomeUser: pc.run.opts.becomeUser, becomeMethod: pc.run.opts.becomeMethod });
     if (become?.password) pc.run.opts.redactor.add(become.password);
     const r = await attempt({ pc, host, task, scope, module, vars: it.vars, conn, become, noLog });
     results.push({ ...r, label: it.label, item: it.item });

@@ -37,6 +37,9 @@ export interface RunOptions {
    * play's remote_user and the inventory's own ansible_* variables, as in Ansible.
    */
   connectionDefaults?: Vars;
+  /** become_user / become_method from ansible.cfg or ANSIBLE_BECOME_*: below everything else. */
+  becomeUser?: string;
+  becomeMethod?: string;
   /** The ansible.cfg read, if any (ansible_config_file). */
   configFile?: string;
   /** -c: the connection type where neither the play nor the inventory names one. */

@@ -46,8 +46,21 @@ export function parseTaskItem(src: YamlSource, node: YNode, ctx: LoadContext): N
     ctx.diags.push({ pos, message: `a task must be a mapping (name:, module: ...), got ${kindOf(node)}` });
     return undefined;
   }
-  const es = canonicalKeywordActions(entries(src, node, ctx.diags));
+  const written = entries(src, node, ctx.diags);
+  const es = canonicalKeywordActions(written);
   const keys = new Set(es.map((e) => e.key));
+  const n = parseTaskKind(src, pos, es, keys, ctx);
+  if (n?.kind === 'include_tasks') {
+    const action = written.find((e) => ['include_tasks', 'include_role', 'include'].includes(canonicalModuleName(e.key)));
+    if (action) writtenAction.set(n, action.key);
+  }
+  return n;
+}
+
+/** The include's key as written (`ansible.builtin.include_tasks`): what --list-tasks shows for an unnamed include. */
+export const writtenAction = new WeakMap<object, string>();
+
+function parseTaskKind(src: YamlSource, pos: SourcePos, es: Entry[], keys: Set<string>, ctx: LoadContext): Node | undefined {
   if (keys.has('block')) return parseBlock(src, pos, es, ctx);
   if (keys.has('include_tasks')) return parseInclude(src, pos, es, ctx);
   if (keys.has('import_tasks')) return parseImport(src, pos, es, ctx);

@@ -128,6 +128,9 @@ export function handlersOnly(nodes: Node[], ctx: LoadContext): TaskNode[] {
   return out;
 }
 
+/** Blocks of roles run as meta dependencies: Ansible does not count the depending role as their parent. */
+export const dependencyBlocks = new WeakSet<BlockNode>();
+
 export interface ExpandedRoles {
   roles: RoleInfo[];
   tasks: BlockNode[];
@@ -149,6 +152,7 @@ export function expandRoles(refs: RoleRef[], ctx: LoadContext): ExpandedRoles {
     if (applied.has(key)) return undefined;
     applied.add(key);
     const deps = role.dependencies.map((d) => visit(d, [...stack, role.info.path])).filter((b): b is BlockNode => b !== undefined);
+    for (const d of deps) dependencyBlocks.add(d);
     if (!out.roles.includes(role.info)) {
       out.roles.push(role.info);
       out.handlers.push(...role.handlers);

@@ -50,5 +50,5 @@ describe.skipIf(!ansible && !inCI)('compatibility corpus against ansible-playboo
     const recapA = recapOf(runA.stdout);
     expect(Object.keys(recapA).length).toBeGreaterThan(0);
     expect(recapOf(runO.stdout)).toEqual(recapA);
-  }, 300_000);
+  }, 900_000);
 });

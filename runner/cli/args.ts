@@ -26,6 +26,20 @@ export interface CliOptions {
   acceptNewHostKeys: boolean;
   /** --step: confirm each task (one line per answer on stdin). */
   step: boolean;
+  /** -c: connection type where the play and inventory name none. */
+  connection?: string;
+  /** -u: SSH user where the play and inventory name none. */
+  user?: string;
+  /** --private-key / --key-file. */
+  privateKey?: string;
+  /** -T: SSH connect timeout in seconds. */
+  timeout?: number;
+  listTags: boolean;
+  startAtTask?: string;
+  /** --flush-cache: accepted; facts are gathered afresh each run anyway. */
+  flushCache: boolean;
+  /** Roles search path from ansible.cfg / ANSIBLE_ROLES_PATH (set by applyAnsibleSettings, not a flag). */
+  rolesPath?: string[];
   /** `doc` subcommand. */
   docModule?: string;
   markdown: boolean;
@@ -80,6 +94,19 @@ const SPECS: Spec[] = [
   { names: ['--vault-password-file', '--vault-pass-file'], kind: 'value', apply: (o, v) => o.vaultPasswordFiles.push(v!) },
   { names: ['--vault-id'], kind: 'value', apply: (o, v) => o.vaultIds.push(v!) },
   { names: ['-J', '--ask-vault-pass', '--ask-vault-password'], kind: 'flag', apply: (o) => (o.askVaultPass = true) },
+  { names: ['-c', '--connection'], kind: 'value', apply: (o, v) => (o.connection = v) },
+  { names: ['-u', '--user'], kind: 'value', apply: (o, v) => (o.user = v) },
+  { names: ['--private-key', '--key-file'], kind: 'value', apply: (o, v) => (o.privateKey = v) },
+  { names: ['-T', '--timeout'], kind: 'value', apply: (o, v) => (o.timeout = positiveInt('--timeout', v!)) },
+  { names: ['--list-tags'], kind: 'flag', apply: (o) => (o.listTags = true) },
+  { names: ['--start-at-task'], kind: 'value', apply: (o, v) => (o.startAtTask = v) },
+  { names: ['--flush-cache'], kind: 'flag', apply: (o) => (o.flushCache = true) },
+  {
+    names: ['-k', '--ask-pass'], kind: 'flag',
+    apply: () => {
+      throw new UsageError('-k/--ask-pass is not supported: osm-play does not log in to SSH with passwords; use a key (--private-key, ansible_ssh_private_key_file) or ssh-agent');
+    },
+  },
   { names: ['-h', '--help'], kind: 'flag', apply: (o) => (o.command = 'help') },
   { names: ['--version'], kind: 'flag', apply: (o) => (o.command = 'version') },
 ];
@@ -94,7 +121,7 @@ export function defaults(): CliOptions {
   return {
     command: 'run', playbooks: [], inventories: [], extraVars: [], check: false, diff: false, tags: [], skipTags: [],
     listHosts: false, listTasks: false, syntaxCheck: false, verbosity: 0, askBecomePass: false, become: false,
-    lockTimeoutSec: 60, acceptNewHostKeys: false, step: false, markdown: false,
+    lockTimeoutSec: 60, acceptNewHostKeys: false, step: false, markdown: false, listTags: false, flushCache: false,
     vaultPasswordFiles: [], vaultIds: [], askVaultPass: false,
   };
 }

@@ -45,7 +45,7 @@ export async function prepare(o: CliOptions, cwd: string, log: (msg: string) => 
   const playbooks: Playbook[] = [];
   for (const file of o.playbooks) {
     try {
-      playbooks.push(await loadPlaybook(file));
+      playbooks.push(await loadPlaybook(file, { rolesPath: o.rolesPath }));
     } catch (err) {
       collect(err, diags, messages);
     }

@@ -7,14 +7,25 @@ import { EXIT_USAGE } from '../report/exit-code.js';
 import { Redactor } from '../report/redact.js';
 import { loadRunVaultSecrets, vaultSecretStrings } from '../vault/run-secrets.js';
 import type { Playbook } from '../types.js';
-import type { CliOptions } from './args.js';
+import { UsageError, type CliOptions } from './args.js';
 import { readBecomePassword } from './become-pass.js';
-import { listHosts, listTasks } from './lists.js';
+import { listHosts, listTags, listTasks } from './lists.js';
+import { applyAnsibleSettings, readAnsibleSettings, type AnsibleSettings, type RunSettings } from './ansible-config.js';
 import { prepare } from './prepare.js';
 import { makeReporter, type Streams } from './reporters.js';
 import { lineStepPrompter } from './step-prompt.js';
 
 export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promise<number> {
+  let settings: AnsibleSettings;
+  let run: RunSettings;
+  try {
+    settings = readAnsibleSettings(io.env ?? process.env, cwd);
+    run = applyAnsibleSettings(o, settings, io.env ?? process.env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err(`osm-play: ${err.message}\n`);
+    return EXIT_USAGE;
+  }
   const redactor = new Redactor();
   const vaultProblem = await loadRunVaultSecrets(o, io, cwd);
   if (vaultProblem) {
@@ -36,11 +47,12 @@ export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promi
   const { inventory, playbooks, registry, paramVars, extraVars, secrets } = prepared.value;
   for (const s of secrets) redactor.add(s);
 
-  if (o.syntaxCheck || o.listHosts || o.listTasks) {
+  if (o.syntaxCheck || o.listHosts || o.listTasks || o.listTags) {
     for (const pb of playbooks) {
-      if (o.syntaxCheck && !o.listHosts && !o.listTasks) io.out(`playbook: ${pb.file}\n`);
+      if (o.syntaxCheck && !o.listHosts && !o.listTasks && !o.listTags) io.out(`playbook: ${pb.file}\n`);
       if (o.listHosts) io.out(listHosts(pb, inventory, matchHosts, o.limit).join('\n') + '\n');
       if (o.listTasks) io.out(listTasks(pb, o.tags, o.skipTags).join('\n') + '\n');
+      if (o.listTags) io.out(listTags(pb).join('\n') + '\n');
     }
     return 0;
   }
@@ -67,7 +79,9 @@ export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promi
       {
         inventory, extraVars, paramVars, check: o.check, diff: o.diff, limit: o.limit, tags: o.tags, skipTags: o.skipTags,
         forks: o.forks, verbosity: o.verbosity, become: o.become || undefined, becomePassword, lockTimeoutMs: o.lockTimeoutSec * 1000,
-        acceptNewHostKeys: o.acceptNewHostKeys, step, redactor, deps,
+        acceptNewHostKeys: o.acceptNewHostKeys, step, redactor, deps, startAtTask: o.startAtTask,
+        connectionDefaults: run.connectionDefaults, connection: o.connection, configFile: settings.file,
+        becomeUser: run.becomeUser, becomeMethod: run.becomeMethod,
       },
       reporter,
     );

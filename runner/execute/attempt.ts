@@ -10,6 +10,8 @@ import { checkUnresolved } from './resolve-vars.js';
 import { errorText } from './error-text.js';
 import type { HostState, NodeScope, PlayCtx } from './state.js';
 import type { ModuleOutcome } from './types.js';
+import { normalizeArgs } from '../load/args-check.js';
+import { taskCheckMode, taskEnvironment, taskTimeoutMs } from './task-keywords.js';
 
 export interface AttemptResult {
   status: 'ok' | 'changed' | 'failed' | 'unreachable';
@@ -51,8 +53,9 @@ export async function attempt(a: AttemptInput): Promise<AttemptResult> {
   const t = deps.templater;
   // Each argument renders with its own position, so an undefined variable names the line it is on.
   const rendered: Vars = {};
-  for (const [key, raw] of Object.entries(task.args)) {
-    const pos = task.argPos[key] ?? task.pos;
+  // A free-form string goes to the module's free-form argument (`include_vars: x.yml` is file: x.yml).
+  for (const [key, raw] of Object.entries(normalizeArgs(a.module, task.args))) {
+    const pos = task.argPos[key] ?? task.argPos['_raw_params'] ?? task.pos;
     try {
       rendered[key] = t.renderDeep(raw, a.vars, pos);
       checkUnresolved(a.vars, rendered[key]);
@@ -64,6 +67,8 @@ export async function attempt(a: AttemptInput): Promise<AttemptResult> {
   for (const name of a.module.secretArgs ?? []) opts.redactor.add(args[name]);
   if (a.noLog) opts.redactor.addDeep(args);
 
+  const env = taskEnvironment(pc, a.scope, task, a.vars);
+  const timeoutMs = taskTimeoutMs(pc, task, a.vars);
   const host = deps.makeHostContext({
     name: a.host.name,
     conn: a.conn,
@@ -72,6 +77,8 @@ export async function attempt(a: AttemptInput): Promise<AttemptResult> {
     role: a.scope.role,
     playbookDir: pc.play.baseDir,
     log: (msg) => pc.run.reporter.verbose(1, a.host.name, msg),
+    ...(env ? { env } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   });
 
   const retries = task.until ? Math.max(0, Number(renderNum(t, task.retries, a.vars, 3))) : 0;
@@ -108,7 +115,8 @@ async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<Att
   const { deps, opts } = pc.run;
   let outcome: ModuleOutcome;
   try {
-    outcome = await deps.runModule({ module: a.module, args, argPos: task.argPos, pos: task.pos, host, check: opts.check, diff: opts.diff });
+    const check = taskCheckMode(pc, a.scope, task, a.vars);
+    outcome = await deps.runModule({ module: a.module, args, argPos: task.argPos, pos: task.pos, host, check, diff: opts.diff });
   } catch (err) {
     if (err instanceof UnreachableError) {
       return { status: 'unreachable', changes: [], registered: { unreachable: true, msg: err.message }, msg: err.message };

@@ -59,6 +59,8 @@ export async function realDeps(getModule: (name: string) => AnyModule | undefine
           templates: [...roleDirs('templates'), join(p.playbookDir, 'templates'), p.playbookDir],
         },
         log: p.log,
+        env: p.env,
+        timeoutMs: p.timeoutMs,
       });
     },
     runModule: async (call) => {

@@ -24,6 +24,10 @@ export interface MakeHostContextOptions {
   /** Controller directories searched in order for `src:` (role dirs first, then the playbook's). */
   searchDirs: { files: string[]; templates: string[] };
   log?(msg: string): void;
+  /** The task's `environment:`, for every command (a command's own env wins per variable). */
+  env?: Record<string, string>;
+  /** The task's `async:` limit, for every command that sets none. */
+  timeoutMs?: number;
 }
 
 /** Last non-empty line of stderr (or stdout), for one-line error messages. */
@@ -53,7 +57,16 @@ export function commandError(argv: string[], r: ExecResult): ModuleError {
 
 export function makeHostContext(opts: MakeHostContextOptions): HostContext {
   const { conn, become, templater } = opts;
-  const withBecome = (o?: ExecOptions): ExecOptions => (o?.become || !become ? (o ?? {}) : { ...o, become });
+  const withTaskOptions = (o?: ExecOptions): ExecOptions => {
+    const out: ExecOptions = { ...o };
+    if (opts.env) out.env = { ...opts.env, ...o?.env };
+    if (opts.timeoutMs !== undefined && out.timeoutMs === undefined) out.timeoutMs = opts.timeoutMs;
+    return out;
+  };
+  const withBecome = (o?: ExecOptions): ExecOptions => {
+    const full = withTaskOptions(o);
+    return full.become || !become ? full : { ...full, become };
+  };
 
   const needTemplater = (): HostTemplater => {
     if (!templater) throw new ModuleError('templating is not available in this context');

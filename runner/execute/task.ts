@@ -7,6 +7,7 @@ import { attempt, type AttemptResult } from './attempt.js';
 import { resolveBecome } from './become.js';
 import { evalAll } from './conditions.js';
 import { itemVars, loopItems } from './loop.js';
+import { expandLoop } from './loop-kinds.js';
 import { taskScope } from './scope.js';
 import type { Flow, HostState, NodeScope, PlayCtx } from './state.js';
 import { truthy } from './conditions.js';
@@ -117,7 +118,7 @@ async function runTaskBody(
       results.push({ status: 'ok', skipped: true, changes: [], registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, label: it.label, item: it.item });
       continue;
     }
-    const become = resolveBecome(task, scope, pc.play, it.vars, { become: pc.run.opts.become, password: pc.run.opts.becomePassword });
+    const become = resolveBecome(task, scope, pc.play, it.vars, { become: pc.run.opts.become, password: pc.run.opts.becomePassword, becomeUser: pc.run.opts.becomeUser, becomeMethod: pc.run.opts.becomeMethod });
     if (become?.password) pc.run.opts.redactor.add(become.password);
     const r = await attempt({ pc, host, task, scope, module, vars: it.vars, conn, become, noLog });
     results.push({ ...r, label: it.label, item: it.item });
@@ -193,7 +194,7 @@ function finish(
     if (status === 'changed') rc.changed++;
     if (ignoreErrors) rc.ignored++;
   }
-  if (status === 'changed') notify(pc, host, task, baseVars);
+  if (status === 'changed') notify(pc, host, task, scope, baseVars);
   return { flow: 'ok' };
 }
 
@@ -207,8 +208,8 @@ function failFlow(task: TaskNode, result: Vars): TaskOutcome {
   };
 }
 
-function notify(pc: PlayCtx, host: HostState, task: TaskNode, vars: Vars): void {
-  for (const n of task.notify) {
+function notify(pc: PlayCtx, host: HostState, task: TaskNode, scope: NodeScope, vars: Vars): void {
+  for (const n of [...task.notify, ...(scope.notify ?? [])]) {
     const name = n.includes('{{') ? pc.run.deps.templater.renderString(n, vars, task.pos) : n;
     host.notified.add(name);
   }
@@ -219,8 +220,10 @@ function loopVarsList(pc: PlayCtx, task: TaskNode, baseVars: Vars, host: HostSta
   const raw = task.loop;
   const rendered = typeof raw === 'string' ? t.render(raw, baseVars, task.pos) : t.renderDeep(raw, baseVars, task.pos);
   checkUnresolved(baseVars, rendered);
-  // The loader turned with_items / with_dict into a plain loop already.
-  const list = loopItems(rendered);
+  // The loader turned with_items and literal with_dict into a plain loop already; other with_* carry a kind.
+  const list = task.loopKind
+    ? expandLoop(rendered, task.loopKind, { role: task.role ?? scope.role, playbookDir: pc.play.baseDir, module: task.module })
+    : loopItems(rendered);
   return list.map((item, i) => {
     const iv = itemVars(item, i, list.length, task.loopControl);
     const vars = taskScope(pc, host, scope, task.vars, iv);

@@ -30,6 +30,20 @@ export interface RunOptions {
   redactor: Redactor;
   /** --step: asked before each task and handler on each host. */
   step?: StepPrompter;
+  /** --start-at-task: tasks before the first one of this name (or pattern) are passed over. */
+  startAtTask?: string;
+  /**
+   * Connection variables from the CLI (-u, --private-key, -T) and ansible.cfg / ANSIBLE_*: below the
+   * play's remote_user and the inventory's own ansible_* variables, as in Ansible.
+   */
+  connectionDefaults?: Vars;
+  /** become_user / become_method from ansible.cfg or ANSIBLE_BECOME_*: below everything else. */
+  becomeUser?: string;
+  becomeMethod?: string;
+  /** The ansible.cfg read, if any (ansible_config_file). */
+  configFile?: string;
+  /** -c: the connection type where neither the play nor the inventory names one. */
+  connection?: string;
   /** Who holds the host lock, for other runs' messages. */
   lockHolder?: string;
   /** The engine pieces the executor calls (real ones from deps.ts; fakes in unit tests). */
@@ -84,6 +98,10 @@ export interface HostContextParams {
   role?: RoleInfo;
   playbookDir: string;
   log(msg: string): void;
+  /** `environment:` of the task and what encloses it, for every command it runs. */
+  env?: Record<string, string>;
+  /** `async:`: commands time out after this long. */
+  timeoutMs?: number;
 }
 
 export interface HostLockHandle {

@@ -27,10 +27,14 @@ interface CaseConfig {
   inventory?: string;
 }
 
-/** Every directory under the corpus (one or two levels down) holding a site.yml, sorted. */
+/**
+ * Every directory under the corpus (one or two levels down) holding a site.yml, sorted. A directory
+ * with a test file of its own (e.g. templates/) runs its own comparison and is left to it.
+ */
 export function discoverCases(root = CORPUS): CompatCase[] {
   const out: CompatCase[] = [];
   const visit = (dir: string, depth: number) => {
+    if (depth > 0 && readdirSync(dir).some((e) => e.endsWith('.test.ts'))) return;
     if (existsSync(join(dir, 'site.yml'))) {
       const cfgFile = join(dir, 'case.json');
       const cfg: CaseConfig = existsSync(cfgFile) ? (JSON.parse(readFileSync(cfgFile, 'utf8')) as CaseConfig) : {};

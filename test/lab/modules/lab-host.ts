@@ -1,4 +1,5 @@
-// Shared by the t5a lab tests: a HostContext on this machine (the lab host) and a one-call module run.
+// Shared by the module lab tests: a HostContext on this machine (the lab host), a one-call module
+// run the way the executor does it, and where this lab keeps things.
 import { existsSync, readFileSync } from 'node:fs';
 import { hostsfilesOf } from '../../../modules/lib/dhcp-hosts.js';
 import { LocalConnection } from '../../../runner/connection/local.js';
@@ -7,12 +8,13 @@ import { runModule, type ModuleRun } from '../../../runner/execute/run-module.js
 import type { AnyModule, HostContext } from '../../../runner/module.js';
 import type { Vars } from '../../../runner/types.js';
 
-export function labHost(): HostContext {
-  return makeHostContext({ name: 'localhost', conn: new LocalConnection('localhost'), vars: {}, searchDirs: { files: [], templates: [] } });
+export function labHost(searchTemplates: string[] = []): HostContext {
+  return makeHostContext({ name: 'localhost', conn: new LocalConnection('localhost'), vars: {}, searchDirs: { files: [], templates: searchTemplates } });
 }
 
-export function run(mod: AnyModule, args: Vars, opts: { check?: boolean } = {}): Promise<ModuleRun> {
-  return runModule(mod, labHost(), args, { check: opts.check ?? false, diff: true });
+/** Runs the module with real gather/plan/apply (or check mode); returns the executor's view. */
+export function run(mod: AnyModule, args: Vars, opts: { check?: boolean; diff?: boolean } = {}): Promise<ModuleRun> {
+  return runModule(mod, labHost(), args, { check: opts.check ?? false, diff: opts.diff ?? true });
 }
 
 /** Runs argv on this machine; the exit code and output, never throws. */

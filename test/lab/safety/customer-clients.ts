@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { runArgv } from '../../helpers/lab.js';
 import { inContainer, pebbleRoot, readCredentials } from '../playbooks/helpers.js';
-import type { T7Customer } from './t7n-runs.js';
+import type { LabCustomer } from './customer-runs.js';
 
 const TIMEOUT_MS = 10_000;
 
@@ -29,7 +29,7 @@ export class Clients {
   }
 
   /** MQTT over TLS to c's port on the lab nginx as `who`, the certificate checked for c's MQTT name. */
-  private connect(c: T7Customer, who: T7Customer): Promise<MqttClient> {
+  private connect(c: LabCustomer, who: LabCustomer): Promise<MqttClient> {
     const { user, password } = readCredentials(who.name);
     return mqtt.connectAsync({
       protocol: 'mqtts',
@@ -47,7 +47,7 @@ export class Clients {
   }
 
   /** A retained publish, read back by a fresh subscriber, with the customer's own credentials; null when it came back. */
-  async mqttOnce(c: T7Customer, payload: string): Promise<string | null> {
+  async mqttOnce(c: LabCustomer, payload: string): Promise<string | null> {
     const where = `MQTT over TLS to ${c.mqttName}:${c.port}`;
     // mqtt.js leaves a QoS 1 publish or a subscribe pending for good when the link closes under it
     // (reconnectPeriod 0): a request that never finishes counts as failed instead of hanging the test.
@@ -62,7 +62,7 @@ export class Clients {
     }
   }
 
-  private async mqttExchange(c: T7Customer, payload: string, where: string): Promise<string | null> {
+  private async mqttExchange(c: LabCustomer, payload: string, where: string): Promise<string | null> {
     const topic = `t7n/${c.name}`;
     let client: MqttClient | undefined;
     try {
@@ -93,7 +93,7 @@ export class Clients {
   }
 
   /** The broker restarts when a run provisions it: a few attempts before calling it broken. */
-  async mqttServes(c: T7Customer, payload: string): Promise<string | null> {
+  async mqttServes(c: LabCustomer, payload: string): Promise<string | null> {
     let why: string | null = null;
     for (let attempt = 0; attempt < 10; attempt++) {
       why = await this.mqttOnce(c, payload);
@@ -104,7 +104,7 @@ export class Clients {
   }
 
   /** Connecting to c's port with `who`'s credentials: null when accepted, else why it was refused. */
-  async refusedAs(c: T7Customer, who: T7Customer): Promise<string | null> {
+  async refusedAs(c: LabCustomer, who: LabCustomer): Promise<string | null> {
     try {
       const client = await this.connect(c, who);
       await client.endAsync(true);
@@ -115,7 +115,7 @@ export class Clients {
   }
 
   /** GET https://<c>.<domain>/ through the lab nginx, certificate checked by name; null when `expected` came back. */
-  async httpsOnce(c: T7Customer, expected: string): Promise<string | null> {
+  async httpsOnce(c: LabCustomer, expected: string): Promise<string | null> {
     const r = await runArgv(['curl', '-sS', '--max-time', '10', '--cacert', this.cafile, '--resolve', `${c.webName}:443:127.0.0.1`, `https://${c.webName}/`], { timeoutMs: 30_000 });
     if (r.exitCode !== 0) return `curl https://${c.webName}/ exited ${r.exitCode}: ${r.stderr.trim()}`;
     if (r.stdout.trim() !== expected) return `curl https://${c.webName}/ got '${r.stdout.trim().slice(0, 200)}', not '${expected}'`;
@@ -124,12 +124,12 @@ export class Clients {
 }
 
 /** The body the customer's web server answers with. */
-export function servedBy(c: T7Customer): string {
+export function servedBy(c: LabCustomer): string {
   return `served by ${c.name}`;
 }
 
 /** busybox httpd on :3000 (Grafana's port) in the container's /run (tmpfs: it goes with the container). */
-export async function startWebServer(c: T7Customer): Promise<void> {
+export async function startWebServer(c: LabCustomer): Promise<void> {
   await inContainer(c.container, ['/bin/sh', '-c', 'mkdir -p /run/t7n-www && echo "$1" > /run/t7n-www/index.html', 'sh', servedBy(c)]);
   await inContainer(c.container, ['/bin/sh', '-c', 'busybox httpd -p 3000 -h /run/t7n-www </dev/null >/dev/null 2>&1']);
 }

@@ -1,4 +1,4 @@
-// Shared by the issue 7 fault tests nginx-reject and concurrent-create (customers t7n-*): start an
+// Shared by the lab fault tests nginx-reject and concurrent-create (customers t7n-*): start an
 // osm-play run as a child process (its pid is what another run's lock message names), read its JSON
 // report, find what is left of a customer on the host, and purge it.
 import { spawn } from 'node:child_process';
@@ -17,7 +17,7 @@ const SETUP_HOST = join(labPaths.repo, 'playbooks/setup-host.yaml');
 /** Another helper's run may hold the lab host's lock for a while (brief: always 900 s). */
 export const LOCK_FLAGS = ['--lock-timeout', '900'];
 
-export interface T7Customer {
+export interface LabCustomer {
   name: string;
   port: number;
   container: string;
@@ -25,7 +25,7 @@ export interface T7Customer {
   webName: string;
 }
 
-export function t7Customer(name: string, port: number): T7Customer {
+export function labCustomer(name: string, port: number): LabCustomer {
   return { name, port, container: `${name}-svr`, mqttName: `${name}-mqtt.${DOMAIN}`, webName: `${name}.${DOMAIN}` };
 }
 
@@ -131,11 +131,11 @@ export function changedCount(run: Run): number {
   return Object.values(run.stats).reduce((sum, s) => sum + s.changed, 0);
 }
 
-export function streamFile(c: T7Customer): string {
+export function streamFile(c: LabCustomer): string {
   return join(labPaths.nginxStreamDir, `${c.name}.conf`);
 }
 
-export function httpFile(c: T7Customer): string {
+export function httpFile(c: LabCustomer): string {
   return join(labPaths.nginxHttpDir, `${c.name}.conf`);
 }
 
@@ -145,12 +145,12 @@ function linesNaming(file: string, word: string): string[] {
 }
 
 /** `dhcp-host=MAC,IP,NAME` lines of lxc-net's dnsmasq file naming the container. */
-export function dnsmasqLines(c: T7Customer): string[] {
+export function dnsmasqLines(c: LabCustomer): string[] {
   return linesNaming(labPaths.dnsmasqConf, c.container);
 }
 
 /** What create-container leaves of a customer on the host (empty: no trace at all). */
-export function traces(c: T7Customer): string[] {
+export function traces(c: LabCustomer): string[] {
   const found: string[] = [];
   const made = [join(labPaths.containers, c.container), streamFile(c), httpFile(c), join('/var/lib/osm-lab/credentials', `${c.name}.txt`), join('/etc/snapper/configs', c.container)];
   for (const f of made) {
@@ -162,7 +162,7 @@ export function traces(c: T7Customer): string[] {
 }
 
 /** delete-container purge=true when anything of the customer is left; throws when that fails. */
-export async function purge(c: T7Customer): Promise<void> {
+export async function purge(c: LabCustomer): Promise<void> {
   if (traces(c).length === 0) return;
   const r = await play(DELETE, { customer_name: c.name, purge: true });
   if (r.code !== 0) throw new Error(`could not delete ${c.name}:\n${r.output}`);
@@ -173,7 +173,7 @@ export async function purge(c: T7Customer): Promise<void> {
  * webroot, nginx's customer folders), and no leftovers of an interrupted earlier run (they would
  * turn the creates into re-runs).
  */
-export async function readyLab(ours: T7Customer[]): Promise<void> {
+export async function readyLab(ours: LabCustomer[]): Promise<void> {
   await ensureLab();
   const setup = await play(SETUP_HOST, {});
   if (setup.code !== 0) throw new Error(`setup-host failed:\n${setup.output}`);
@@ -181,7 +181,7 @@ export async function readyLab(ours: T7Customer[]): Promise<void> {
 }
 
 /** afterAll of the t7n files: their customers purged, their work dir removed even when that fails. */
-export async function cleanUp(ours: T7Customer[], work: string): Promise<void> {
+export async function cleanUp(ours: LabCustomer[], work: string): Promise<void> {
   try {
     for (const c of ours) await purge(c);
   } finally {

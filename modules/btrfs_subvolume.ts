@@ -4,8 +4,8 @@ import { posix } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { nestedSubvolumes, parseShowId, parseShowPath, parseSubvolumeList } from './lib/btrfs-output.js';
-import { parseProbe, PROBE_SCRIPT } from './lib/btrfs-probe.js';
+import { nestedSubvolumes, parseShowId, parseShowPath, parseSubvolumeList } from './lib/btrfs/output.js';
+import { parseProbe, PROBE_SCRIPT } from './lib/btrfs/probe.js';
 
 const args = Type.Object(
   {

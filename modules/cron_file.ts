@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { fileChange, writeValidated } from '../runner/kit/index.js';
 import { defineModule, ModuleError } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { checkCronName, renderCronFile, validateCronText, type CronEntry } from './lib/cron.js';
+import { checkCronName, renderCronFile, validateCronText, type CronEntry } from './lib/cron/file.js';
 
 const field = (what: string) => Type.Optional(Type.String({ minLength: 1, description: `${what}; default *.` }));
 

@@ -3,9 +3,9 @@
 import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { parseCidr } from './lib/ipv4.js';
-import { allocate, dropLeases, editHostsText, hostsfilesOf, parseDhcpHosts, parseLeases, renderHostLine, type DhcpHostLine, type HostsFormat } from './lib/dhcp-hosts.js';
-import { describeReload, reloadArgv, writeHostsFile } from './lib/dnsmasq-write.js';
+import { parseCidr } from './lib/net/ipv4.js';
+import { allocate, dropLeases, editHostsText, hostsfilesOf, parseDhcpHosts, parseLeases, renderHostLine, type DhcpHostLine, type HostsFormat } from './lib/dnsmasq/dhcp-hosts.js';
+import { describeReload, reloadArgv, writeHostsFile } from './lib/dnsmasq/write.js';
 
 const args = Type.Object(
   {

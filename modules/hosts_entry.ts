@@ -3,8 +3,8 @@ import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
 import { fileChange, writeValidated } from '../runner/kit/index.js';
 import type { Change } from '../runner/types.js';
-import { editEtcHosts } from './lib/etc-hosts.js';
-import { parseIpv4 } from './lib/ipv4.js';
+import { editEtcHosts } from './lib/hosts/etc-hosts.js';
+import { parseIpv4 } from './lib/net/ipv4.js';
 
 const HOST_NAME = '^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$';
 

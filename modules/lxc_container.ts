@@ -4,8 +4,8 @@ import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
 import { CONTAINER_NAME } from './connections/lxc.js';
-import { ipv4Only, parseIpList, parseLxcInfo, type LxcInfo } from './lib/lxc-info.js';
-import { lxcStartErrors } from './lib/lxc-log.js';
+import { ipv4Only, parseIpList, parseLxcInfo, type LxcInfo } from './lib/lxc/info.js';
+import { lxcStartErrors } from './lib/lxc/log.js';
 
 const args = Type.Object(
   {

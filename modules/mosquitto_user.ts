@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import { writeValidated } from '../runner/kit/index.js';
 import { defineModule, ModuleError } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { makeMosquittoHash, parsePasswdFile, verifyMosquittoHash } from './lib/mosquitto-hash.js';
+import { makeMosquittoHash, parsePasswdFile, verifyMosquittoHash } from './lib/mosquitto/hash.js';
 
 const args = Type.Object({
   file: Type.String({ pattern: '^/', description: 'The mosquitto password file (password_file in mosquitto.conf).' }),

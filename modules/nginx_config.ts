@@ -5,10 +5,10 @@ import { Type } from '@sinclair/typebox';
 import { fileChange, writeValidated } from '../runner/kit/index.js';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { instancePaths, masterPid, nginxArgv, nginxMessage, reloadOrStart, testConfig, type NginxInstance } from './lib/nginx-control.js';
-import { notIncluded, streamPortConflicts, type PortFacts } from './lib/nginx-ports.js';
-import { splitNginxDump, walkNginxTree } from './lib/nginx.js';
-import { parseSsListeners } from './lib/ss-listeners.js';
+import { instancePaths, masterPid, nginxArgv, nginxMessage, reloadOrStart, testConfig, type NginxInstance } from './lib/nginx/control.js';
+import { notIncluded, streamPortConflicts, type PortFacts } from './lib/nginx/ports.js';
+import { splitNginxDump, walkNginxTree } from './lib/nginx/config.js';
+import { parseSsListeners } from './lib/net/ss-listeners.js';
 
 const args = Type.Object({
   path: Type.String({ pattern: '^/', description: 'Absolute path of the nginx file to manage.' }),

@@ -2,12 +2,12 @@
 // and address, MQTT over TLS with a broker answer, the vhosts, snapshots, and the last backup.
 import { Type } from '@sinclair/typebox';
 import { defineModule, type HostContext } from '../runner/module.js';
-import { ipv4Only, parseIpList, parseLxcInfo } from './lib/lxc-info.js';
-import { listSnapshots } from './lib/snapper-run.js';
-import { gatherOsmHost } from './lib/osm-gather.js';
-import { summarizeOsmHost, type CustomerFacts } from './lib/osm-host.js';
-import { judge, lastBackup, statusTable, type CustomerStatus } from './lib/osm-health.js';
-import { probeMqtt, probeVhost } from './lib/osm-probe.js';
+import { ipv4Only, parseIpList, parseLxcInfo } from './lib/lxc/info.js';
+import { listSnapshots } from './lib/snapper/run.js';
+import { gatherOsmHost } from './lib/osm/gather.js';
+import { summarizeOsmHost, type CustomerFacts } from './lib/osm/host.js';
+import { judge, lastBackup, statusTable, type CustomerStatus } from './lib/osm/health.js';
+import { probeMqtt, probeVhost } from './lib/osm/probe.js';
 
 const args = Type.Object(
   {

@@ -4,7 +4,7 @@ import { shellQuote } from '../runner/connection/quote.js';
 import { argvSummary } from '../runner/kit/argv.js';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { parseItemize, type ItemizedChange } from './lib/rsync-itemize.js';
+import { parseItemize, type ItemizedChange } from './lib/rsync/itemize.js';
 
 const args = Type.Object({
   src: Type.String({ minLength: 1, description: 'Source path on the host (a trailing / copies the contents, as rsync does).' }),

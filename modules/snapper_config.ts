@@ -3,8 +3,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { parseGetConfig, parseSnapshotList } from './lib/snapper-output.js';
-import { listConfigs, SNAPPER_CONFIG_NAME, snapperArgv } from './lib/snapper-run.js';
+import { parseGetConfig, parseSnapshotList } from './lib/snapper/output.js';
+import { listConfigs, SNAPPER_CONFIG_NAME, snapperArgv } from './lib/snapper/run.js';
 
 const args = Type.Object(
   {

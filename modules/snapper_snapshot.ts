@@ -3,8 +3,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
 import type { Change, Vars } from '../runner/types.js';
-import { parseSnapshotList, type SnapperSnapshot } from './lib/snapper-output.js';
-import { listSnapshots, SNAPPER_CONFIG_NAME, snapperArgv } from './lib/snapper-run.js';
+import { parseSnapshotList, type SnapperSnapshot } from './lib/snapper/output.js';
+import { listSnapshots, SNAPPER_CONFIG_NAME, snapperArgv } from './lib/snapper/run.js';
 
 const args = Type.Object(
   {

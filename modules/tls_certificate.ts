@@ -14,9 +14,9 @@ import {
   planTls,
   type TlsArgs,
   type TlsState,
-} from './lib/tls-plan.js';
-import { describeHolder, parseSsListeners } from './lib/ss-listeners.js';
-import { parseX509Text, type CertInfo } from './lib/x509.js';
+} from './lib/tls/plan.js';
+import { describeHolder, parseSsListeners } from './lib/net/ss-listeners.js';
+import { parseX509Text, type CertInfo } from './lib/tls/x509.js';
 
 const NAME = '^(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$|^[0-9]{1,3}(\\.[0-9]{1,3}){3}$';
 

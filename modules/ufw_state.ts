@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { wouldRun } from '../runner/kit/argv.js';
 import { defineModule, ModuleError } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { ufwSettings, type LogLevel, type Policy, type UfwSettings } from './lib/ufw-settings.js';
+import { ufwSettings, type LogLevel, type Policy, type UfwSettings } from './lib/ufw/settings.js';
 
 const policy = (what: string) =>
   Type.Optional(

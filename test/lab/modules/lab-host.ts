@@ -1,7 +1,7 @@
 // Shared by the module lab tests: a HostContext on this machine (the lab host), a one-call module
 // run the way the executor does it, and where this lab keeps things.
 import { existsSync, readFileSync } from 'node:fs';
-import { hostsfilesOf } from '../../../modules/lib/dhcp-hosts.js';
+import { hostsfilesOf } from '../../../modules/lib/dnsmasq/dhcp-hosts.js';
 import { LocalConnection } from '../../../runner/connection/local.js';
 import { makeHostContext } from '../../../runner/execute/host-context.js';
 import { runModule, type ModuleRun } from '../../../runner/execute/run-module.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planContainer, type ContainerState } from '../../../modules/lxc_container.js';
-import { lxcStartErrors } from '../../../modules/lib/lxc-log.js';
+import { lxcStartErrors } from '../../../modules/lib/lxc/log.js';
 
 const st = (state: ContainerState['state'], leftovers: string[] = []): ContainerState => ({ state, ips: [], leftovers });
 const base = { name: 'acme-svr', config: '/srv/c/acme-svr/lxc.container.conf' };

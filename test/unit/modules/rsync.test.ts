@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseItemize } from '../../../modules/lib/rsync-itemize.js';
+import { parseItemize } from '../../../modules/lib/rsync/itemize.js';
 import { planRsync, rsyncArgv, sshCommand } from '../../../modules/rsync.js';
 
 const a = { src: '/srv/a/', dest: '/srv/b/', archive: true, delete: false, checksum: false, excludes: [] as string[] };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { planSnapperConfig, type SnapperConfigState } from '../../../modules/snapper_config.js';
 import { planSnapshot, selectSnapshots } from '../../../modules/snapper_snapshot.js';
-import type { SnapperSnapshot } from '../../../modules/lib/snapper-output.js';
-import { SNAPPER_CONFIG_NAME } from '../../../modules/lib/snapper-run.js';
+import type { SnapperSnapshot } from '../../../modules/lib/snapper/output.js';
+import { SNAPPER_CONFIG_NAME } from '../../../modules/lib/snapper/run.js';
 
 const none: SnapperConfigState = { exists: false, settings: {}, snapshots: [] };
 const have: SnapperConfigState = { exists: true, subvolume: '/s/c', settings: { NUMBER_LIMIT: '10', TIMELINE_CREATE: 'no' }, snapshots: [1, 3] };

@@ -1,8 +1,8 @@
 // Compare-and-swap of a file under flock: the new content goes into place only if the file still has
 // the content it was computed from. Lets a read-allocate-write (dnsmasq_host) be safe against a
 // concurrent run without holding a lock across several commands.
-import { createHash, randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
 import { ModuleError, type HostContext } from '../module.js';
 
 // $1 target, $2 temp file, $3 sha256 of the expected current content ('none': must not exist).
@@ -16,10 +16,6 @@ const STALE = 75;
 
 export function contentHash(content: string | null): string {
   return content === null ? 'none' : createHash('sha256').update(content).digest('hex');
-}
-
-export function tempBeside(path: string): string {
-  return join(dirname(path), `.${basename(path)}.osm-play-${randomBytes(4).toString('hex')}`);
 }
 
 /** The flock argv around a command: the lock is the file's directory, which survives the rename. */

@@ -3,7 +3,8 @@
 import { ModuleError, type HostContext } from '../../../runner/module.js';
 import type { HostsFormat } from './dhcp-hosts.js';
 import { describeRestart, LXC_DNSMASQ_PID, restartDnsmasqArgv } from './restart.js';
-import { swapIfUnchanged, tempBeside } from '../../../runner/kit/locked-swap.js';
+import { swapIfUnchanged } from '../../../runner/kit/locked-swap.js';
+import { tempBeside } from '../../../runner/kit/temp-beside.js';
 
 interface Texts {
   text: string;

@@ -44,6 +44,15 @@ export interface ApplyOutcome {
   msg?: string;
   /** Facts to set on the host (set_fact). */
   facts?: Vars;
+  /** Hosts to add to the run's in-memory inventory (add_host), for the plays that follow. */
+  inventory?: InventoryAddition[];
+}
+
+/** A host joining the run's inventory, with its groups and host variables. */
+export interface InventoryAddition {
+  name: string;
+  groups: string[];
+  vars: Vars;
 }
 
 export interface ModuleSpec<A extends TSchema = TSchema, S = unknown> {
@@ -89,5 +98,16 @@ export class ModuleError extends Error {
   ) {
     super(message);
     this.name = 'ModuleError';
+  }
+
+  /** The detail as a registered result shows it: rc, stdout, stderr, cmd (Ansible's names). */
+  resultVars(): Vars {
+    const { rc, stdout, stderr, argv } = this.detail;
+    const out: Vars = {};
+    if (rc !== undefined) out.rc = rc;
+    if (stdout !== undefined) out.stdout = stdout;
+    if (stderr !== undefined) out.stderr = stderr;
+    if (argv !== undefined) out.cmd = argv;
+    return out;
   }
 }

@@ -1,15 +1,14 @@
 // One module call for one task (or one loop item): render args, run the module through runModule,
 // retry with until/retries/delay, then apply changed_when and failed_when to the result.
-import { ModuleError, type AnyModule, type HostContext } from '../module.js';
+import { ModuleError, type AnyModule, type HostContext, type InventoryAddition } from '../module.js';
 import type { BecomeOptions, Connection } from '../connection/types.js';
 import { UnreachableError } from '../connection/types.js';
 import type { Change, TaskNode, Vars } from '../types.js';
-import { changesDiff } from '../report/diff.js';
 import { evalCondition, evalList } from './conditions.js';
 import { checkUnresolved } from './resolve-vars.js';
 import { errorText } from './error-text.js';
 import type { HostState, NodeScope, PlayCtx } from './state.js';
-import type { ModuleOutcome } from './types.js';
+import type { ModuleRun } from './run-module.js';
 
 export interface AttemptResult {
   status: 'ok' | 'changed' | 'failed' | 'unreachable';
@@ -19,6 +18,8 @@ export interface AttemptResult {
   msg?: string;
   diff?: string;
   facts?: Vars;
+  /** Hosts the module added to the run's inventory (add_host). */
+  inventory?: InventoryAddition[];
   /** Planned but not applied (check mode). */
   pending?: boolean;
   /** What the module asked to show under the task line (debug's msg), taken out of the registered value. */
@@ -106,7 +107,7 @@ export async function attempt(a: AttemptInput): Promise<AttemptResult> {
 async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<AttemptResult> {
   const { pc, task } = a;
   const { deps, opts } = pc.run;
-  let outcome: ModuleOutcome;
+  let outcome: ModuleRun;
   try {
     outcome = await deps.runModule({ module: a.module, args, argPos: task.argPos, pos: task.pos, host, check: opts.check, diff: opts.diff });
   } catch (err) {
@@ -115,7 +116,7 @@ async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<Att
     }
     const msg = err instanceof Error ? err.message : String(err);
     const registered: Vars = { failed: true, changed: false, msg };
-    if (err instanceof ModuleError) Object.assign(registered, pick(err.detail));
+    if (err instanceof ModuleError) Object.assign(registered, err.resultVars());
     return { status: 'failed', changes: [], registered, msg };
   }
   for (const key of a.module.secretResults ?? []) opts.redactor.addDeep(outcome.data[key]);
@@ -152,8 +153,9 @@ async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<Att
     changes,
     registered,
     msg: outcome.msg,
-    diff: outcome.diff ?? (opts.diff ? changesDiff(changes) : undefined),
+    diff: outcome.diff,
     facts: { ...(outcome.facts ?? {}), ...factsOf(outcome.data) },
+    inventory: outcome.inventory,
     pending,
     display,
   };
@@ -172,15 +174,6 @@ function decide(fn: () => boolean, pending: boolean): boolean | undefined {
 function factsOf(data: Vars): Vars {
   const f = data['ansible_facts'];
   return f !== null && typeof f === 'object' && !Array.isArray(f) ? (f as Vars) : {};
-}
-
-function pick(detail: ModuleError['detail']): Vars {
-  const out: Vars = {};
-  if (detail.rc !== undefined) out['rc'] = detail.rc;
-  if (detail.stdout !== undefined) out['stdout'] = detail.stdout;
-  if (detail.stderr !== undefined) out['stderr'] = detail.stderr;
-  if (detail.argv !== undefined) out['cmd'] = detail.argv;
-  return out;
 }
 
 function renderNum(t: PlayCtx['run']['deps']['templater'], v: number | string | undefined, vars: Vars, dflt: number): number {

@@ -3,7 +3,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { UnreachableError } from '../connection/types.js';
-import { ModuleError, type AnyModule, type HostContext } from '../module.js';
+import { ModuleError, type AnyModule, type HostContext, type InventoryAddition } from '../module.js';
 import { changesDiff } from '../kit/diff.js';
 import type { Change, Vars } from '../types.js';
 
@@ -19,6 +19,10 @@ export interface ModuleRun {
   error?: string;
   /** Facts for the host (set_fact). */
   facts?: Vars;
+  /** Hosts the module adds to the run's inventory (add_host). */
+  inventory?: InventoryAddition[];
+  /** False when changes were planned but not made (check mode): the result has no output of that work. */
+  applied: boolean;
 }
 
 const ANSIBLE_TRUE = new Set(['yes', 'on', 'y']);
@@ -56,22 +60,15 @@ export function checkArgs(mod: AnyModule, args: Vars): { ok: true; args: Vars } 
   return { ok: false, error: `${mod.name}: ${problems.join('; ')}` };
 }
 
-function failed(changes: Change[], err: unknown): ModuleRun {
+function failed(changes: Change[], err: unknown, diff: string | undefined): ModuleRun {
   const message = err instanceof Error ? err.message : String(err);
-  const data: Vars = {};
-  if (err instanceof ModuleError) {
-    const { rc, stdout, stderr, argv } = err.detail;
-    if (rc !== undefined) data.rc = rc;
-    if (stdout !== undefined) data.stdout = stdout;
-    if (stderr !== undefined) data.stderr = stderr;
-    if (argv !== undefined) data.cmd = argv;
-  }
-  return { status: 'failed', changes, data, msg: message, error: message };
+  const data: Vars = err instanceof ModuleError ? err.resultVars() : {};
+  return { status: 'failed', changes, data, msg: message, error: message, diff, applied: true };
 }
 
 export async function runModule(mod: AnyModule, host: HostContext, rawArgs: Vars, opts: { check: boolean; diff: boolean }): Promise<ModuleRun> {
   const checked = checkArgs(mod, rawArgs);
-  if (!checked.ok) return { status: 'failed', changes: [], data: {}, msg: checked.error, error: checked.error };
+  if (!checked.ok) return { status: 'failed', changes: [], data: {}, msg: checked.error, error: checked.error, applied: true };
   const args = checked.args;
   let changes: Change[] = [];
   try {
@@ -79,12 +76,21 @@ export async function runModule(mod: AnyModule, host: HostContext, rawArgs: Vars
     changes = mod.plan(args, state);
     const diff = opts.diff ? changesDiff(changes) : undefined;
     const data: Vars = { ...(mod.result?.(args, state, changes) ?? {}) };
-    if (changes.length === 0) return { status: 'ok', changes, data, diff };
+    if (changes.length === 0) return { status: 'ok', changes, data, diff, applied: true };
     // Controller-only modules (set_fact, debug...) touch no host, so they run in check mode too.
-    if (opts.check && !mod.controllerOnly) return { status: 'changed', changes, data, diff };
+    if (opts.check && !mod.controllerOnly) return { status: 'changed', changes, data, diff, applied: false };
     const outcome = (await mod.apply(host, args, changes, state)) ?? {};
     Object.assign(data, outcome.data ?? {});
-    const run: ModuleRun = { status: outcome.changed === false ? 'ok' : 'changed', changes, data, diff, msg: outcome.msg, facts: outcome.facts };
+    const run: ModuleRun = {
+      status: outcome.changed === false ? 'ok' : 'changed',
+      changes,
+      data,
+      diff,
+      msg: outcome.msg,
+      facts: outcome.facts,
+      inventory: outcome.inventory,
+      applied: true,
+    };
     if (outcome.failed) {
       run.status = 'failed';
       run.error = outcome.msg ?? `${mod.name} failed`;
@@ -94,6 +100,6 @@ export async function runModule(mod: AnyModule, host: HostContext, rawArgs: Vars
   } catch (err) {
     // The host is gone, not the task: the executor reports it as unreachable.
     if (err instanceof UnreachableError) throw err;
-    return failed(changes, err);
+    return failed(changes, err, opts.diff ? changesDiff(changes) : undefined);
   }
 }

@@ -89,6 +89,8 @@ export interface RunYamlOptions {
   files?: Record<string, string>;
   unreachableHosts?: string[];
   secrets?: string[];
+  /** More modules beside probe, debug, set_fact, fail and assert. */
+  modules?: AnyModule[];
 }
 
 export interface RunYamlResult {
@@ -111,7 +113,7 @@ export async function runYaml(yaml: string, o: RunYamlOptions = {}): Promise<Run
       writeFileSync(join(dir, rel), text);
     }
     const calls: Call[] = [];
-    const registry = new ModuleRegistry([probeModule(calls), debugMod, setFactMod, failMod, assertMod]);
+    const registry = new ModuleRegistry([probeModule(calls), debugMod, setFactMod, failMod, assertMod, ...(o.modules ?? [])]);
     const inventory = loadInventory([join(dir, 'hosts')]);
     const pb = await loadPlaybook(join(dir, 'play.yml'));
     const deps = await realDeps((n) => registry.get(n), { hostVars, matchHosts, groupNames });

@@ -1,6 +1,6 @@
 // lxc_container: an OSM container (config file outside the LXC path, `lxc-start -n NAME -f CONF`)
 // started, stopped, restarted or absent; reports its state and addresses.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
 import { CONTAINER_NAME } from './connections/lxc.js';
@@ -37,15 +37,7 @@ const args = Type.Object(
   { additionalProperties: false },
 );
 
-type Args = {
-  name: string;
-  config?: string;
-  state?: 'started' | 'stopped' | 'restarted' | 'absent';
-  log_file?: string;
-  log_level?: string;
-  wait_for_ip?: boolean;
-  timeout?: number;
-};
+type Args = Static<typeof args>;
 
 export interface ContainerState extends LxcInfo {
   /** LXC's leftovers for the name under its lxcpath (a dir with no config), removed by absent. */

@@ -1,6 +1,6 @@
 // snapper_config: a snapper config for a subvolume, with settings; absent deletes its snapshots,
 // then the config. snapper keeps /etc/default/snapper's SNAPPER_CONFIGS itself.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
 import { parseGetConfig, parseSnapshotList } from './lib/snapper/output.js';
@@ -25,7 +25,7 @@ const args = Type.Object(
   { additionalProperties: false },
 );
 
-type Args = { name: string; subvolume?: string; state?: 'present' | 'absent'; settings?: Record<string, string | number | boolean> };
+type Args = Static<typeof args>;
 
 export interface SnapperConfigState {
   exists: boolean;

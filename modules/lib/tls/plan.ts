@@ -1,28 +1,9 @@
 // Pure parts of tls_certificate: where the files live, what to do, and the certbot/openssl argv.
 import type { Change } from '../../../runner/types.js';
+import type { TlsArgs } from './args.js';
 import { daysLeft, sameNames, type CertInfo } from './x509.js';
 
-export interface TlsArgs {
-  domains: string[];
-  cert_name?: string;
-  provider: 'acme' | 'selfsigned';
-  state: 'present' | 'absent';
-  renew_before_days: number;
-  acme_server: string;
-  email?: string;
-  ca_bundle?: string;
-  authenticator: 'standalone' | 'webroot';
-  http_01_port: number;
-  webroot?: string;
-  config_dir: string;
-  work_dir: string;
-  logs_dir: string;
-  cert_dir: string;
-  ca_key: string;
-  ca_cert: string;
-  ca_name: string;
-  days: number;
-}
+export type { TlsArgs };
 
 export interface CertPaths {
   cert: string;

@@ -1,7 +1,7 @@
 // lxc_container: an OSM container (config file outside the LXC path, `lxc-start -n NAME -f CONF`)
 // started, stopped, restarted or absent; reports its state and addresses.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
 import { CONTAINER_NAME } from './connections/lxc.js';
 import { ipv4Only, parseIpList, parseLxcInfo, type LxcInfo } from './lib/lxc/info.js';
@@ -90,13 +90,16 @@ async function gatherContainer(host: HostContext, a: Args): Promise<ContainerSta
 
 const ACTIVE = new Set(['running', 'starting', 'frozen', 'freezing', 'thawed']);
 
-export function planContainer(a: Args, s: ContainerState): Change[] {
+/** What lxc_container plans: apply() handles exactly these. */
+export type ContainerChange = Change<'stop'> | Change<'start'> | Change<'remove'>;
+
+export function planContainer(a: Args, s: ContainerState): ContainerChange[] {
   const name = a.name;
   const state = a.state ?? 'started';
-  const stop: Change = { action: 'stop', target: name, summary: `stop container ${name} (lxc-stop)` };
+  const stop: ContainerChange = { action: 'stop', target: name, summary: `stop container ${name} (lxc-stop)` };
   // In check mode an earlier task may only have planned the config file: say so instead of failing.
   const note = s.configExists === false ? ' (config not there yet)' : '';
-  const start: Change = { action: 'start', target: name, summary: `start container ${name} (lxc-start -f ${a.config ?? '?'})${note}` };
+  const start: ContainerChange = { action: 'start', target: name, summary: `start container ${name} (lxc-start -f ${a.config ?? '?'})${note}` };
   const active = ACTIVE.has(s.state);
   switch (state) {
     case 'started':
@@ -108,7 +111,7 @@ export function planContainer(a: Args, s: ContainerState): Change[] {
     case 'absent':
       return [
         ...(active ? [stop] : []),
-        ...s.leftovers.map((d) => ({ action: 'remove', target: d, summary: `remove LXC leftovers ${d}` })),
+        ...s.leftovers.map((d): ContainerChange => ({ action: 'remove', target: d, summary: `remove LXC leftovers ${d}` })),
       ];
   }
 }
@@ -155,9 +158,19 @@ export default defineModule({
   async apply(host, a, changes) {
     const timeout = String(a.timeout ?? 30);
     for (const c of changes) {
-      if (c.action === 'stop') await host.run(['lxc-stop', '-n', a.name, '-t', timeout]);
-      else if (c.action === 'start') await start(host, a);
-      else if (c.action === 'remove') await host.run(['rm', '-rf', '--one-file-system', '--', c.target]);
+      switch (c.action) {
+        case 'stop':
+          await host.run(['lxc-stop', '-n', a.name, '-t', timeout]);
+          break;
+        case 'start':
+          await start(host, a);
+          break;
+        case 'remove':
+          await host.run(['rm', '-rf', '--one-file-system', '--', c.target]);
+          break;
+        default:
+          unknownChange(c);
+      }
     }
     const info = await lxcInfo(host, a.name);
     if (info.state === 'running' && a.wait_for_ip) info.ips = await waitForIpv4(host, a.name, a.timeout ?? 30);

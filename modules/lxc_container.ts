@@ -16,23 +16,17 @@ const args = Type.Object(
         description: 'The container config file passed as `lxc-start -f` (OSM keeps it in the subvolume: .../containers/NAME/lxc.container.conf). Needed to start.',
       }),
     ),
-    state: Type.Optional(
-      Type.Union([Type.Literal('started'), Type.Literal('stopped'), Type.Literal('restarted'), Type.Literal('absent')], {
-        default: 'started',
-        description: 'started/stopped as named; restarted always stops (if running) and starts; absent stops it and removes LXC\'s runtime leftovers for the name (not the storage).',
-      }),
-    ),
+    state: Type.Union([Type.Literal('started'), Type.Literal('stopped'), Type.Literal('restarted'), Type.Literal('absent')], {
+      default: 'started',
+      description: 'started/stopped as named; restarted always stops (if running) and starts; absent stops it and removes LXC\'s runtime leftovers for the name (not the storage).',
+    }),
     log_file: Type.Optional(Type.String({ pattern: '^/', description: 'lxc-start log file (`-o`), e.g. /srv/osm-lxc/lxc/logs/NAME.log.' })),
-    log_level: Type.Optional(
-      Type.Union(['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'ERROR'].map((l) => Type.Literal(l)), {
-        default: 'INFO',
-        description: 'lxc-start log priority (`-l`) when log_file is set.',
-      }),
-    ),
-    wait_for_ip: Type.Optional(Type.Boolean({ default: false, description: 'When started, wait until the container has an IPv4 address.' })),
-    timeout: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 3600, default: 30, description: 'Seconds to wait for RUNNING, for an address, or for a clean stop.' }),
-    ),
+    log_level: Type.Union(['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'ERROR'].map((l) => Type.Literal(l)), {
+      default: 'INFO',
+      description: 'lxc-start log priority (`-l`) when log_file is set.',
+    }),
+    wait_for_ip: Type.Boolean({ default: false, description: 'When started, wait until the container has an IPv4 address.' }),
+    timeout: Type.Integer({ minimum: 1, maximum: 3600, default: 30, description: 'Seconds to wait for RUNNING, for an address, or for a clean stop.' }),
   },
   { additionalProperties: false },
 );
@@ -71,7 +65,7 @@ async function waitForIpv4(host: HostContext, name: string, timeoutS: number): P
 }
 
 async function gatherContainer(host: HostContext, a: Args): Promise<ContainerState> {
-  const state = a.state ?? 'started';
+  const state = a.state;
   const dir = `${LXC_PATH}/${a.name}`;
   // Independent reads side by side: one round trip's wait over ssh instead of three.
   const [info, configStat, dirStat, dirConfigStat] = await Promise.all([
@@ -83,7 +77,7 @@ async function gatherContainer(host: HostContext, a: Args): Promise<ContainerSta
   if ((state === 'started' || state === 'restarted') && info.state !== 'running' && !a.config) {
     throw new ModuleError(`${a.name}: config is required to start the container`);
   }
-  if (state === 'started' && info.state === 'running' && a.wait_for_ip) info.ips = await waitForIpv4(host, a.name, a.timeout ?? 30);
+  if (state === 'started' && info.state === 'running' && a.wait_for_ip) info.ips = await waitForIpv4(host, a.name, a.timeout);
   const leftovers = dirStat && !dirConfigStat ? [dir] : [];
   return { ...info, leftovers, configExists: a.config ? configStat !== null : undefined };
 }
@@ -95,7 +89,7 @@ export type ContainerChange = Change<'stop'> | Change<'start'> | Change<'remove'
 
 export function planContainer(a: Args, s: ContainerState): ContainerChange[] {
   const name = a.name;
-  const state = a.state ?? 'started';
+  const state = a.state;
   const stop: ContainerChange = { action: 'stop', target: name, summary: `stop container ${name} (lxc-stop)` };
   // In check mode an earlier task may only have planned the config file: say so instead of failing.
   const note = s.configExists === false ? ' (config not there yet)' : '';
@@ -117,8 +111,8 @@ export function planContainer(a: Args, s: ContainerState): ContainerChange[] {
 }
 
 async function start(host: HostContext, a: Args): Promise<void> {
-  const timeout = String(a.timeout ?? 30);
-  const log = a.log_file ? ['-o', a.log_file, '-l', a.log_level ?? 'INFO'] : [];
+  const timeout = String(a.timeout);
+  const log = a.log_file ? ['-o', a.log_file, '-l', a.log_level] : [];
   // Only this start's part of the log is read back on failure: it may hold earlier runs.
   if (!a.config || !(await host.stat(a.config))) throw new ModuleError(`${a.name}: config ${a.config ?? '(none)'} does not exist`);
   const logSize = a.log_file ? ((await host.stat(a.log_file))?.size ?? 0) : 0;
@@ -156,7 +150,7 @@ export default defineModule({
   gather: (host, a) => gatherContainer(host, a),
   plan: (a, s) => planContainer(a, s),
   async apply(host, a, changes) {
-    const timeout = String(a.timeout ?? 30);
+    const timeout = String(a.timeout);
     for (const c of changes) {
       switch (c.action) {
         case 'stop':
@@ -173,11 +167,11 @@ export default defineModule({
       }
     }
     const info = await lxcInfo(host, a.name);
-    if (info.state === 'running' && a.wait_for_ip) info.ips = await waitForIpv4(host, a.name, a.timeout ?? 30);
+    if (info.state === 'running' && a.wait_for_ip) info.ips = await waitForIpv4(host, a.name, a.timeout);
     return { data: { state: info.state === 'running' ? 'running' : a.state === 'absent' ? 'absent' : 'stopped', ips: info.ips } };
   },
   result: (a, s, changes) => {
-    const want = a.state ?? 'started';
+    const want = a.state;
     if (changes.length === 0) {
       return { state: want === 'absent' ? 'absent' : s.state === 'running' ? 'running' : 'stopped', ips: s.ips };
     }

@@ -173,23 +173,6 @@ export interface Change<Action extends string = string, Data = unknown> {
   data?: Data;
 }
 
-export interface TaskResult {
-  host: string;
-  task: string;
-  module: string;
-  status: TaskStatus;
-  changes: Change[];
-  /** Unified diff text, when --diff and the module produced before/after. */
-  diff?: string;
-  msg?: string;
-  error?: string;
-  /** What `register` stores. */
-  data: Vars;
-  durationMs: number;
-  pos?: SourcePos;
-  noLog?: boolean;
-}
-
 export interface HostRecap {
   ok: number;
   changed: number;

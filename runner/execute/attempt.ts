@@ -1,25 +1,20 @@
 // One module call for one task (or one loop item): render args, run the module through runModule,
 // retry with until/retries/delay, then apply changed_when and failed_when to the result.
-import { ModuleError, type AnyModule, type HostContext, type InventoryAddition } from '../module.js';
+import { ModuleError, type AnyModule, type HostContext } from '../module.js';
 import type { BecomeOptions, Connection } from '../connection/types.js';
 import { UnreachableError } from '../connection/types.js';
-import type { Change, TaskNode, Vars } from '../types.js';
+import type { TaskNode, Vars } from '../types.js';
 import { evalCondition, evalList } from './conditions.js';
 import { checkUnresolved } from './resolve-vars.js';
 import { errorText } from './error-text.js';
 import type { HostState, NodeScope, PlayCtx } from './state.js';
 import type { ModuleRun } from './run-module.js';
 
-export interface AttemptResult {
-  status: 'ok' | 'changed' | 'failed' | 'unreachable';
-  changes: Change[];
+/** The module's result after until/retries, changed_when and failed_when: ModuleRun with the registered value. */
+export interface AttemptResult extends Pick<ModuleRun, 'changes' | 'msg' | 'diff' | 'facts' | 'inventory'> {
+  status: ModuleRun['status'] | 'unreachable';
   /** The registered value: module data plus changed/failed/msg. */
   registered: Vars;
-  msg?: string;
-  diff?: string;
-  facts?: Vars;
-  /** Hosts the module added to the run's inventory (add_host). */
-  inventory?: InventoryAddition[];
   /** Planned but not applied (check mode). */
   pending?: boolean;
   /** What the module asked to show under the task line (debug's msg), taken out of the registered value. */

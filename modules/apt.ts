@@ -1,6 +1,6 @@
 // apt: Debian packages present or absent. Gathers with dpkg-query, installs with apt-get
 // (--no-upgrade: packages already there are never upgraded as a side effect).
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineModule } from '../runner/module.js';
 import { wouldRun } from '../runner/kit/index.js';
 import type { Change } from '../runner/types.js';
@@ -19,7 +19,7 @@ const args = Type.Object(
   { additionalProperties: false },
 );
 
-type Args = { name: string | string[]; state: 'present' | 'absent'; update_cache: boolean; install_recommends: boolean };
+type Args = Static<typeof args>;
 
 /** `dpkg-query -W -f '${Package} ${db:Status-Status}\n'` → the packages that are installed. */
 export function parseInstalled(text: string): Set<string> {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, UsageError } from './cli/args.js';
 import { HELP } from './cli/help.js';
 import { runCommand } from './cli/run.js';
-import { docCommand, schemaCommand } from './cli/subcommands.js';
+import { completionCommand, docCommand, schemaCommand } from './cli/subcommands.js';
 import type { Streams } from './cli/reporters.js';
 import { EXIT_USAGE } from './report/exit-code.js';
 import { vaultCommand } from './vault/cli.js';
@@ -52,6 +52,8 @@ export async function main(argv: string[], io?: Partial<Streams>): Promise<numbe
       return schemaCommand(streams);
     case 'doc':
       return docCommand(opts, streams);
+    case 'completion':
+      return completionCommand(streams);
     case 'run':
       return runCommand(opts, streams, process.cwd());
   }

@@ -175,9 +175,13 @@ export interface Inventory {
 export type TaskStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable';
 
 /** One planned change, as data. `before`/`after` give a file diff when both are text. */
-export interface Change {
+/**
+ * One planned change. A module may name its own union of changes (`Change<'start'> | Change<'set', string[]>`)
+ * so that plan() and apply() are checked against it; the engine sees them all as Change.
+ */
+export interface Change<Action extends string = string, Data = unknown> {
   /** What kind of change, e.g. `create`, `write`, `delete`, `run`, `reload`. */
-  action: string;
+  action: Action;
   /** What it is about: a path, a rule, a container name. */
   target: string;
   /** One line for the report, e.g. "would run: lxc-stop -n acme-svr". */
@@ -185,24 +189,7 @@ export interface Change {
   before?: string;
   after?: string;
   /** Module-private detail that apply() needs. */
-  data?: unknown;
-}
-
-export interface TaskResult {
-  host: string;
-  task: string;
-  module: string;
-  status: TaskStatus;
-  changes: Change[];
-  /** Unified diff text, when --diff and the module produced before/after. */
-  diff?: string;
-  msg?: string;
-  error?: string;
-  /** What `register` stores. */
-  data: Vars;
-  durationMs: number;
-  pos?: SourcePos;
-  noLog?: boolean;
+  data?: Data;
 }
 
 export interface HostRecap {

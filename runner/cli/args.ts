@@ -2,7 +2,7 @@
 // conventions (-vvv, repeatable -i/-e, `--json [FILE]` with an optional value) fit no framework well.
 
 export interface CliOptions {
-  command: 'run' | 'schema' | 'doc' | 'help' | 'version';
+  command: 'run' | 'schema' | 'doc' | 'completion' | 'help' | 'version';
   playbooks: string[];
   inventories: string[];
   extraVars: string[];
@@ -42,6 +42,8 @@ export interface CliOptions {
   rolesPath?: string[];
   /** `doc` subcommand. */
   docModule?: string;
+  /** `completion` subcommand: the shell. */
+  shell?: string;
   markdown: boolean;
   /** Vault passwords: --vault-password-file, --vault-id, --ask-vault-pass. */
   vaultPasswordFiles: string[];
@@ -57,7 +59,7 @@ export class UsageError extends Error {
 }
 
 type Kind = 'flag' | 'value' | 'optional-value';
-interface Spec {
+export interface Spec {
   names: string[];
   kind: Kind;
   apply(o: CliOptions, v: string | undefined): void;
@@ -70,7 +72,7 @@ function positiveInt(name: string, v: string): number {
   return Number(v);
 }
 
-const SPECS: Spec[] = [
+export const SPECS: readonly Spec[] = [
   { names: ['-i', '--inventory'], kind: 'value', apply: (o, v) => o.inventories.push(v!) },
   { names: ['-e', '--extra-vars'], kind: 'value', apply: (o, v) => o.extraVars.push(v!) },
   { names: ['-C', '--check'], kind: 'flag', apply: (o) => (o.check = true) },
@@ -170,10 +172,14 @@ export function parseArgs(argv: string[]): CliOptions {
       else spec.apply(o, undefined);
     }
   }
-  if (o.command === 'run' && (positional[0] === 'schema' || positional[0] === 'doc')) {
+  if (o.command === 'run' && (positional[0] === 'schema' || positional[0] === 'doc' || positional[0] === 'completion')) {
     o.command = positional[0];
     if (o.command === 'doc') o.docModule = positional[1];
-    if (positional.length > (o.command === 'doc' ? 2 : 1)) throw new UsageError(`too many arguments for '${positional[0]}'`);
+    if (o.command === 'completion') {
+      o.shell = positional[1];
+      if (o.shell !== 'bash') throw new UsageError(`completion needs a shell: 'osm-play completion bash' (bash is the only one supported)`);
+    }
+    if (positional.length > (o.command === 'schema' ? 1 : 2)) throw new UsageError(`too many arguments for '${positional[0]}'`);
     return o;
   }
   o.playbooks = positional;

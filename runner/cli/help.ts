@@ -6,6 +6,7 @@ Usage:
   osm-play schema                    print the playbook JSON Schema (for yaml-language-server)
   osm-play doc [MODULE] [--markdown] list modules, or show one module's arguments and example
   osm-play vault ACTION ...          ansible-vault's create|encrypt|decrypt|view|edit|encrypt_string
+  osm-play completion bash           print bash completion (source <(osm-play completion bash))
 
 Options:
   -i, --inventory SOURCE     inventory file, directory or comma list (a,b,); repeatable

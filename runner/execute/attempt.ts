@@ -3,24 +3,20 @@
 import { ModuleError, type AnyModule, type HostContext } from '../module.js';
 import type { BecomeOptions, Connection } from '../connection/types.js';
 import { UnreachableError } from '../connection/types.js';
-import type { Change, TaskNode, Vars } from '../types.js';
-import { changesDiff } from '../report/diff.js';
+import type { TaskNode, Vars } from '../types.js';
 import { evalCondition, evalList } from './conditions.js';
 import { checkUnresolved } from './resolve-vars.js';
 import { errorText } from './error-text.js';
 import type { HostState, NodeScope, PlayCtx } from './state.js';
-import type { ModuleOutcome } from './types.js';
 import { normalizeArgs } from '../load/args-check.js';
 import { taskCheckMode, taskEnvironment, taskTimeoutMs } from './task-keywords.js';
+import type { ModuleRun } from './run-module.js';
 
-export interface AttemptResult {
-  status: 'ok' | 'changed' | 'failed' | 'unreachable';
-  changes: Change[];
+/** The module's result after until/retries, changed_when and failed_when: ModuleRun with the registered value. */
+export interface AttemptResult extends Pick<ModuleRun, 'changes' | 'msg' | 'diff' | 'facts' | 'inventory'> {
+  status: ModuleRun['status'] | 'unreachable';
   /** The registered value: module data plus changed/failed/msg. */
   registered: Vars;
-  msg?: string;
-  diff?: string;
-  facts?: Vars;
   /** Planned but not applied (check mode). */
   pending?: boolean;
   /** What the module asked to show under the task line (debug's msg), taken out of the registered value. */
@@ -113,7 +109,7 @@ export async function attempt(a: AttemptInput): Promise<AttemptResult> {
 async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<AttemptResult> {
   const { pc, task } = a;
   const { deps, opts } = pc.run;
-  let outcome: ModuleOutcome;
+  let outcome: ModuleRun;
   try {
     const check = taskCheckMode(pc, a.scope, task, a.vars);
     outcome = await deps.runModule({ module: a.module, args, argPos: task.argPos, pos: task.pos, host, check, diff: opts.diff });
@@ -123,7 +119,7 @@ async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<Att
     }
     const msg = err instanceof Error ? err.message : String(err);
     const registered: Vars = { failed: true, changed: false, msg };
-    if (err instanceof ModuleError) Object.assign(registered, pick(err.detail));
+    if (err instanceof ModuleError) Object.assign(registered, err.resultVars());
     return { status: 'failed', changes: [], registered, msg };
   }
   for (const key of a.module.secretResults ?? []) opts.redactor.addDeep(outcome.data[key]);
@@ -160,8 +156,9 @@ async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<Att
     changes,
     registered,
     msg: outcome.msg,
-    diff: outcome.diff ?? (opts.diff ? changesDiff(changes) : undefined),
+    diff: outcome.diff,
     facts: { ...(outcome.facts ?? {}), ...factsOf(outcome.data) },
+    inventory: outcome.inventory,
     pending,
     display,
   };
@@ -180,15 +177,6 @@ function decide(fn: () => boolean, pending: boolean): boolean | undefined {
 function factsOf(data: Vars): Vars {
   const f = data['ansible_facts'];
   return f !== null && typeof f === 'object' && !Array.isArray(f) ? (f as Vars) : {};
-}
-
-function pick(detail: ModuleError['detail']): Vars {
-  const out: Vars = {};
-  if (detail.rc !== undefined) out['rc'] = detail.rc;
-  if (detail.stdout !== undefined) out['stdout'] = detail.stdout;
-  if (detail.stderr !== undefined) out['stderr'] = detail.stderr;
-  if (detail.argv !== undefined) out['cmd'] = detail.argv;
-  return out;
 }
 
 function renderNum(t: PlayCtx['run']['deps']['templater'], v: number | string | undefined, vars: Vars, dflt: number): number {

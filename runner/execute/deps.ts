@@ -63,12 +63,7 @@ export async function realDeps(getModule: (name: string) => AnyModule | undefine
         timeoutMs: p.timeoutMs,
       });
     },
-    runModule: async (call) => {
-      const run = await runModule(call.module, call.host, call.args, { check: call.check, diff: call.diff });
-      // runModule stops before apply in check mode for modules that touch the host: nothing was applied.
-      const applied = !(call.check && !call.module.controllerOnly && run.changes.length > 0);
-      return { status: run.status, changes: run.changes, data: run.data, msg: run.error ?? run.msg, facts: run.facts, diff: run.diff, applied };
-    },
+    runModule: (call) => runModule(call.module, call.host, call.args, { check: call.check, diff: call.diff }),
     ...(acquireHostLock ? { acquireHostLock } : {}),
   };
 }

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { ModuleError, type HostContext } from '../module.js';
-import { shellQuote } from '../connection/quote.js';
+import { commandError } from '../kit/argv.js';
 import type { BecomeOptions, Command, Connection, ExecOptions, ExecResult, StatResult, WriteOptions } from '../connection/types.js';
 import type { SourcePos, Vars } from '../types.js';
 
@@ -28,31 +28,6 @@ export interface MakeHostContextOptions {
   env?: Record<string, string>;
   /** The task's `async:` limit, for every command that sets none. */
   timeoutMs?: number;
-}
-
-/** Last non-empty line of stderr (or stdout), for one-line error messages. */
-function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  return lines[lines.length - 1] ?? '';
-}
-
-/**
- * The command as typed, so a failure names what it was about (`btrfs subvolume create /srv/...`, not
- * just `btrfs`); inline scripts (multi-line or very long words) are elided, the whole capped.
- */
-export function commandSummary(argv: string[]): string {
-  const text = argv.map((w) => (w.includes('\n') || w.length > 160 ? '…' : shellQuote([w]))).join(' ');
-  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
-}
-
-export function commandError(argv: string[], r: ExecResult): ModuleError {
-  const why = lastLine(r.stderr) || lastLine(r.stdout) || 'no output';
-  return new ModuleError(`${commandSummary(argv)} exited with rc ${r.exitCode}: ${why}`, {
-    rc: r.exitCode,
-    stdout: r.stdout,
-    stderr: r.stderr,
-    argv,
-  });
 }
 
 export function makeHostContext(opts: MakeHostContextOptions): HostContext {

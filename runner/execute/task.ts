@@ -1,5 +1,5 @@
 // One task on one host: tags, when, loop, become, run_once, delegate_to, register, notify, report.
-import { addHostToInventory, isAddHostRequest } from './add-host.js';
+import { addHostToInventory } from './add-host.js';
 import type { Connection } from '../connection/types.js';
 import type { ItemResult, ReportedResult } from '../report/events.js';
 import type { Change, TaskNode, Vars } from '../types.js';
@@ -124,9 +124,7 @@ async function runTaskBody(
     results.push({ ...r, label: it.label, item: it.item });
     if (r.status === 'unreachable') break;
     if (r.facts && Object.keys(r.facts).length) Object.assign(host.facts, r.facts);
-    if (module.name === 'add_host' && r.status !== 'failed' && isAddHostRequest(r.registered.add_host)) {
-      addHostToInventory(pc.run.opts.inventory, r.registered.add_host);
-    }
+    if (r.status !== 'failed') for (const added of r.inventory ?? []) addHostToInventory(pc.run.opts.inventory, added);
   }
 
   return finish(pc, host, task, scope, baseVars, items !== undefined, results, report);

@@ -3,9 +3,10 @@
 // runner/execute/deps.ts wires the real loader, templater, connections and module runner.
 import type { AnyModule, HostContext } from '../module.js';
 import type { BecomeOptions, Connection } from '../connection/types.js';
-import type { Change, HostRecap, Inventory, Node, Play, RoleInfo, SourcePos, Vars } from '../types.js';
+import type { HostRecap, Inventory, Node, Play, RoleInfo, SourcePos, Vars } from '../types.js';
 import type { Redactor } from '../report/redact.js';
 import type { StepPrompter } from './step.js';
+import type { ModuleRun } from './run-module.js';
 
 export interface RunOptions {
   inventory: Inventory;
@@ -76,20 +77,6 @@ export interface ModuleCall {
   diff: boolean;
 }
 
-/** What came out of gather/plan/apply. */
-export interface ModuleOutcome {
-  status: 'ok' | 'changed' | 'failed';
-  changes: Change[];
-  /** What register stores (stdout, rc, ...), without changed/failed which the executor adds. */
-  data: Vars;
-  msg?: string;
-  /** Facts to set on the host (set_fact, or ansible_facts in data). */
-  facts?: Vars;
-  diff?: string;
-  /** False when changes were planned but not made (check mode): the result has no output of that work. */
-  applied?: boolean;
-}
-
 export interface HostContextParams {
   name: string;
   conn: Connection;
@@ -122,7 +109,8 @@ export interface ExecDeps {
     opts: { defaultType?: string; acceptNewHostKeys: boolean; connectionFor?: (host: string) => Promise<Connection> },
   ): Promise<Connection>;
   makeHostContext(p: HostContextParams): HostContext;
-  runModule(call: ModuleCall): Promise<ModuleOutcome>;
+  /** gather/plan/apply for one call; the one result shape from module to executor. */
+  runModule(call: ModuleCall): Promise<ModuleRun>;
   /** True for the templater's `omit` marker: such an arg is dropped. */
   isOmit(v: unknown): boolean;
   acquireHostLock?(conn: Connection, opts: { timeoutMs: number; holder: string; onWait?: (holder: string) => void }): Promise<HostLockHandle>;

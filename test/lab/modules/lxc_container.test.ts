@@ -7,7 +7,7 @@ import { createConnection } from '../../../runner/connection/index.js';
 import '../../../modules/connections/lxc.js';
 import type { Connection } from '../../../runner/connection/types.js';
 import { ensureLab } from '../../helpers/lab.js';
-import { labDhcpFile, LXC_ROOT, run, sh } from './t5a-host.js';
+import { labDhcpFile, LXC_ROOT, run, sh } from './lab-host.js';
 
 const name = 't5a-ct';
 const dir = `${LXC_ROOT}/containers/${name}`;

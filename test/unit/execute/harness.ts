@@ -91,6 +91,8 @@ export interface RunYamlOptions {
   secrets?: string[];
   /** More run options (startAtTask, connectionDefaults...). */
   run?: Partial<RunOptions>;
+  /** More modules beside probe, debug, set_fact, fail and assert. */
+  modules?: AnyModule[];
 }
 
 export interface RunYamlResult {
@@ -115,7 +117,7 @@ export async function runYaml(yaml: string, o: RunYamlOptions = {}): Promise<Run
       writeFileSync(join(dir, rel), text);
     }
     const calls: Call[] = [];
-    const registry = new ModuleRegistry([probeModule(calls), debugMod, setFactMod, failMod, assertMod]);
+    const registry = new ModuleRegistry([probeModule(calls), debugMod, setFactMod, failMod, assertMod, ...(o.modules ?? [])]);
     const inventory = loadInventory([join(dir, 'hosts')]);
     const pb = await loadPlaybook(join(dir, 'play.yml'));
     const deps = await realDeps((n) => registry.get(n), { hostVars, matchHosts, groupNames });

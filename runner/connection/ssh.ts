@@ -8,7 +8,7 @@ import { BecomeGate, type WrappedCommand } from './become.js';
 import { CommandTimeoutError } from './errors.js';
 import { ExecFileOps } from './exec-file-ops.js';
 import type { HeldCommand, HeldCommandCapable } from './held-command.js';
-import { registerConnectionType, type ConnectionOptions } from './index.js';
+import type { ConnectionOptions } from './index.js';
 import { commandArgv, prepareCommand } from './prepare.js';
 import { shellQuote } from './quote.js';
 import { Semaphore } from './semaphore.js';
@@ -292,4 +292,3 @@ export async function createSshConnection(hostName: string, vars: Vars, opts: Co
   return SshConnection.connect(resolveSshTarget(hostName, vars, connectOptions(opts)));
 }
 
-registerConnectionType('ssh', createSshConnection);

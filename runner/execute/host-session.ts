@@ -2,7 +2,6 @@
 import { UnreachableError } from '../connection/types.js';
 import type { Connection } from '../connection/types.js';
 import { newHostState, type HostState, type PlayCtx, type RunCtx } from './state.js';
-import { withHostLock } from './with-host-lock.js';
 
 /** Connects and locks the host if not done yet; false (and the host marked unreachable or failed) if that fails. */
 export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
@@ -47,7 +46,7 @@ export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
     return true;
   }
   try {
-    host.lock = await withHostLock(deps, host.conn, {
+    host.lock = await deps.acquireHostLock(host.conn, {
       timeoutMs: opts.lockTimeoutMs,
       holder: opts.lockHolder ?? defaultHolder(),
       onWait: (holder) => reporter.warning(`[${host.name}] another run holds the host lock (${holder}); waiting up to ${Math.round(opts.lockTimeoutMs / 1000)}s`),

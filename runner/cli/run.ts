@@ -49,7 +49,7 @@ export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promi
   if (o.becomeUser) extraVars['ansible_become_user'] = o.becomeUser;
 
   const deps = await realDeps((n) => registry.get(n), { hostVars, matchHosts, groupNames }, (nodes) => registry.loadFor(nodes));
-  const reporter = makeReporter(o, io, redactor);
+  const reporter = await makeReporter(o, io, redactor);
   const step = o.step ? lineStepPrompter(process.stdin, (s) => io.err(redactor.text(s))) : undefined;
   // Several playbooks run as one: plays in order, one connection and lock per host throughout.
   const all: Playbook = { file: playbooks[0]!.file, plays: playbooks.flatMap((pb) => pb.plays), modulePackages: [] };

@@ -26,6 +26,8 @@ export interface CliOptions {
   acceptNewHostKeys: boolean;
   /** --step: confirm each task (one line per answer on stdin). */
   step: boolean;
+  /** --profile-tasks: per task and host, gather/plan/apply time and remote commands, after the recap. */
+  profileTasks: boolean;
   /** `doc` subcommand. */
   docModule?: string;
   markdown: boolean;
@@ -72,6 +74,7 @@ const SPECS: Spec[] = [
   { names: ['--lock-timeout'], kind: 'value', apply: (o, v) => (o.lockTimeoutSec = nonNegative('--lock-timeout', v!)) },
   { names: ['--accept-new-host-keys'], kind: 'flag', apply: (o) => (o.acceptNewHostKeys = true) },
   { names: ['--step'], kind: 'flag', apply: (o) => (o.step = true) },
+  { names: ['--profile-tasks'], kind: 'flag', apply: (o) => (o.profileTasks = true) },
   { names: ['--markdown'], kind: 'flag', apply: (o) => (o.markdown = true) },
   { names: ['-h', '--help'], kind: 'flag', apply: (o) => (o.command = 'help') },
   { names: ['--version'], kind: 'flag', apply: (o) => (o.command = 'version') },
@@ -87,7 +90,7 @@ export function defaults(): CliOptions {
   return {
     command: 'run', playbooks: [], inventories: [], extraVars: [], check: false, diff: false, tags: [], skipTags: [],
     listHosts: false, listTasks: false, syntaxCheck: false, verbosity: 0, askBecomePass: false, become: false,
-    lockTimeoutSec: 60, acceptNewHostKeys: false, step: false, markdown: false,
+    lockTimeoutSec: 60, acceptNewHostKeys: false, step: false, profileTasks: false, markdown: false,
   };
 }
 

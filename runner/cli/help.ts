@@ -20,6 +20,8 @@ Options:
       --syntax-check         load and validate everything, then stop
       --step                 confirm each task on each host before it runs: y(es), n(o: skip it),
                              c(ontinue without asking); answers are lines on stdin
+      --profile-tasks        after the recap, per task and host: gather/plan/apply time and the
+                             number of remote commands (as Ansible's profile_tasks callback)
   -v, -vv, -vvv              more output (changes at -v, task starts at -vv)
       --json [FILE.json]     machine-readable report on stdout (terminal output moves to stderr) or to FILE
       --junit FILE           JUnit XML report for CI

@@ -9,6 +9,7 @@ import type { Inventory, Node, Vars } from '../types.js';
 import { makeHostContext } from './host-context.js';
 import { runModule } from './run-module.js';
 import { acquireHostLock } from './host-lock.js';
+import type { TaskProfiler } from './profile.js';
 import type { ExecDeps } from './types.js';
 
 export interface InventoryFns {
@@ -25,6 +26,7 @@ export async function realDeps(
   getModule: (name: string) => AnyModule | undefined,
   inv: InventoryFns,
   loadModules: (nodes: Node[]) => Promise<void> = async () => {},
+  profiler?: TaskProfiler,
 ): Promise<ExecDeps> {
   const templater = createTemplater();
   return {
@@ -45,7 +47,7 @@ export async function realDeps(
       const roleDirs = (kind: string) => (p.role ? [join(p.role.path, kind)] : []);
       return makeHostContext({
         name: p.name,
-        conn: p.conn,
+        conn: profiler ? profiler.countCommands(p.name, p.conn) : p.conn,
         vars: p.vars,
         become: p.become,
         templater,
@@ -57,7 +59,10 @@ export async function realDeps(
       });
     },
     runModule: async (call) => {
-      const run = await runModule(call.module, call.host, call.args, { check: call.check, diff: call.diff });
+      const opts = { check: call.check, diff: call.diff };
+      const run = profiler
+        ? await profiler.measure(call.module, call.pos, call.host.name, (mod) => runModule(mod, call.host, call.args, opts))
+        : await runModule(call.module, call.host, call.args, opts);
       // runModule stops before apply in check mode for modules that touch the host: nothing was applied.
       const applied = !(call.check && !call.module.controllerOnly && run.changes.length > 0);
       return { status: run.status, changes: run.changes, data: run.data, msg: run.error ?? run.msg, facts: run.facts, diff: run.diff, applied };

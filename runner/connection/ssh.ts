@@ -110,6 +110,14 @@ export class SshConnection implements Connection, HeldCommandCapable {
     await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
   }
 
+  warmUp(): void {
+    // SFTP keeps its session slot for the run: with few slots (lock + SFTP) commands could starve,
+    // so it opens early only where slots are plentiful, and otherwise on first use as before.
+    if (this.target.maxSessions < 4) return;
+    // The promise is kept by sftp(); this catch only keeps an early failure from being unhandled.
+    this.sftp().catch(() => {});
+  }
+
   /** Starts a command that runs until its stdin is closed (the host lock holder); takes one channel. */
   async startHeldCommand(argv: string[]): Promise<HeldCommand> {
     const release = await this.slots.acquire();

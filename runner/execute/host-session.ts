@@ -45,6 +45,8 @@ export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
     host.lock = COVERED_BY_PARENT;
     return true;
   }
+  // SFTP opens while the lock is being taken instead of after it.
+  host.conn.warmUp?.();
   try {
     host.lock = await deps.acquireHostLock(host.conn, {
       timeoutMs: opts.lockTimeoutMs,

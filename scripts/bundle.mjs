@@ -2,7 +2,11 @@
 // parse instead of hundreds to resolve, which is most of osm-play's start-up. Lazily loaded parts
 // (each built-in module, ssh, the terminal reporter) become chunks loaded only when a run needs
 // them. Every import in the sources is static or a literal import(), so nothing can fall out.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry content hashes: stale ones from an older build would pile up.
+rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   entryPoints: { cli: 'runner/cli.ts' },
@@ -17,5 +21,8 @@ await build({
   external: ['ssh2', 'cpu-features', 'tsx', 'tsx/*', 'chokidar', 'fsevents'],
   // CommonJS dependencies (ajv, nunjucks) call require(), which an ES module lacks.
   banner: { js: "import { createRequire as __osmCreateRequire } from 'node:module'; const require = __osmCreateRequire(import.meta.url);" },
+  // Less to parse at every start; identifiers stay, so stack traces still name functions.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 });

@@ -40,6 +40,8 @@ export interface CliOptions {
   flushCache: boolean;
   /** Roles search path from ansible.cfg / ANSIBLE_ROLES_PATH (set by applyAnsibleSettings, not a flag). */
   rolesPath?: string[];
+  /** --profile-tasks: per task and host, gather/plan/apply time and remote commands, after the recap. */
+  profileTasks: boolean;
   /** `doc` subcommand. */
   docModule?: string;
   /** `completion` subcommand: the shell. */
@@ -92,6 +94,7 @@ export const SPECS: readonly Spec[] = [
   { names: ['--lock-timeout'], kind: 'value', apply: (o, v) => (o.lockTimeoutSec = nonNegative('--lock-timeout', v!)) },
   { names: ['--accept-new-host-keys'], kind: 'flag', apply: (o) => (o.acceptNewHostKeys = true) },
   { names: ['--step'], kind: 'flag', apply: (o) => (o.step = true) },
+  { names: ['--profile-tasks'], kind: 'flag', apply: (o) => (o.profileTasks = true) },
   { names: ['--markdown'], kind: 'flag', apply: (o) => (o.markdown = true) },
   { names: ['--vault-password-file', '--vault-pass-file'], kind: 'value', apply: (o, v) => o.vaultPasswordFiles.push(v!) },
   { names: ['--vault-id'], kind: 'value', apply: (o, v) => o.vaultIds.push(v!) },
@@ -123,7 +126,7 @@ export function defaults(): CliOptions {
   return {
     command: 'run', playbooks: [], inventories: [], extraVars: [], check: false, diff: false, tags: [], skipTags: [],
     listHosts: false, listTasks: false, syntaxCheck: false, verbosity: 0, askBecomePass: false, become: false,
-    lockTimeoutSec: 60, acceptNewHostKeys: false, step: false, markdown: false, listTags: false, flushCache: false,
+    lockTimeoutSec: 60, acceptNewHostKeys: false, step: false, profileTasks: false, markdown: false, listTags: false, flushCache: false,
     vaultPasswordFiles: [], vaultIds: [], askVaultPass: false,
   };
 }

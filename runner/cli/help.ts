@@ -24,6 +24,8 @@ Options:
       --start-at-task NAME   pass over the tasks before the first one named NAME (or "role : NAME", or a pattern)
       --step                 confirm each task on each host before it runs: y(es), n(o: skip it),
                              c(ontinue without asking); answers are lines on stdin
+      --profile-tasks        after the recap, per task and host: gather/plan/apply time and the
+                             number of remote commands (as Ansible's profile_tasks callback)
   -v, -vv, -vvv              more output (changes at -v, task starts at -vv)
       --json [FILE.json]     machine-readable report on stdout (terminal output moves to stderr) or to FILE
       --junit FILE           JUnit XML report for CI

@@ -1,5 +1,6 @@
 // The run command: prepare (all diagnostics before any connection), optional listings, then run.
 import { realDeps } from '../execute/deps.js';
+import { formatProfile, TaskProfiler } from '../execute/profile.js';
 import { runPlaybook } from '../execute/run-playbook.js';
 import { formatDiagnostic } from '../load/errors.js';
 import { groupNames, hostVars, matchHosts } from '../load/inventory.js';
@@ -68,8 +69,9 @@ export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promi
   }
   if (o.becomeUser) extraVars['ansible_become_user'] = o.becomeUser;
 
-  const deps = await realDeps((n) => registry.get(n), { hostVars, matchHosts, groupNames });
-  const reporter = makeReporter(o, io, redactor);
+  const profiler = o.profileTasks ? new TaskProfiler() : undefined;
+  const deps = await realDeps((n) => registry.get(n), { hostVars, matchHosts, groupNames }, (nodes) => registry.loadFor(nodes), profiler);
+  const reporter = await makeReporter(o, io, redactor);
   const step = o.step ? lineStepPrompter(process.stdin, (s) => io.err(redactor.text(s))) : undefined;
   // Several playbooks run as one: plays in order, one connection and lock per host throughout.
   const all: Playbook = { file: playbooks[0]!.file, plays: playbooks.flatMap((pb) => pb.plays), modulePackages: [] };
@@ -85,6 +87,7 @@ export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promi
       },
       reporter,
     );
+    if (profiler) io.out(formatProfile(profiler.report()));
     return summary.exitCode;
   } finally {
     step?.close();

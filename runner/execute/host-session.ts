@@ -3,7 +3,6 @@ import { UnreachableError } from '../connection/types.js';
 import type { Connection } from '../connection/types.js';
 import type { Vars } from '../types.js';
 import { newHostState, type HostState, type PlayCtx, type RunCtx } from './state.js';
-import { withHostLock } from './with-host-lock.js';
 
 /** Connects and locks the host if not done yet; false (and the host marked unreachable or failed) if that fails. */
 export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
@@ -48,8 +47,10 @@ export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
     host.lock = COVERED_BY_PARENT;
     return true;
   }
+  // SFTP opens while the lock is being taken instead of after it.
+  host.conn.warmUp?.();
   try {
-    host.lock = await withHostLock(deps, host.conn, {
+    host.lock = await deps.acquireHostLock(host.conn, {
       timeoutMs: opts.lockTimeoutMs,
       holder: opts.lockHolder ?? defaultHolder(),
       onWait: (holder) => reporter.warning(`[${host.name}] another run holds the host lock (${holder}); waiting up to ${Math.round(opts.lockTimeoutMs / 1000)}s`),

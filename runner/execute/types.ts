@@ -113,5 +113,6 @@ export interface ExecDeps {
   runModule(call: ModuleCall): Promise<ModuleRun>;
   /** True for the templater's `omit` marker: such an arg is dropped. */
   isOmit(v: unknown): boolean;
-  acquireHostLock?(conn: Connection, opts: { timeoutMs: number; holder: string; onWait?: (holder: string) => void }): Promise<HostLockHandle>;
+  /** Locks the host for the whole run (host-lock.ts); required: a run never goes unlocked. */
+  acquireHostLock(conn: Connection, opts: { timeoutMs: number; holder: string; onWait?: (holder: string) => void }): Promise<HostLockHandle>;
 }

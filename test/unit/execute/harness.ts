@@ -130,7 +130,8 @@ export async function runYaml(yaml: string, o: RunYamlOptions = {}): Promise<Run
       conns.push(c);
       return c;
     };
-    delete deps.acquireHostLock;
+    // Memory hosts have nothing to lock; a run always asks for the lock, so it is a no-op here.
+    deps.acquireHostLock = async () => ({ release: async () => {} });
     const reporter = new RecordingReporter();
     const redactor = new Redactor(o.secrets ?? []);
     const summary = await runPlaybook(

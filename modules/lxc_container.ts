@@ -5,6 +5,7 @@ import { defineModule, ModuleError, unknownChange, type HostContext } from '../r
 import type { Change } from '../runner/types.js';
 import { CONTAINER_NAME } from './connections/lxc.js';
 import { ipv4Only, parseIpList, parseLxcInfo, type LxcInfo } from './lib/lxc/info.js';
+import { waitForBoot } from './lib/lxc/boot.js';
 import { lxcStartErrors } from './lib/lxc/log.js';
 
 const args = Type.Object(
@@ -26,6 +27,11 @@ const args = Type.Object(
       description: 'lxc-start log priority (`-l`) when log_file is set.',
     }),
     wait_for_ip: Type.Boolean({ default: false, description: 'When started, wait until the container has an IPv4 address.' }),
+    wait_for_boot: Type.Boolean({
+      default: true,
+      description:
+        'When started, wait until the container has booted: for systemd as PID 1, until `systemctl is-system-running` says running (degraded fails naming the failed units).',
+    }),
     timeout: Type.Integer({ minimum: 1, maximum: 3600, default: 30, description: 'Seconds to wait for RUNNING, for an address, or for a clean stop.' }),
   },
   { additionalProperties: false },
@@ -64,6 +70,12 @@ async function waitForIpv4(host: HostContext, name: string, timeoutS: number): P
   }
 }
 
+/** Booted (systemd running) and, when asked, addressed. */
+async function waitUntilUp(host: HostContext, a: Args, info: LxcInfo): Promise<void> {
+  if (a.wait_for_boot) await waitForBoot(host, a.name, a.timeout);
+  if (a.wait_for_ip) info.ips = await waitForIpv4(host, a.name, a.timeout);
+}
+
 async function gatherContainer(host: HostContext, a: Args): Promise<ContainerState> {
   const state = a.state;
   const dir = `${LXC_PATH}/${a.name}`;
@@ -77,7 +89,8 @@ async function gatherContainer(host: HostContext, a: Args): Promise<ContainerSta
   if ((state === 'started' || state === 'restarted') && info.state !== 'running' && !a.config) {
     throw new ModuleError(`${a.name}: config is required to start the container`);
   }
-  if (state === 'started' && info.state === 'running' && a.wait_for_ip) info.ips = await waitForIpv4(host, a.name, a.timeout);
+  // A run killed while the container booted leaves it RUNNING but not up: the re-run waits too.
+  if (state === 'started' && info.state === 'running') await waitUntilUp(host, a, info);
   const leftovers = dirStat && !dirConfigStat ? [dir] : [];
   return { ...info, leftovers, configExists: a.config ? configStat !== null : undefined };
 }
@@ -136,7 +149,8 @@ export default defineModule({
     'container of this kind is unknown to LXC, which counts as stopped. It is changed when it starts or ' +
     'stops the container (restarted always is). absent stops it and removes leftovers under /var/lib/lxc/NAME ' +
     'that hold no config; the storage is btrfs_subvolume\'s job. Registers `state` (running/stopped/absent) ' +
-    'and `ips` (waits for an IPv4 address with wait_for_ip).',
+    'and `ips` (waits for an IPv4 address with wait_for_ip). A started container counts as up once its systemd says running ' +
+    '(wait_for_boot); degraded fails the task naming the failed units. lxc-stop halts it cleanly (common.conf sets SIGRTMIN+3).',
   example: [
     '- name: Start the customer container',
     '  lxc_container:',
@@ -167,7 +181,7 @@ export default defineModule({
       }
     }
     const info = await lxcInfo(host, a.name);
-    if (info.state === 'running' && a.wait_for_ip) info.ips = await waitForIpv4(host, a.name, a.timeout);
+    if (info.state === 'running') await waitUntilUp(host, a, info);
     return { data: { state: info.state === 'running' ? 'running' : a.state === 'absent' ? 'absent' : 'stopped', ips: info.ips } };
   },
   result: (a, s, changes) => {

@@ -102,7 +102,7 @@ if (reason) {
   // The cycle test takes the lab down and up; run it while nobody else needs the lab.
   if (!wasUp) vitest('lab cycle test', ['test/lab/lab-cycle.test.ts', '--no-file-parallelism']);
   phase('lab-up', () => {
-    const ok = run(['bash', join(repo, 'scripts', 'lab-up')], { OSM_LAB_BASE: 'small' }) === 0;
+    const ok = run(['bash', join(repo, 'scripts', 'lab-up')]) === 0;
     if (!ok) failed++;
     return ok ? 'ok' : 'FAILED';
   });

@@ -10,6 +10,8 @@ import { itemVars, loopItems } from './loop.js';
 import { expandLoop } from './loop-kinds.js';
 import { taskScope } from './scope.js';
 import type { Flow, HostState, NodeScope, PlayCtx } from './state.js';
+import { newHostState } from './state.js';
+import { openHost } from './host-session.js';
 import { truthy } from './conditions.js';
 import { checkUnresolved } from './resolve-vars.js';
 import { errorText } from './error-text.js';
@@ -247,16 +249,34 @@ function isTrue(pc: PlayCtx, v: boolean | string | undefined, vars: Vars): boole
   return truthy(pc.run.deps.templater.render(v, vars));
 }
 
-/** The host's connection, or the controller's for `delegate_to: localhost`. */
+/**
+ * The host's connection; the controller's for `delegate_to: localhost`; another inventory host's
+ * (one added by add_host too, as in Ansible: --limit does not apply to delegation) for
+ * `delegate_to: NAME`. The task keeps the current host's variables either way.
+ */
 async function connectionFor(pc: PlayCtx, host: HostState, task: TaskNode, vars: Vars): Promise<Connection> {
   if (task.delegateTo) {
     const target = pc.run.deps.templater.renderString(task.delegateTo, vars, task.pos);
-    if (target !== 'localhost' && target !== '127.0.0.1') throw new Error(`delegate_to: only localhost is supported, not '${target}'`);
-    if (target !== host.name || !host.conn) {
-      pc.run.localConn ??= pc.run.deps.createConnection('localhost', { ansible_connection: 'local' }, { acceptNewHostKeys: false });
-      return pc.run.localConn;
+    if (target === 'localhost' || target === '127.0.0.1') {
+      if (target !== host.name || !host.conn) {
+        pc.run.localConn ??= pc.run.deps.createConnection('localhost', { ansible_connection: 'local' }, { acceptNewHostKeys: false });
+        return pc.run.localConn;
+      }
+    } else if (target !== host.name) {
+      return delegateConnection(pc, target);
     }
   }
   if (!host.conn) throw new Error(`host ${host.name}: no connection`);
   return host.conn;
+}
+
+async function delegateConnection(pc: PlayCtx, target: string): Promise<Connection> {
+  if (!pc.run.opts.inventory.hosts.has(target)) throw new Error(`delegate_to: '${target}' is not a host of the inventory (nor one added by add_host)`);
+  let other = pc.run.hosts.get(target);
+  if (!other) {
+    other = newHostState(target);
+    pc.run.hosts.set(target, other);
+  }
+  if (!(await openHost(pc, other)) || !other.conn) throw new Error(`delegate_to: cannot reach ${target}${other.unreachable ? ' (unreachable)' : ''}`);
+  return other.conn;
 }

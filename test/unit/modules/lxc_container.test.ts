@@ -4,7 +4,7 @@ import { lxcStartErrors } from '../../../modules/lib/lxc/log.js';
 
 const st = (state: ContainerState['state'], leftovers: string[] = []): ContainerState => ({ state, ips: [], leftovers });
 // The schema's defaults, as runModule applies them.
-const base = { name: 'acme-svr', config: '/srv/c/acme-svr/lxc.container.conf', timeout: 30, log_level: 'INFO', wait_for_ip: false };
+const base = { name: 'acme-svr', config: '/srv/c/acme-svr/lxc.container.conf', timeout: 30, log_level: 'INFO', wait_for_ip: false, wait_for_boot: true };
 
 describe('lxc_container plan', () => {
   it.each([

@@ -2,10 +2,10 @@
 // module names from the registry, so the script cannot drift from what the CLI accepts.
 import { SPECS } from './args.js';
 
-const SUBCOMMANDS = ['schema', 'doc', 'completion'];
+const SUBCOMMANDS = ['schema', 'doc', 'vault', 'completion'];
 
 /** Options whose value is a file: complete paths after them. */
-const FILE_VALUED = ['-i', '--inventory', '--junit', '--json'];
+const FILE_VALUED = ['-i', '--inventory', '--junit', '--json', '--private-key', '--key-file', '--vault-password-file', '--vault-pass-file'];
 
 const words = (xs: readonly string[]): string => xs.join(' ');
 

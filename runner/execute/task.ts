@@ -107,7 +107,7 @@ async function runTaskBody(
   const t = deps.templater;
   const module = deps.getModule(task.module);
   if (!module) throw new Error(`${task.pos.file}:${task.pos.line}:${task.pos.col}: unknown module '${task.module}'`);
-  const conn = await connectionFor(pc, host, task, baseVars);
+  const { conn, delegate } = await connectionFor(pc, host, task, baseVars);
   const conds = [...scope.when, ...task.when.map((expr) => ({ expr, pos: task.pos }))];
 
   const items: { vars: Vars; label: string; item?: unknown }[] | undefined = task.loop === undefined ? undefined : loopVarsList(pc, task, baseVars, host, scope);
@@ -129,7 +129,8 @@ async function runTaskBody(
     if (r.status !== 'failed') for (const added of r.inventory ?? []) addHostToInventory(pc.run.opts.inventory, added);
   }
 
-  return finish(pc, host, task, scope, baseVars, items !== undefined, results, report);
+  const reportWithDelegate: Report = delegate ? (r) => report({ ...r, delegatedTo: delegate }) : report;
+  return finish(pc, host, task, scope, baseVars, items !== undefined, results, reportWithDelegate);
 }
 
 function finish(
@@ -254,20 +255,20 @@ function isTrue(pc: PlayCtx, v: boolean | string | undefined, vars: Vars): boole
  * (one added by add_host too, as in Ansible: --limit does not apply to delegation) for
  * `delegate_to: NAME`. The task keeps the current host's variables either way.
  */
-async function connectionFor(pc: PlayCtx, host: HostState, task: TaskNode, vars: Vars): Promise<Connection> {
+async function connectionFor(pc: PlayCtx, host: HostState, task: TaskNode, vars: Vars): Promise<{ conn: Connection; delegate?: string }> {
   if (task.delegateTo) {
     const target = pc.run.deps.templater.renderString(task.delegateTo, vars, task.pos);
     if (target === 'localhost' || target === '127.0.0.1') {
       if (target !== host.name || !host.conn) {
         pc.run.localConn ??= pc.run.deps.createConnection('localhost', { ansible_connection: 'local' }, { acceptNewHostKeys: false });
-        return pc.run.localConn;
+        return { conn: await pc.run.localConn, delegate: target };
       }
     } else if (target !== host.name) {
-      return delegateConnection(pc, target);
+      return { conn: await delegateConnection(pc, target), delegate: target };
     }
   }
   if (!host.conn) throw new Error(`host ${host.name}: no connection`);
-  return host.conn;
+  return { conn: host.conn };
 }
 
 async function delegateConnection(pc: PlayCtx, target: string): Promise<Connection> {

@@ -70,7 +70,7 @@ export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   order: 'not supported: hosts run in inventory order',
   force_handlers: 'not supported: a failed host runs no handlers; use meta: flush_handlers before the risky task',
   ignore_unreachable: 'not supported: an unreachable host leaves the play and the others go on',
-  delegate_facts: 'not supported: delegate_to works for localhost only',
+  delegate_facts: 'not supported: facts a delegated task sets stay with the current host',
   connection: 'set ansible_connection in the inventory or `connection:` on the play',
   any_errors_fatal: 'set any_errors_fatal on the play',
 };

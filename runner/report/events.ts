@@ -20,6 +20,8 @@ export interface TaskInfo {
 /** What reporters receive for a finished task on one host: the one result shape of the report side. */
 export interface ReportedResult {
   host: string;
+  /** delegate_to: the host the task ran on, for the current host (shown as `[host -> delegate]`, as Ansible does). */
+  delegatedTo?: string;
   task: string;
   module: string;
   status: TaskStatus;

@@ -14,7 +14,8 @@ export function statusWord(r: { status: ReportedResult['status'] }): string {
 
 /** `ok: [web1] Install nginx`, with `...ignoring` for ignored failures. */
 export function resultLine(r: ReportedResult): string {
-  let line = `${statusWord(r)}: [${r.host}] ${r.task}`;
+  const who = r.delegatedTo ? `${r.host} -> ${r.delegatedTo}` : r.host;
+  let line = `${statusWord(r)}: [${who}] ${r.task}`;
   const why = r.error ?? (r.status === 'failed' || r.status === 'unreachable' ? r.msg : undefined);
   if (why) line += `: ${why}`;
   if (r.ignored) line += ' ...ignoring';

@@ -5,7 +5,7 @@
 
 # osm-play from this checkout, built first when it never was.
 lab_osm_play() {
-  [[ -f $LAB_REPO/dist/runner/cli.js ]] || (cd "$LAB_REPO" && npm run --silent build) >&2
+  [[ -f $LAB_REPO/dist/bundle/cli.js ]] || (cd "$LAB_REPO" && npm run --silent build) >&2
   node "$LAB_REPO/bin/osm-play.js" -i "$LAB_REPO/inventory/lab.yaml" --lock-timeout 900 "$@"
 }
 
@@ -15,7 +15,7 @@ base_up() {
     tail -n 30 "$log" >&2
     return 1
   fi
-  grep -E 'OS base [0-9]' "$log" | tail -n 1 | sed 's/^[^"]*"*/    /; s/"*$//' || true
+  grep -E 'OS base [0-9]' "$log" | tail -n 1 | sed 's/.*=> /    /' || true
 }
 
 lxc_layout_up() {

@@ -45,7 +45,7 @@ describe('osm-play completion bash', () => {
   });
 
   it('offers options from the parser table', () => {
-    expect(complete('osm-play', '--li')).toEqual(['--limit', '--list-hosts', '--list-tasks']);
+    expect(complete('osm-play', '--li')).toEqual(['--limit', '--list-hosts', '--list-tags', '--list-tasks']);
     expect(complete('osm-play', 'site.yaml', '--ch')).toEqual(['--check']);
   });
 

@@ -1,16 +1,21 @@
 // Issue 6, "How it is shown": the OSM playbooks end to end on the lab host, run with the CLI as an
 // operator would. The steps share the lab state, so they run in order in this one file.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab, labPaths, runArgv } from '../../helpers/lab.js';
 import { acme, backupState, createArgs, customers, exists, finalCopies, globex, purge, restoreBackupState, type BackupState, type Customer } from './customers.js';
-import { BACKUP_DIR, changedCount, changedTasks, inContainer, mqttRoundTrip, mosquitto, pebbleRoot, play, readCredentials, type MqttTarget, type PlayRun } from './helpers.js';
+import { BACKUP_DIR, BACKUP_LOG, changedCount, changedTasks, inContainer, mqttRoundTrip, mosquitto, pebbleRoot, play, readCredentials, type MqttTarget, type PlayRun } from './helpers.js';
 import { hostTraces, tracesDiffIgnoringNewcomers } from './host-traces.js';
+import { containerSystemd, cronJob, mosquittoPid, runCronJob, runUnitCommand } from './host-jobs.js';
 
 const STEP_MS = 10 * 60_000;
+// Where setup-host puts the host jobs in the lab (inventory/lab.yaml: osm_systemd_dir; osm_cron_dir is /etc/cron.d).
+const BOOT_UNIT = '/var/lib/osm-lab/systemd/osm-containers.service';
+const BACKUP_CRON = '/etc/cron.d/osm-backup';
+const today = (): string => new Date().toISOString().slice(0, 10);
 const tmp = mkdtempSync(join(tmpdir(), 'osm-lifecycle-'));
 const cafile = join(tmp, 'pebble-root.pem');
 const hostsFile = join(tmp, 'hosts');
@@ -127,6 +132,31 @@ describe('OSM playbooks end to end in the lab (issue 6)', () => {
     expect(reverse.exitCode, "acme's credentials on globex's port").not.toBe(0);
   });
 
+  it('3a. each container boots Debian with systemd: running, mosquitto active, its own machine-id', { timeout: STEP_MS }, async () => {
+    const ids = new Set<string>();
+    for (const c of customers) {
+      const sd = await containerSystemd(c.container);
+      expect(sd, c.container).toMatchObject({ pid1: 'systemd', system: 'running', mosquitto: 'active' });
+      expect(sd.machineId, c.container).toMatch(/^[0-9a-f]{32}$/);
+      ids.add(sd.machineId);
+    }
+    expect(ids.size).toBe(customers.length);
+  });
+
+  it('3b. a broker setting changed behind our back is put back, and systemd restarts the broker with it', { timeout: STEP_MS }, async () => {
+    const before = await mosquittoPid(acme.container);
+    expect(before).toBeGreaterThan(0);
+    await inContainer(acme.container, ['/bin/sh', '-c', 'echo "max_connections 1" >> /etc/mosquitto/conf.d/10-osm.conf']);
+    const run = await play('create-container', createArgs(acme));
+    expectOk(run);
+    expect(changedTasks(run).sort(), run.output).toEqual(['Broker settings', 'The broker runs with these settings']);
+    const after = await mosquittoPid(acme.container);
+    expect(after, 'a new mosquitto process').toBeGreaterThan(0);
+    expect(after).not.toBe(before);
+    expect((await inContainer(acme.container, ['cat', '/etc/mosquitto/conf.d/10-osm.conf'])).stdout).not.toContain('max_connections 1');
+    await expectMqttServes(acme, 'after the settings came back');
+  });
+
   it('4. https://acme.<domain> reaches :3000 inside acme\'s container, not globex\'s', { timeout: STEP_MS }, async () => {
     for (const c of customers) {
       // busybox httpd in the container's /run (tmpfs): it goes when the container stops.
@@ -154,6 +184,31 @@ describe('OSM playbooks end to end in the lab (issue 6)', () => {
     expect(existsSync(join(copy, 'rootfs-layer/etc/mosquitto/conf.d/10-osm.conf'))).toBe(true);
   });
 
+  it('6a. the nightly cron line, run as cron runs it, backs up every customer; a customer that fails is named', { timeout: STEP_MS }, async () => {
+    const job = cronJob(BACKUP_CRON);
+    const good = await runCronJob(job);
+    expect(good.exitCode, good.stdout + good.stderr).toBe(0);
+    const log = readFileSync(BACKUP_LOG, 'utf8');
+    for (const c of customers) {
+      expect(existsSync(join(BACKUP_DIR, c.container, 'rootfs-layer/etc/mosquitto/osm.passwd')), c.container).toBe(true);
+      expect(log, c.container).toMatch(new RegExp(`^${today()} ${c.container} ok snapshot \\d+$`, 'm'));
+    }
+    expect(log).toMatch(/osm-backup: done$/m);
+    // globex's snapper config gone: its snapshot cannot be made, acme's backup still is.
+    const config = `/etc/snapper/configs/${globex.container}`;
+    renameSync(config, `${config}.away`);
+    try {
+      const bad = await runCronJob(job);
+      expect(bad.exitCode, bad.stdout + bad.stderr).not.toBe(0);
+      const after = readFileSync(BACKUP_LOG, 'utf8');
+      expect(after).toMatch(new RegExp(`osm-backup: ${globex.container}: FAILED`));
+      expect(after).toMatch(new RegExp(`osm-backup: backup failed for: ${globex.container}$`, 'm'));
+      expect(after).toMatch(new RegExp(`^${today()} ${acme.container} ok snapshot \\d+$`, 'm'));
+    } finally {
+      renameSync(`${config}.away`, config);
+    }
+  });
+
   it("7. a file deleted inside acme's container comes back after restore-snapshot", { timeout: STEP_MS }, async () => {
     await inContainer(acme.container, ['rm', '-f', marker]);
     expect((await runArgv(['lxc-attach', '-n', acme.container, '--clear-env', '--', 'test', '-e', marker])).exitCode).not.toBe(0);
@@ -161,6 +216,21 @@ describe('OSM playbooks end to end in the lab (issue 6)', () => {
     expectOk(run);
     expect((await inContainer(acme.container, ['cat', marker])).stdout.trim()).toBe(markerText);
     await expectMqttServes(acme, 'after restore');
+  });
+
+  it('7a. the boot unit verifies, and its command, run as systemd runs it, brings every stopped customer back', { timeout: STEP_MS }, async () => {
+    const verify = await runArgv(['systemd-analyze', 'verify', BOOT_UNIT]);
+    expect(verify.exitCode, verify.stdout + verify.stderr).toBe(0);
+    for (const c of customers) {
+      const stop = await runArgv(['lxc-stop', '-n', c.container, '-t', '30'], { timeoutMs: 60_000 });
+      expect(stop.exitCode, stop.stderr).toBe(0);
+    }
+    const boot = await runUnitCommand(BOOT_UNIT, 'ExecStart');
+    expect(boot.exitCode, boot.stdout + boot.stderr).toBe(0);
+    for (const c of customers) {
+      expect((await runArgv(['lxc-info', '-n', c.container, '-s'])).stdout, c.container).toMatch(/RUNNING/);
+      await expectMqttServes(c, `after boot ${c.name}`);
+    }
   });
 
   it('8. delete-container globex keeps a final copy, leaves acme working and no trace of globex', { timeout: STEP_MS }, async () => {

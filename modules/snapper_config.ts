@@ -15,7 +15,9 @@ const args = Type.Object(
       description: 'present creates the config and sets settings; absent deletes every snapshot and then the config.',
     }),
     settings: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
+      // One `type` list, not a union: the run-time validator coerces, and coerces a union's value to its
+      // first member (false to 'false'); with a list it coerces only a value of none of the types.
+      Type.Record(Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }), Type.Unsafe<string | number | boolean>({ type: ['string', 'number', 'boolean'] }), {
         description: 'Config keys to set, e.g. {NUMBER_LIMIT: 10, TIMELINE_CREATE: false}; booleans become yes/no. Other keys are left alone.',
       }),
     ),

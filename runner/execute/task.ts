@@ -107,7 +107,8 @@ async function runTaskBody(
   const t = deps.templater;
   const module = deps.getModule(task.module);
   if (!module) throw new Error(`${task.pos.file}:${task.pos.line}:${task.pos.col}: unknown module '${task.module}'`);
-  const { conn, delegate } = await connectionFor(pc, host, task, baseVars);
+  // Opened once the first item passes `when`: a skipped task never reaches its delegate (as in Ansible).
+  let target: { conn: Connection; delegate?: string } | undefined;
   const conds = [...scope.when, ...task.when.map((expr) => ({ expr, pos: task.pos }))];
 
   const items: { vars: Vars; label: string; item?: unknown }[] | undefined = task.loop === undefined ? undefined : loopVarsList(pc, task, baseVars, host, scope);
@@ -122,13 +123,15 @@ async function runTaskBody(
     }
     const become = resolveBecome(task, scope, pc.play, it.vars, { become: pc.run.opts.become, password: pc.run.opts.becomePassword, becomeUser: pc.run.opts.becomeUser, becomeMethod: pc.run.opts.becomeMethod });
     if (become?.password) pc.run.opts.redactor.add(become.password);
-    const r = await attempt({ pc, host, task, scope, module, vars: it.vars, conn, become, noLog });
+    target ??= await connectionFor(pc, host, task, baseVars);
+    const r = await attempt({ pc, host, task, scope, module, vars: it.vars, conn: target.conn, become, noLog });
     results.push({ ...r, label: it.label, item: it.item });
     if (r.status === 'unreachable') break;
     if (r.facts && Object.keys(r.facts).length) Object.assign(host.facts, r.facts);
     if (r.status !== 'failed') for (const added of r.inventory ?? []) addHostToInventory(pc.run.opts.inventory, added);
   }
 
+  const delegate = target?.delegate;
   const reportWithDelegate: Report = delegate ? (r) => report({ ...r, delegatedTo: delegate }) : report;
   return finish(pc, host, task, scope, baseVars, items !== undefined, results, reportWithDelegate);
 }

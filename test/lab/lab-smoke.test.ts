@@ -71,7 +71,8 @@ describe('lab smoke: container, dnsmasq, TLS through nginx, snapper', () => {
     // Files in the layer before the start: the overlay must not change under a running container.
     const confD = join(dir, 'rootfs-layer', 'etc', 'mosquitto', 'conf.d');
     mkdirSync(confD, { recursive: true });
-    writeFileSync(join(confD, 'zz-labsmoke.conf'), 'allow_anonymous true\n');
+    // Debian's mosquitto listens on loopback only until a listener is configured.
+    writeFileSync(join(confD, 'zz-labsmoke.conf'), 'listener 1883\nallow_anonymous true\n');
     const base = newestOsBase();
     writeFileSync(
       conf,

@@ -37,7 +37,7 @@ describe('osm-play completion bash', () => {
   });
 
   it('offers playbooks, directories and subcommands for the first word, not other files', () => {
-    expect(complete('osm-play', '')).toEqual(['completion', 'doc', 'roles', 'schema', 'site.yaml', 'status.yml']);
+    expect(complete('osm-play', '')).toEqual(['completion', 'doc', 'roles', 'schema', 'site.yaml', 'status.yml', 'vault']);
   });
 
   it('offers only playbooks and directories after options', () => {
@@ -59,7 +59,7 @@ describe('osm-play completion bash', () => {
   });
 
   it('offers module names after doc', () => {
-    expect(complete('osm-play', 'doc', 'fi')).toEqual(['file']);
+    expect(complete('osm-play', 'doc', 'fil')).toEqual(['file']);
     expect(complete('osm-play', 'doc', 'ufw')).toEqual(['ufw_rule', 'ufw_state']);
   });
 

@@ -77,8 +77,9 @@ describe('lxc_container and the lxc connection (lab)', () => {
 
   it('the lxc connection runs commands inside and writes, reads and stats files there', async () => {
     conn = await createConnection(name, { ansible_connection: 'lxc', ansible_lxc_host: 'localhost' });
-    const host = await conn.exec({ argv: ['cat', '/etc/hostname'] });
-    expect(host.stdout.trim()).toBe('osm-base');
+    // A file of the OS base, read through the container's overlay.
+    const release = await conn.exec({ argv: ['cat', '/etc/os-release'] });
+    expect(release.stdout).toMatch(/^VERSION_CODENAME=bookworm$/m);
     const uts = await conn.exec({ argv: ['hostname'] });
     expect(uts.stdout.trim()).toBe(name);
     const tricky = "it's a \"test\" $(not run) `x`\n";

@@ -149,7 +149,7 @@ describe('OSM playbooks end to end in the lab (issue 6)', () => {
     await inContainer(acme.container, ['/bin/sh', '-c', 'echo "max_connections 1" >> /etc/mosquitto/conf.d/10-osm.conf']);
     const run = await play('create-container', createArgs(acme));
     expectOk(run);
-    expect(changedTasks(run).sort(), run.output).toEqual(['Broker settings', 'The broker runs with these settings']);
+    expect(changedTasks(run).sort(), run.output).toEqual(['lab: Broker settings', 'lab: The broker runs with these settings']);
     const after = await mosquittoPid(acme.container);
     expect(after, 'a new mosquitto process').toBeGreaterThan(0);
     expect(after).not.toBe(before);

@@ -1,6 +1,7 @@
 // package: the generic package module. osm-play manages Debian hosts, so it hands over to apt.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
+import { Value } from '@sinclair/typebox/value';
 import apt from './apt.js';
 
 const args = Type.Object(
@@ -23,7 +24,7 @@ function aptArgs(a: Args): Record<string, unknown> {
 
 // apt's arguments get their defaults here, as the schema check would give them.
 function withDefaults(a: Record<string, unknown>): never {
-  return { update_cache: false, install_recommends: false, ...a } as never;
+  return Value.Default(apt.args, structuredClone(a)) as never;
 }
 
 export default defineModule({

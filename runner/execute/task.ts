@@ -1,4 +1,5 @@
 // One task on one host: tags, when, loop, become, run_once, delegate_to, register, notify, report.
+import { mergeFacts } from './gather-facts.js';
 import { addHostToInventory, isAddHostRequest } from './add-host.js';
 import type { Connection } from '../connection/types.js';
 import type { ItemResult, ReportedResult } from '../report/events.js';
@@ -115,7 +116,7 @@ async function runTaskBody(
     const r = await attempt({ pc, host, task, scope, module, vars: it.vars, conn, become, noLog });
     results.push({ ...r, label: it.label, item: it.item });
     if (r.status === 'unreachable') break;
-    if (r.facts && Object.keys(r.facts).length) Object.assign(host.facts, r.facts);
+    if (r.facts && Object.keys(r.facts).length) mergeFacts(host.facts, r.facts);
     if (module.name === 'add_host' && r.status !== 'failed' && isAddHostRequest(r.registered.add_host)) {
       addHostToInventory(pc.run.opts.inventory, r.registered.add_host);
     }

@@ -233,7 +233,10 @@ export function resolveSubsets(wanted: string[]): Set<string> {
   for (const w of wanted) {
     const neg = w.startsWith('!');
     const names = alias[w.replace(/^!/, '')] ?? [w.replace(/^!/, '')];
-    for (const n of names) (neg ? excluded.add(n) : out.add(n));
+    for (const n of names) {
+      if (neg) excluded.add(n);
+      else out.add(n);
+    }
   }
   if (!wanted.some((w) => !w.startsWith('!'))) for (const n of ALL_SUBSETS) out.add(n);
   for (const n of excluded) if (!MIN_SUBSETS.includes(n) || wanted.includes('!min')) out.delete(n);

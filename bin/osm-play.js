@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs the compiled CLI; `npm run build` produces dist/.
-import { main } from '../dist/runner/cli.js';
+// Runs the bundled CLI; `npm run build` produces dist/bundle/ (scripts/bundle.mjs).
+import { main } from '../dist/bundle/cli.js';
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

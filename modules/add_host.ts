@@ -1,8 +1,7 @@
 // add_host: puts a host into the in-memory inventory for the plays that follow (as Ansible's does),
 // e.g. a container just created, reached through its host with the lxc connection.
 import { Type } from '@sinclair/typebox';
-import { defineModule } from '../runner/module.js';
-import type { AddHostRequest } from '../runner/execute/add-host.js';
+import { defineModule, type InventoryAddition } from '../runner/module.js';
 
 const NAME = '^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,252}$';
 
@@ -17,7 +16,7 @@ const args = Type.Object(
   { additionalProperties: true, description: 'Any other argument becomes a host variable (ansible_connection, ...).' },
 );
 
-export function addHostRequest(a: Record<string, unknown>): AddHostRequest {
+export function addHostRequest(a: Record<string, unknown>): InventoryAddition {
   const { name, groups, ...vars } = a;
   const list = Array.isArray(groups) ? groups.map(String) : typeof groups === 'string' && groups !== '' ? groups.split(',').map((g) => g.trim()) : [];
   return { name: String(name), groups: list, vars };
@@ -43,7 +42,8 @@ export default defineModule({
   },
   plan: (a) => [{ action: 'add', target: String(a.name), summary: `add host ${String(a.name)} to the run's inventory` }],
   async apply(_host, a) {
-    return { data: { add_host: addHostRequest(a) } };
+    const request = addHostRequest(a);
+    return { data: { add_host: request }, inventory: [request] };
   },
   result: (a) => ({ add_host: addHostRequest(a) }),
 });

@@ -114,16 +114,19 @@ function upgradeVerb(a: Args): string[] | null {
   return u === 'full' || u === 'dist' ? ['dist-upgrade'] : ['upgrade', '--with-new-pkgs'];
 }
 
-const run = (action: string, target: string, argv: string[]): Change => ({ action, target, summary: wouldRun(argv), data: argv });
+/** What apt plans: each change carries the apt-get argv that makes it (install-deb runs a script instead). */
+export type AptChange = Change<string, string[]>;
+
+const run = (action: string, target: string, argv: string[]): AptChange => ({ action, target, summary: wouldRun(argv), data: argv });
 
 function isStale(a: Args, s: AptState): boolean {
   return a.cache_valid_time === 0 || s.cacheAge === null || s.cacheAge > a.cache_valid_time;
 }
 
-export function planApt(a: Args, s: AptState): Change[] {
+export function planApt(a: Args, s: AptState): AptChange[] {
   if (a.state === 'build-dep') throw new ModuleError('apt: state build-dep is not supported (not idempotent to check); use `command: apt-get build-dep -y NAME`');
   const names = namesOf(a);
-  const out: Change[] = [];
+  const out: AptChange[] = [];
   const info = (n: string) => s.pkgs.get(bare(n));
   const removing = a.state === 'absent' || a.state === 'removed';
   if (names.length > 0) {
@@ -140,7 +143,7 @@ export function planApt(a: Args, s: AptState): Change[] {
       if (missing.length > 0) out.push(run('install', missing.join(' '), installArgv(a, missing, { upgrade: a.state === 'latest' })));
     }
   }
-  if (a.deb !== undefined && s.deb && !s.deb.installed) out.push({ action: 'install-deb', target: s.deb.pkg, summary: `install ${a.deb} (${s.deb.pkg} ${s.deb.version})`, data: null });
+  if (a.deb !== undefined && s.deb && !s.deb.installed) out.push({ action: 'install-deb', target: s.deb.pkg, summary: `install ${a.deb} (${s.deb.pkg} ${s.deb.version})` });
   const verb = upgradeVerb(a);
   if (verb && s.upgradeCount > 0) out.push(run('upgrade', `${s.upgradeCount} packages`, ['apt-get', ...verb, '-y', '-q', ...dpkgOpts(a)]));
   if (a.autoremove && s.autoremoveCount > 0) out.push(run('autoremove', `${s.autoremoveCount} packages`, ['apt-get', 'autoremove', '-y', '-q', ...(a.purge ? ['--purge'] : [])]));
@@ -206,7 +209,7 @@ export default defineModule({
     const env = { DEBIAN_FRONTEND: 'noninteractive' };
     for (const c of changes) {
       if (c.action === 'install-deb') await host.run(['sh', '-c', DEB_INSTALL, 'deb', a.deb ?? '', ...dpkgOpts(a)], { env, timeoutMs: 1_800_000 });
-      else await host.run(c.data as string[], { env, timeoutMs: 1_800_000 });
+      else if (c.data) await host.run(c.data, { env, timeoutMs: 1_800_000 });
     }
     return { data: { cache_updated: changes.some((c) => c.action === 'update-cache') } };
   },

@@ -2,10 +2,10 @@
 // subvolumes nested in it (snapper's .snapshots), deepest first.
 import { posix } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { nestedSubvolumes, parseShowId, parseShowPath, parseSubvolumeList } from './lib/btrfs-output.js';
-import { parseProbe, PROBE_SCRIPT } from './lib/btrfs-probe.js';
+import { nestedSubvolumes, parseShowId, parseShowPath, parseSubvolumeList } from './lib/btrfs/output.js';
+import { parseProbe, PROBE_SCRIPT } from './lib/btrfs/probe.js';
 
 const args = Type.Object(
   {
@@ -65,15 +65,18 @@ async function gatherSubvolume(host: HostContext, a: { path: string; state?: str
   return state;
 }
 
+/** What btrfs_subvolume plans: apply() handles exactly these. */
+export type SubvolumeChange = Change<'delete'> | Change<'snapshot'> | Change<'create'> | Change<'set-readonly', boolean>;
+
 export function planSubvolume(
   a: { path: string; state?: 'present' | 'absent'; snapshot_of?: string; readonly?: boolean },
   s: SubvolumeState,
-): Change[] {
+): SubvolumeChange[] {
   const path = cleanPath(a.path);
   if ((a.state ?? 'present') === 'absent') {
     if (!s.exists) return [];
     return [
-      ...s.nested.map((n) => ({ action: 'delete', target: n, summary: `delete nested subvolume ${n}` })),
+      ...s.nested.map((n): SubvolumeChange => ({ action: 'delete', target: n, summary: `delete nested subvolume ${n}` })),
       { action: 'delete', target: path, summary: `delete subvolume ${path}` },
     ];
   }
@@ -82,7 +85,7 @@ export function planSubvolume(
       const ro = a.readonly ? 'read-only ' : '';
       return [{ action: 'snapshot', target: path, summary: `create ${ro}snapshot ${path} of ${a.snapshot_of}` }];
     }
-    const changes: Change[] = [{ action: 'create', target: path, summary: `create subvolume ${path}` }];
+    const changes: SubvolumeChange[] = [{ action: 'create', target: path, summary: `create subvolume ${path}` }];
     if (a.readonly) changes.push({ action: 'set-readonly', target: path, summary: `make ${path} read-only`, data: true });
     return changes;
   }
@@ -116,11 +119,21 @@ export default defineModule({
     const deletes = changes.filter((c) => c.action === 'delete').map((c) => c.target);
     if (deletes.length) await host.run(['btrfs', 'subvolume', 'delete', ...deletes]);
     for (const c of changes) {
-      if (c.action === 'create') await host.run(['btrfs', 'subvolume', 'create', c.target]);
-      else if (c.action === 'snapshot' && a.snapshot_of) {
-        await host.run(['btrfs', 'subvolume', 'snapshot', ...(a.readonly ? ['-r'] : []), a.snapshot_of, c.target]);
-      } else if (c.action === 'set-readonly') {
-        await host.run(['btrfs', 'property', 'set', '-ts', c.target, 'ro', c.data === true ? 'true' : 'false']);
+      switch (c.action) {
+        case 'delete':
+          break; // all at once, above
+        case 'create':
+          await host.run(['btrfs', 'subvolume', 'create', c.target]);
+          break;
+        case 'snapshot':
+          // planned only with snapshot_of
+          if (a.snapshot_of) await host.run(['btrfs', 'subvolume', 'snapshot', ...(a.readonly ? ['-r'] : []), a.snapshot_of, c.target]);
+          break;
+        case 'set-readonly':
+          await host.run(['btrfs', 'property', 'set', '-ts', c.target, 'ro', c.data === true ? 'true' : 'false']);
+          break;
+        default:
+          unknownChange(c);
       }
     }
   },

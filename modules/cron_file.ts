@@ -1,9 +1,9 @@
 // cron_file: a whole /etc/cron.d/<name> file from a list of entries, validated before it is written.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { fileChange, writeValidated } from '../runner/kit/index.js';
 import { defineModule, ModuleError } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { checkCronName, renderCronFile, validateCronText, type CronEntry } from './lib/cron.js';
+import { checkCronName, renderCronFile, validateCronText } from './lib/cron/file.js';
 
 const field = (what: string) => Type.Optional(Type.String({ minLength: 1, description: `${what}; default *.` }));
 
@@ -34,13 +34,8 @@ export interface CronFileState {
   mode: number | null;
 }
 
-interface PlanArgs {
-  name: string;
-  entries: CronEntry[];
-  env: Record<string, string>;
-  state: 'present' | 'absent';
-  cron_d: string;
-}
+/** What the plan reads of the arguments. */
+type PlanArgs = Pick<Static<typeof args>, 'name' | 'entries' | 'env' | 'state' | 'cron_d'>;
 
 export function cronPath(a: { name: string; cron_d: string }): string {
   const bad = checkCronName(a.name);

@@ -1,11 +1,11 @@
 // dnsmasq_host: a fixed DHCP address for a container (`dhcp-host=MAC,IP,NAME`), allocated when not
 // given, validated with `dnsmasq --test`, then lxc-net's dnsmasq is made to take it.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { parseCidr } from './lib/ipv4.js';
-import { allocate, dropLeases, editHostsText, hostsfilesOf, parseDhcpHosts, parseLeases, renderHostLine, type DhcpHostLine, type HostsFormat } from './lib/dhcp-hosts.js';
-import { describeReload, reloadArgv, writeHostsFile } from './lib/dnsmasq-write.js';
+import { parseCidr } from './lib/net/ipv4.js';
+import { allocate, dropLeases, editHostsText, hostsfilesOf, parseDhcpHosts, parseLeases, renderHostLine, type DhcpHostLine, type HostsFormat } from './lib/dnsmasq/dhcp-hosts.js';
+import { describeReload, reloadArgv, writeHostsFile } from './lib/dnsmasq/write.js';
 
 const args = Type.Object(
   {
@@ -46,20 +46,7 @@ const args = Type.Object(
   { additionalProperties: false },
 );
 
-export type DnsmasqHostArgs = {
-  name: string;
-  mac?: string;
-  ip?: string;
-  state?: 'present' | 'absent';
-  file?: string;
-  format?: HostsFormat;
-  subnet?: string;
-  gateway?: string;
-  leases_file?: string;
-  reserved_files?: string[];
-  reload_command?: string[];
-  lxc_net?: string;
-};
+export type DnsmasqHostArgs = Static<typeof args>;
 
 export interface DnsmasqHostState {
   text: string;

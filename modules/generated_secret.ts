@@ -2,7 +2,7 @@
 // The secret is made once and kept on re-runs, so a password handed to a customer stays valid.
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineModule } from '../runner/module.js';
 import { writeValidated } from '../runner/kit/index.js';
 import type { Change } from '../runner/types.js';
@@ -26,7 +26,7 @@ const args = Type.Object(
   { additionalProperties: false },
 );
 
-type Args = { path: string; key: string; fields: Record<string, string | number>; length: number; comment?: string; owner?: string; state: 'present' | 'absent' };
+type Args = Static<typeof args>;
 
 export interface SecretFileState {
   text: string | null;

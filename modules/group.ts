@@ -33,8 +33,11 @@ export function parseGroupLine(line: string): GroupEntry | null {
   return { name: f[0], gid: Number(f[2]), members: (f[3] ?? '').split(',').filter((m) => m !== '') };
 }
 
-export function planGroup(a: Args, g: GroupEntry | null): Change[] {
-  const run = (action: string, argv: string[]): Change[] => [{ action, target: a.name, summary: wouldRun(argv), data: argv, before: g ? `gid: ${g.gid}\n` : 'state: absent\n', after: action === 'delete' ? 'state: absent\n' : `gid: ${a.gid ?? (g ? g.gid : '(new)')}\n` }];
+/** What group plans: each change carries the argv that makes it. */
+export type GroupChange = Change<'create' | 'modify' | 'delete', string[]>;
+
+export function planGroup(a: Args, g: GroupEntry | null): GroupChange[] {
+  const run = (action: GroupChange['action'], argv: string[]): GroupChange[] => [{ action, target: a.name, summary: wouldRun(argv), data: argv, before: g ? `gid: ${g.gid}\n` : 'state: absent\n', after: action === 'delete' ? 'state: absent\n' : `gid: ${a.gid ?? (g ? g.gid : '(new)')}\n` }];
   const nonUnique = a.non_unique ? ['-o'] : [];
   if (a.state === 'absent') return g ? run('delete', ['groupdel', a.name]) : [];
   if (!g) return run('create', ['groupadd', ...(a.system ? ['-r'] : []), ...(a.gid !== undefined ? ['-g', String(a.gid), ...nonUnique] : []), a.name]);
@@ -53,7 +56,7 @@ export default defineModule({
   },
   plan: planGroup,
   async apply(host, _a, changes) {
-    for (const c of changes) await host.run(c.data as string[]);
+    for (const c of changes) if (c.data) await host.run(c.data);
   },
   result: (a, g) => ({ name: a.name, state: a.state, ...(a.state === 'present' ? { gid: a.gid ?? g?.gid, system: a.system } : {}) }),
 });

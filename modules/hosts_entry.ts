@@ -1,10 +1,10 @@
 // hosts_entry: `IP NAME` lines of /etc/hosts, one line per name, no duplicates.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
 import { fileChange, writeValidated } from '../runner/kit/index.js';
 import type { Change } from '../runner/types.js';
-import { editEtcHosts } from './lib/etc-hosts.js';
-import { parseIpv4 } from './lib/ipv4.js';
+import { editEtcHosts } from './lib/hosts/etc-hosts.js';
+import { parseIpv4 } from './lib/net/ipv4.js';
 
 const HOST_NAME = '^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$';
 
@@ -23,7 +23,7 @@ const args = Type.Object(
   { additionalProperties: false },
 );
 
-type Args = { names: string[]; ip?: string; state?: 'present' | 'absent'; file?: string };
+type Args = Static<typeof args>;
 
 export interface HostsFileState {
   text: string | null;

@@ -1,11 +1,12 @@
 // lxc_container: an OSM container (config file outside the LXC path, `lxc-start -n NAME -f CONF`)
 // started, stopped, restarted or absent; reports its state and addresses.
-import { Type } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
 import { CONTAINER_NAME } from './connections/lxc.js';
-import { ipv4Only, parseIpList, parseLxcInfo, type LxcInfo } from './lib/lxc-info.js';
-import { lxcStartErrors } from './lib/lxc-log.js';
+import { ipv4Only, parseIpList, parseLxcInfo, type LxcInfo } from './lib/lxc/info.js';
+import { waitForBoot } from './lib/lxc/boot.js';
+import { lxcStartErrors } from './lib/lxc/log.js';
 
 const args = Type.Object(
   {
@@ -16,36 +17,27 @@ const args = Type.Object(
         description: 'The container config file passed as `lxc-start -f` (OSM keeps it in the subvolume: .../containers/NAME/lxc.container.conf). Needed to start.',
       }),
     ),
-    state: Type.Optional(
-      Type.Union([Type.Literal('started'), Type.Literal('stopped'), Type.Literal('restarted'), Type.Literal('absent')], {
-        default: 'started',
-        description: 'started/stopped as named; restarted always stops (if running) and starts; absent stops it and removes LXC\'s runtime leftovers for the name (not the storage).',
-      }),
-    ),
+    state: Type.Union([Type.Literal('started'), Type.Literal('stopped'), Type.Literal('restarted'), Type.Literal('absent')], {
+      default: 'started',
+      description: 'started/stopped as named; restarted always stops (if running) and starts; absent stops it and removes LXC\'s runtime leftovers for the name (not the storage).',
+    }),
     log_file: Type.Optional(Type.String({ pattern: '^/', description: 'lxc-start log file (`-o`), e.g. /srv/osm-lxc/lxc/logs/NAME.log.' })),
-    log_level: Type.Optional(
-      Type.Union(['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'ERROR'].map((l) => Type.Literal(l)), {
-        default: 'INFO',
-        description: 'lxc-start log priority (`-l`) when log_file is set.',
-      }),
-    ),
-    wait_for_ip: Type.Optional(Type.Boolean({ default: false, description: 'When started, wait until the container has an IPv4 address.' })),
-    timeout: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 3600, default: 30, description: 'Seconds to wait for RUNNING, for an address, or for a clean stop.' }),
-    ),
+    log_level: Type.Union(['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'ERROR'].map((l) => Type.Literal(l)), {
+      default: 'INFO',
+      description: 'lxc-start log priority (`-l`) when log_file is set.',
+    }),
+    wait_for_ip: Type.Boolean({ default: false, description: 'When started, wait until the container has an IPv4 address.' }),
+    wait_for_boot: Type.Boolean({
+      default: true,
+      description:
+        'When started, wait until the container has booted: for systemd as PID 1, until `systemctl is-system-running` says running (degraded fails naming the failed units).',
+    }),
+    timeout: Type.Integer({ minimum: 1, maximum: 3600, default: 30, description: 'Seconds to wait for RUNNING, for an address, or for a clean stop.' }),
   },
   { additionalProperties: false },
 );
 
-type Args = {
-  name: string;
-  config?: string;
-  state?: 'started' | 'stopped' | 'restarted' | 'absent';
-  log_file?: string;
-  log_level?: string;
-  wait_for_ip?: boolean;
-  timeout?: number;
-};
+type Args = Static<typeof args>;
 
 export interface ContainerState extends LxcInfo {
   /** LXC's leftovers for the name under its lxcpath (a dir with no config), removed by absent. */
@@ -78,8 +70,14 @@ async function waitForIpv4(host: HostContext, name: string, timeoutS: number): P
   }
 }
 
+/** Booted (systemd running) and, when asked, addressed. */
+async function waitUntilUp(host: HostContext, a: Args, info: LxcInfo): Promise<void> {
+  if (a.wait_for_boot) await waitForBoot(host, a.name, a.timeout);
+  if (a.wait_for_ip) info.ips = await waitForIpv4(host, a.name, a.timeout);
+}
+
 async function gatherContainer(host: HostContext, a: Args): Promise<ContainerState> {
-  const state = a.state ?? 'started';
+  const state = a.state;
   const dir = `${LXC_PATH}/${a.name}`;
   // Independent reads side by side: one round trip's wait over ssh instead of three.
   const [info, configStat, dirStat, dirConfigStat] = await Promise.all([
@@ -91,20 +89,24 @@ async function gatherContainer(host: HostContext, a: Args): Promise<ContainerSta
   if ((state === 'started' || state === 'restarted') && info.state !== 'running' && !a.config) {
     throw new ModuleError(`${a.name}: config is required to start the container`);
   }
-  if (state === 'started' && info.state === 'running' && a.wait_for_ip) info.ips = await waitForIpv4(host, a.name, a.timeout ?? 30);
+  // A run killed while the container booted leaves it RUNNING but not up: the re-run waits too.
+  if (state === 'started' && info.state === 'running') await waitUntilUp(host, a, info);
   const leftovers = dirStat && !dirConfigStat ? [dir] : [];
   return { ...info, leftovers, configExists: a.config ? configStat !== null : undefined };
 }
 
 const ACTIVE = new Set(['running', 'starting', 'frozen', 'freezing', 'thawed']);
 
-export function planContainer(a: Args, s: ContainerState): Change[] {
+/** What lxc_container plans: apply() handles exactly these. */
+export type ContainerChange = Change<'stop'> | Change<'start'> | Change<'remove'>;
+
+export function planContainer(a: Args, s: ContainerState): ContainerChange[] {
   const name = a.name;
-  const state = a.state ?? 'started';
-  const stop: Change = { action: 'stop', target: name, summary: `stop container ${name} (lxc-stop)` };
+  const state = a.state;
+  const stop: ContainerChange = { action: 'stop', target: name, summary: `stop container ${name} (lxc-stop)` };
   // In check mode an earlier task may only have planned the config file: say so instead of failing.
   const note = s.configExists === false ? ' (config not there yet)' : '';
-  const start: Change = { action: 'start', target: name, summary: `start container ${name} (lxc-start -f ${a.config ?? '?'})${note}` };
+  const start: ContainerChange = { action: 'start', target: name, summary: `start container ${name} (lxc-start -f ${a.config ?? '?'})${note}` };
   const active = ACTIVE.has(s.state);
   switch (state) {
     case 'started':
@@ -116,14 +118,14 @@ export function planContainer(a: Args, s: ContainerState): Change[] {
     case 'absent':
       return [
         ...(active ? [stop] : []),
-        ...s.leftovers.map((d) => ({ action: 'remove', target: d, summary: `remove LXC leftovers ${d}` })),
+        ...s.leftovers.map((d): ContainerChange => ({ action: 'remove', target: d, summary: `remove LXC leftovers ${d}` })),
       ];
   }
 }
 
 async function start(host: HostContext, a: Args): Promise<void> {
-  const timeout = String(a.timeout ?? 30);
-  const log = a.log_file ? ['-o', a.log_file, '-l', a.log_level ?? 'INFO'] : [];
+  const timeout = String(a.timeout);
+  const log = a.log_file ? ['-o', a.log_file, '-l', a.log_level] : [];
   // Only this start's part of the log is read back on failure: it may hold earlier runs.
   if (!a.config || !(await host.stat(a.config))) throw new ModuleError(`${a.name}: config ${a.config ?? '(none)'} does not exist`);
   const logSize = a.log_file ? ((await host.stat(a.log_file))?.size ?? 0) : 0;
@@ -147,7 +149,8 @@ export default defineModule({
     'container of this kind is unknown to LXC, which counts as stopped. It is changed when it starts or ' +
     'stops the container (restarted always is). absent stops it and removes leftovers under /var/lib/lxc/NAME ' +
     'that hold no config; the storage is btrfs_subvolume\'s job. Registers `state` (running/stopped/absent) ' +
-    'and `ips` (waits for an IPv4 address with wait_for_ip).',
+    'and `ips` (waits for an IPv4 address with wait_for_ip). A started container counts as up once its systemd says running ' +
+    '(wait_for_boot); degraded fails the task naming the failed units. lxc-stop halts it cleanly (common.conf sets SIGRTMIN+3).',
   example: [
     '- name: Start the customer container',
     '  lxc_container:',
@@ -161,18 +164,28 @@ export default defineModule({
   gather: (host, a) => gatherContainer(host, a),
   plan: (a, s) => planContainer(a, s),
   async apply(host, a, changes) {
-    const timeout = String(a.timeout ?? 30);
+    const timeout = String(a.timeout);
     for (const c of changes) {
-      if (c.action === 'stop') await host.run(['lxc-stop', '-n', a.name, '-t', timeout]);
-      else if (c.action === 'start') await start(host, a);
-      else if (c.action === 'remove') await host.run(['rm', '-rf', '--one-file-system', '--', c.target]);
+      switch (c.action) {
+        case 'stop':
+          await host.run(['lxc-stop', '-n', a.name, '-t', timeout]);
+          break;
+        case 'start':
+          await start(host, a);
+          break;
+        case 'remove':
+          await host.run(['rm', '-rf', '--one-file-system', '--', c.target]);
+          break;
+        default:
+          unknownChange(c);
+      }
     }
     const info = await lxcInfo(host, a.name);
-    if (info.state === 'running' && a.wait_for_ip) info.ips = await waitForIpv4(host, a.name, a.timeout ?? 30);
+    if (info.state === 'running') await waitUntilUp(host, a, info);
     return { data: { state: info.state === 'running' ? 'running' : a.state === 'absent' ? 'absent' : 'stopped', ips: info.ips } };
   },
   result: (a, s, changes) => {
-    const want = a.state ?? 'started';
+    const want = a.state;
     if (changes.length === 0) {
       return { state: want === 'absent' ? 'absent' : s.state === 'running' ? 'running' : 'stopped', ips: s.ips };
     }

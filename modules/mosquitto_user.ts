@@ -1,11 +1,11 @@
 // mosquitto_user: one user line in a mosquitto password file, checked against the password in node
 // (PBKDF2/SHA-512, as mosquitto_passwd does), so the password never reaches a command line and the
 // file is only rewritten when the stored hash does not match.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { writeValidated } from '../runner/kit/index.js';
 import { defineModule, ModuleError } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { makeMosquittoHash, parsePasswdFile, verifyMosquittoHash } from './lib/mosquitto-hash.js';
+import { makeMosquittoHash, parsePasswdFile, verifyMosquittoHash } from './lib/mosquitto/hash.js';
 
 const args = Type.Object({
   file: Type.String({ pattern: '^/', description: 'The mosquitto password file (password_file in mosquitto.conf).' }),
@@ -43,12 +43,8 @@ export function withUserLine(content: string | null, user: string, line: string 
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
-interface PlanArgs {
-  file: string;
-  user: string;
-  state: 'present' | 'absent';
-  group?: string;
-}
+/** What the plan reads of the arguments. */
+type PlanArgs = Pick<Static<typeof args>, 'file' | 'user' | 'state' | 'group'>;
 
 export function wantedMode(a: { group?: string }): number {
   return a.group !== undefined ? 0o640 : 0o600;

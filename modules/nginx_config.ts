@@ -1,14 +1,14 @@
 // nginx_config: one nginx file (http or stream), tested with nginx -t over the whole tree, then
 // reloaded; any failure puts the previous file back so nginx keeps serving what it served before.
 import { readFileSync } from 'node:fs';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { fileChange, writeValidated } from '../runner/kit/index.js';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { instancePaths, masterPid, nginxArgv, nginxMessage, reloadOrStart, testConfig, type NginxInstance } from './lib/nginx-control.js';
-import { notIncluded, streamPortConflicts, type PortFacts } from './lib/nginx-ports.js';
-import { splitNginxDump, walkNginxTree } from './lib/nginx.js';
-import { parseSsListeners } from './lib/ss-listeners.js';
+import { instancePaths, masterPid, nginxArgv, nginxMessage, reloadOrStart, testConfig, type NginxInstance } from './lib/nginx/control.js';
+import { notIncluded, streamPortConflicts, type PortFacts } from './lib/nginx/ports.js';
+import { splitNginxDump, walkNginxTree } from './lib/nginx/config.js';
+import { parseSsListeners } from './lib/net/ss-listeners.js';
 
 const args = Type.Object({
   path: Type.String({ pattern: '^/', description: 'Absolute path of the nginx file to manage.' }),
@@ -32,14 +32,8 @@ export interface NginxConfigState {
   ports?: PortFacts;
 }
 
-interface PlanArgs {
-  path: string;
-  kind: 'http' | 'stream';
-  state: 'present' | 'absent';
-  reload: boolean;
-  nginx_conf: string;
-  nginx_prefix?: string;
-}
+/** What the plan reads of the arguments. */
+type PlanArgs = Pick<Static<typeof args>, 'path' | 'kind' | 'state' | 'reload' | 'nginx_conf' | 'nginx_prefix'>;
 
 function instance(a: PlanArgs): NginxInstance {
   return { conf: a.nginx_conf, prefix: a.nginx_prefix };

@@ -3,8 +3,8 @@
 // before they change anything.
 import { Type } from '@sinclair/typebox';
 import { defineModule } from '../runner/module.js';
-import { gatherOsmHost, subvolumeUuid } from './lib/osm-gather.js';
-import { portHolder, summarizeOsmHost } from './lib/osm-host.js';
+import { gatherOsmHost, subvolumeUuid } from './lib/osm/gather.js';
+import { portHolder, summarizeOsmHost } from './lib/osm/host.js';
 
 const args = Type.Object(
   {

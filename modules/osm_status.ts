@@ -1,13 +1,13 @@
 // osm_status: the monitoring the seed asks for. For every customer of an OSM host: container state
 // and address, MQTT over TLS with a broker answer, the vhosts, snapshots, and the last backup.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, type HostContext } from '../runner/module.js';
-import { ipv4Only, parseIpList, parseLxcInfo } from './lib/lxc-info.js';
-import { listSnapshots } from './lib/snapper-run.js';
-import { gatherOsmHost } from './lib/osm-gather.js';
-import { summarizeOsmHost, type CustomerFacts } from './lib/osm-host.js';
-import { judge, lastBackup, statusTable, type CustomerStatus } from './lib/osm-health.js';
-import { probeMqtt, probeVhost } from './lib/osm-probe.js';
+import { ipv4Only, parseIpList, parseLxcInfo } from './lib/lxc/info.js';
+import { listSnapshots } from './lib/snapper/run.js';
+import { gatherOsmHost } from './lib/osm/gather.js';
+import { summarizeOsmHost, type CustomerFacts } from './lib/osm/host.js';
+import { judge, lastBackup, statusTable, type CustomerStatus } from './lib/osm/health.js';
+import { probeMqtt, probeVhost } from './lib/osm/probe.js';
 
 const args = Type.Object(
   {
@@ -24,7 +24,7 @@ const args = Type.Object(
   { additionalProperties: false },
 );
 
-type Args = { lxc_root: string; nginx_dir: string; dnsmasq_conf: string; hosts_file: string; backup_log: string; domain: string; probe_address: string; https_port: number; timeout: number };
+type Args = Static<typeof args>;
 
 async function customerStatus(host: HostContext, a: Args, c: CustomerFacts, backupLog: string): Promise<CustomerStatus> {
   const ms = a.timeout * 1000;

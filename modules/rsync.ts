@@ -1,10 +1,10 @@
 // rsync: copy a tree locally or to `host:path` over ssh; rsync's own itemized output decides changed.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { shellQuote } from '../runner/connection/quote.js';
 import { argvSummary } from '../runner/kit/argv.js';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { parseItemize, type ItemizedChange } from './lib/rsync-itemize.js';
+import { parseItemize, type ItemizedChange } from './lib/rsync/itemize.js';
 
 const args = Type.Object({
   src: Type.String({ minLength: 1, description: 'Source path on the host (a trailing / copies the contents, as rsync does).' }),
@@ -19,17 +19,7 @@ const args = Type.Object({
   timeout: Type.Integer({ default: 3600, minimum: 1, description: 'Seconds before the transfer is stopped.' }),
 });
 
-interface RsyncArgs {
-  src: string;
-  dest: string;
-  archive: boolean;
-  delete: boolean;
-  checksum: boolean;
-  excludes: string[];
-  ssh_port?: number;
-  ssh_key?: string;
-  known_hosts?: string;
-}
+type RsyncArgs = Static<typeof args>;
 
 /** The ssh command rsync runs (-e): one string, which rsync splits honouring quotes; non-interactive. */
 export function sshCommand(a: RsyncArgs): string | null {
@@ -77,7 +67,7 @@ export function planRsync(a: RsyncArgs, s: RsyncState): Change[] {
   return [{ action: 'sync', target: a.dest, summary: `would run: ${argvSummary(rsyncArgv(a, false))} (${describe(s.items)})`, before: '', after: `${lines}\n` }];
 }
 
-async function runRsync(host: HostContext, a: RsyncArgs & { timeout: number }, dryRun: boolean): Promise<RsyncState> {
+async function runRsync(host: HostContext, a: RsyncArgs, dryRun: boolean): Promise<RsyncState> {
   const argv = rsyncArgv(a, dryRun);
   const r = await host.exec({ argv }, { timeoutMs: a.timeout * 1000 });
   if (r.exitCode !== 0) {

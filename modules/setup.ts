@@ -3,7 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, type HostContext } from '../runner/module.js';
 import type { Vars } from '../runner/types.js';
-import { FACTS_SCRIPT, filterFacts, parseFacts, resolveSubsets } from './lib/facts.js';
+import { FACTS_SCRIPT, filterFacts, parseFacts, resolveSubsets } from './lib/facts/gather.js';
 
 const List = (description: string) => Type.Union([Type.Array(Type.String()), Type.String()], { description });
 

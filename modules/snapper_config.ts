@@ -1,21 +1,19 @@
 // snapper_config: a snapper config for a subvolume, with settings; absent deletes its snapshots,
 // then the config. snapper keeps /etc/default/snapper's SNAPPER_CONFIGS itself.
-import { Type } from '@sinclair/typebox';
-import { defineModule, ModuleError } from '../runner/module.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { defineModule, ModuleError, unknownChange } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { parseGetConfig, parseSnapshotList } from './lib/snapper-output.js';
-import { listConfigs, SNAPPER_CONFIG_NAME, snapperArgv } from './lib/snapper-run.js';
+import { parseGetConfig, parseSnapshotList } from './lib/snapper/output.js';
+import { listConfigs, SNAPPER_CONFIG_NAME, snapperArgv } from './lib/snapper/run.js';
 
 const args = Type.Object(
   {
     name: Type.String({ pattern: SNAPPER_CONFIG_NAME, description: 'Config name (never `root`); OSM uses the container name.' }),
     subvolume: Type.Optional(Type.String({ pattern: '^/', description: 'The btrfs subvolume to snapshot; needed for present.' })),
-    state: Type.Optional(
-      Type.Union([Type.Literal('present'), Type.Literal('absent')], {
-        default: 'present',
-        description: 'present creates the config and sets settings; absent deletes every snapshot and then the config.',
-      }),
-    ),
+    state: Type.Union([Type.Literal('present'), Type.Literal('absent')], {
+      default: 'present',
+      description: 'present creates the config and sets settings; absent deletes every snapshot and then the config.',
+    }),
     settings: Type.Optional(
       Type.Record(Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
         description: 'Config keys to set, e.g. {NUMBER_LIMIT: 10, TIMELINE_CREATE: false}; booleans become yes/no. Other keys are left alone.',
@@ -25,7 +23,7 @@ const args = Type.Object(
   { additionalProperties: false },
 );
 
-type Args = { name: string; subvolume?: string; state?: 'present' | 'absent'; settings?: Record<string, string | number | boolean> };
+type Args = Static<typeof args>;
 
 export interface SnapperConfigState {
   exists: boolean;
@@ -34,19 +32,26 @@ export interface SnapperConfigState {
   snapshots: number[];
 }
 
+/** What snapper_config plans: apply() handles exactly these. */
+export type SnapperConfigChange =
+  | Change<'create-config'>
+  | Change<'set-config', string[]>
+  | Change<'delete-snapshots', number[]>
+  | Change<'delete-config'>;
+
 export function settingValue(v: string | number | boolean): string {
   return typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
 }
 
-export function planSnapperConfig(a: Args, s: SnapperConfigState): Change[] {
-  if ((a.state ?? 'present') === 'absent') {
+export function planSnapperConfig(a: Args, s: SnapperConfigState): SnapperConfigChange[] {
+  if (a.state === 'absent') {
     if (!s.exists) return [];
-    const del: Change[] = s.snapshots.length
+    const del: SnapperConfigChange[] = s.snapshots.length
       ? [{ action: 'delete-snapshots', target: a.name, summary: `delete snapshots ${s.snapshots.join(' ')} of ${a.name}`, data: s.snapshots }]
       : [];
     return [...del, { action: 'delete-config', target: a.name, summary: `delete snapper config ${a.name}` }];
   }
-  const changes: Change[] = [];
+  const changes: SnapperConfigChange[] = [];
   if (!s.exists) changes.push({ action: 'create-config', target: a.name, summary: `create snapper config ${a.name} for ${a.subvolume ?? '?'}` });
   const wanted = Object.entries(a.settings ?? {}).map(([k, v]) => [k, settingValue(v)] as const);
   // A new config starts from snapper's template, which we do not know here: set every wanted key.
@@ -80,7 +85,7 @@ export default defineModule({
   ].join('\n'),
   args,
   async gather(host, a): Promise<SnapperConfigState> {
-    const absent = (a.state ?? 'present') === 'absent';
+    const absent = a.state === 'absent';
     // Side by side; get-config and list simply fail when the config does not exist.
     const [configs, got, listed] = await Promise.all([
       listConfigs(host),
@@ -89,10 +94,10 @@ export default defineModule({
     ]);
     const found = configs.find((c) => c.name === a.name);
     if (!found) {
-      if ((a.state ?? 'present') === 'present' && !a.subvolume) throw new ModuleError(`snapper config ${a.name} does not exist: subvolume is required to create it`);
+      if (a.state === 'present' && !a.subvolume) throw new ModuleError(`snapper config ${a.name} does not exist: subvolume is required to create it`);
       return { exists: false, settings: {}, snapshots: [] };
     }
-    if ((a.state ?? 'present') === 'present' && a.subvolume && found.subvolume !== a.subvolume.replace(/(.)\/+$/, '$1')) {
+    if (a.state === 'present' && a.subvolume && found.subvolume !== a.subvolume.replace(/(.)\/+$/, '$1')) {
       throw new ModuleError(`snapper config ${a.name} is for ${found.subvolume}, not ${a.subvolume}; delete it first to move it`);
     }
     if (got.exitCode !== 0) throw new ModuleError(`snapper -c ${a.name} get-config failed: ${got.stderr.trim()}`, { rc: got.exitCode, stderr: got.stderr });
@@ -104,11 +109,23 @@ export default defineModule({
   plan: (a, s) => planSnapperConfig(a, s),
   async apply(host, a, changes) {
     for (const c of changes) {
-      if (c.action === 'create-config') await host.run(snapperArgv(a.name, 'create-config', a.subvolume ?? ''));
-      else if (c.action === 'set-config' && Array.isArray(c.data)) await host.run(snapperArgv(a.name, 'set-config', ...c.data.map(String)));
-      else if (c.action === 'delete-snapshots' && Array.isArray(c.data)) await host.run(snapperArgv(a.name, 'delete', ...c.data.map(String)));
-      else if (c.action === 'delete-config') await host.run(snapperArgv(a.name, 'delete-config'));
+      switch (c.action) {
+        case 'create-config':
+          await host.run(snapperArgv(a.name, 'create-config', a.subvolume ?? ''));
+          break;
+        case 'set-config':
+          await host.run(snapperArgv(a.name, 'set-config', ...(c.data ?? [])));
+          break;
+        case 'delete-snapshots':
+          await host.run(snapperArgv(a.name, 'delete', ...(c.data ?? []).map(String)));
+          break;
+        case 'delete-config':
+          await host.run(snapperArgv(a.name, 'delete-config'));
+          break;
+        default:
+          unknownChange(c);
+      }
     }
   },
-  result: (a, s) => ({ name: a.name, exists: (a.state ?? 'present') === 'present', subvolume: a.subvolume ?? s.subvolume }),
+  result: (a, s) => ({ name: a.name, exists: a.state === 'present', subvolume: a.subvolume ?? s.subvolume }),
 });

@@ -1,10 +1,10 @@
 // snapper_snapshot: take a snapshot with a description (idempotent by description), delete
 // snapshots, or look one up (`number: latest`) for restore playbooks.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
 import type { Change, Vars } from '../runner/types.js';
-import { parseSnapshotList, type SnapperSnapshot } from './lib/snapper-output.js';
-import { listSnapshots, SNAPPER_CONFIG_NAME, snapperArgv } from './lib/snapper-run.js';
+import { parseSnapshotList, type SnapperSnapshot } from './lib/snapper/output.js';
+import { listSnapshots, SNAPPER_CONFIG_NAME, snapperArgv } from './lib/snapper/run.js';
 
 const args = Type.Object(
   {
@@ -36,14 +36,7 @@ const args = Type.Object(
   { additionalProperties: false },
 );
 
-type Args = {
-  config: string;
-  description?: string;
-  number?: number | 'latest';
-  state?: 'present' | 'absent';
-  cleanup?: 'number' | 'timeline' | 'empty-pre-post';
-  unique_description?: boolean;
-};
+type Args = Static<typeof args>;
 
 export interface SnapshotsState {
   snapshots: SnapperSnapshot[];

@@ -62,13 +62,16 @@ function cmd(a: Args, ...rest: string[]): string[] {
   return ['systemctl', ...scopeArgs(a), ...rest];
 }
 
-const run = (action: string, target: string, argv: string[]): Change => ({ action, target, summary: wouldRun(argv), data: argv });
+/** What systemd plans: a systemctl verb with the argv that runs it. */
+export type SystemdChange = Change<string, string[]>;
+
+const run = (action: string, target: string, argv: string[]): SystemdChange => ({ action, target, summary: wouldRun(argv), data: argv });
 
 const isRunning = (s: UnitState) => s.active === 'active' || s.active === 'activating' || s.active === 'reloading';
 
-export function planSystemd(a: Args, s: UnitState): Change[] {
+export function planSystemd(a: Args, s: UnitState): SystemdChange[] {
   const name = unitName(a);
-  const out: Change[] = [];
+  const out: SystemdChange[] = [];
   if (a.daemon_reexec) out.push(run('daemon-reexec', 'systemd', cmd(a, 'daemon-reexec')));
   if (a.daemon_reload) out.push(run('daemon-reload', 'systemd', cmd(a, 'daemon-reload')));
   if (name === '') return out;
@@ -92,7 +95,8 @@ export function planSystemd(a: Args, s: UnitState): Change[] {
   return out;
 }
 
-function make(name: string) {
+/** The module under a name: `systemd` here, `systemd_service` (its newer Ansible name) in systemd_service.ts. */
+export function systemdModule(name: string) {
   return defineModule({
     name,
     doc:
@@ -108,7 +112,7 @@ function make(name: string) {
     },
     plan: planSystemd,
     async apply(host, _a, changes) {
-      for (const c of changes) await host.run(c.data as string[]);
+      for (const c of changes) if (c.data) await host.run(c.data);
     },
     result: (a, s) => {
       const n = unitName(a);
@@ -117,4 +121,4 @@ function make(name: string) {
   });
 }
 
-export default [make('systemd'), make('systemd_service')];
+export default systemdModule('systemd');

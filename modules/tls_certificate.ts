@@ -1,7 +1,6 @@
 // tls_certificate: a certificate for a list of domains, from an ACME server through certbot or signed
 // by a local CA with openssl. Reissued when the names differ or it expires within renew_before_days.
 import { posix } from 'node:path';
-import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
 import {
   caArgv,
@@ -12,38 +11,11 @@ import {
   leafCertArgv,
   leafKeyArgv,
   planTls,
-  type TlsArgs,
   type TlsState,
-} from './lib/tls-plan.js';
-import { describeHolder, parseSsListeners } from './lib/ss-listeners.js';
-import { parseX509Text, type CertInfo } from './lib/x509.js';
-
-const NAME = '^(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$|^[0-9]{1,3}(\\.[0-9]{1,3}){3}$';
-
-const args = Type.Object({
-  domains: Type.Array(Type.String({ pattern: NAME }), { minItems: 1, description: 'Names on the certificate; the first is the subject and the default cert_name.' }),
-  cert_name: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'Name of the certificate (certbot lineage / directory); default the first domain.' })),
-  provider: Type.Union([Type.Literal('acme'), Type.Literal('selfsigned')], { default: 'acme', description: '`acme` runs certbot; `selfsigned` signs with a local CA.' }),
-  state: Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: '`absent` deletes the certificate (certbot delete / the files).' }),
-  renew_before_days: Type.Integer({ default: 30, minimum: 0, description: 'Reissue when the certificate expires within this many days.' }),
-  acme_server: Type.String({ default: 'https://acme-v02.api.letsencrypt.org/directory', description: 'ACME directory URL (pebble in the lab: https://127.0.0.1:14000/dir).' }),
-  email: Type.Optional(Type.String({ pattern: '^[^\\s@]+@[^\\s@]+$', description: 'ACME account email; without it the account is registered without one.' })),
-  ca_bundle: Type.Optional(Type.String({ description: "CA bundle trusted for the ACME server's own TLS (REQUESTS_CA_BUNDLE), e.g. pebble's." })),
-  authenticator: Type.Union([Type.Literal('standalone'), Type.Literal('webroot')], {
-    default: 'standalone',
-    description: 'certbot http-01 authenticator: `standalone` listens on http_01_port; `webroot` writes challenges under webroot (nginx keeps port 80).',
-  }),
-  http_01_port: Type.Integer({ default: 80, minimum: 1, maximum: 65535, description: 'Port certbot --standalone listens on.' }),
-  webroot: Type.Optional(Type.String({ description: 'Directory nginx serves /.well-known/acme-challenge/ from (authenticator webroot).' })),
-  config_dir: Type.String({ default: '/etc/letsencrypt', description: 'certbot --config-dir; certificates are under live/<cert_name>/.' }),
-  work_dir: Type.String({ default: '/var/lib/letsencrypt', description: 'certbot --work-dir.' }),
-  logs_dir: Type.String({ default: '/var/log/letsencrypt', description: 'certbot --logs-dir.' }),
-  cert_dir: Type.String({ default: '/etc/ssl/osm-play', description: 'selfsigned: certificates go to <cert_dir>/<cert_name>/{cert,privkey,fullchain}.pem.' }),
-  ca_key: Type.String({ default: '/etc/ssl/osm-play/ca/ca.key', description: 'selfsigned: the CA private key (created with the CA when missing).' }),
-  ca_cert: Type.String({ default: '/etc/ssl/osm-play/ca/ca.crt', description: 'selfsigned: the CA certificate (created when missing).' }),
-  ca_name: Type.String({ default: 'osm-play local CA', pattern: '^[A-Za-z0-9 ._-]+$', description: 'selfsigned: the CA subject CN when it is created.' }),
-  days: Type.Integer({ default: 397, minimum: 1, description: 'selfsigned: validity of the leaf certificate in days.' }),
-});
+} from './lib/tls/plan.js';
+import { tlsArgs, type TlsArgs } from './lib/tls/args.js';
+import { describeHolder, parseSsListeners } from './lib/net/ss-listeners.js';
+import { parseX509Text, type CertInfo } from './lib/tls/x509.js';
 
 async function readCert(host: HostContext, path: string): Promise<CertInfo | null> {
   if (!(await host.stat(path))) return null;
@@ -140,7 +112,7 @@ export default defineModule({
     email: "{{ le_email }}"
     authenticator: webroot
     webroot: /var/www/letsencrypt`,
-  args,
+  args: tlsArgs,
   async gather(host, a) {
     if (a.authenticator === 'webroot' && a.provider === 'acme' && a.state === 'present' && !a.webroot) {
       throw new ModuleError('tls_certificate: authenticator webroot needs webroot');

@@ -3,8 +3,8 @@ import { Type } from '@sinclair/typebox';
 import { wouldRun } from '../runner/kit/argv.js';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { matchingRules, ruleArgv, showAddedLine, type DesiredUfwRule } from './lib/ufw-plan.js';
-import { parseShowAdded, parseStatusVerbose, type UfwRule } from './lib/ufw-status.js';
+import { matchingRules, ruleArgv, showAddedLine, type DesiredUfwRule } from './lib/ufw/plan.js';
+import { parseShowAdded, parseStatusVerbose, type UfwRule } from './lib/ufw/status.js';
 
 export interface UfwRulesState {
   active: boolean;

@@ -1,9 +1,9 @@
 // ufw_state: ufw on or off, its default policies and its logging level.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { wouldRun } from '../runner/kit/argv.js';
 import { defineModule, ModuleError } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { ufwSettings, type LogLevel, type Policy, type UfwSettings } from './lib/ufw-settings.js';
+import { ufwSettings, type LogLevel, type UfwSettings } from './lib/ufw/settings.js';
 
 const policy = (what: string) =>
   Type.Optional(
@@ -28,13 +28,7 @@ const args = Type.Object({
   ),
 });
 
-export interface UfwStateArgs {
-  state?: 'enabled' | 'disabled';
-  incoming?: Policy;
-  outgoing?: Policy;
-  routed?: Policy;
-  logging?: string;
-}
+export type UfwStateArgs = Static<typeof args>;
 
 function change(action: string, target: string, argv: string[], before: string, after: string): Change {
   return { action, target, summary: wouldRun(argv), before: `${target}: ${before}\n`, after: `${target}: ${after}\n`, data: { argv } };

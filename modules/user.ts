@@ -98,11 +98,14 @@ export function userOptions(a: Args, s: UserState): { opts: string[]; what: stri
   return { opts, what };
 }
 
-export function planUser(a: Args, s: UserState): Change[] {
+/** What user plans: each change carries the argv that makes it. */
+export type UserChange = Change<'create' | 'modify' | 'delete', string[]>;
+
+export function planUser(a: Args, s: UserState): UserChange[] {
   const u = s.user;
   // The summary never shows the password hash.
   const shown = (argv: string[]) => wouldRun(argv.map((v, i) => (argv[i - 1] === '-p' ? '********' : v)));
-  const mk = (action: string, argv: string[], before: string, after: string): Change[] => [{ action, target: a.name, summary: shown(argv), data: argv, before, after }];
+  const mk = (action: UserChange['action'], argv: string[], before: string, after: string): UserChange[] => [{ action, target: a.name, summary: shown(argv), data: argv, before, after }];
   if (a.state === 'absent') return u ? mk('delete', ['userdel', ...(a.remove ? ['-r'] : []), ...(a.force ? ['-f'] : []), a.name], 'state: present\n', 'state: absent\n') : [];
   const { opts, what } = userOptions(a, s);
   if (!u) {
@@ -129,7 +132,7 @@ export default defineModule({
   gather: gatherUser,
   plan: planUser,
   async apply(host, _a, changes) {
-    for (const c of changes) await host.run(c.data as string[]);
+    for (const c of changes) if (c.data) await host.run(c.data);
   },
   result: (a, s) => {
     const u = s.user;

@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, UsageError } from './cli/args.js';
 import { HELP } from './cli/help.js';
 import { runCommand } from './cli/run.js';
-import { docCommand, schemaCommand } from './cli/subcommands.js';
+import { completionCommand, docCommand, schemaCommand } from './cli/subcommands.js';
 import type { Streams } from './cli/reporters.js';
 import { EXIT_USAGE } from './report/exit-code.js';
+import { vaultCommand } from './vault/cli.js';
 
 function version(): string {
   // runner/cli.ts and dist/runner/cli.js both sit two levels below the package root... or one for dist.
@@ -30,6 +31,8 @@ export async function main(argv: string[], io?: Partial<Streams>): Promise<numbe
     isTTY: io?.isTTY ?? Boolean(process.stdout.isTTY),
     env: io?.env ?? process.env,
   };
+  // `osm-play vault ...` has ansible-vault's own options.
+  if (argv[0] === 'vault') return vaultCommand(argv.slice(1), streams, process.cwd());
   let opts;
   try {
     opts = parseArgs(argv);
@@ -49,6 +52,8 @@ export async function main(argv: string[], io?: Partial<Streams>): Promise<numbe
       return schemaCommand(streams);
     case 'doc':
       return docCommand(opts, streams);
+    case 'completion':
+      return completionCommand(streams);
     case 'run':
       return runCommand(opts, streams, process.cwd());
   }

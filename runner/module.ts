@@ -44,9 +44,18 @@ export interface ApplyOutcome {
   msg?: string;
   /** Facts to set on the host (set_fact). */
   facts?: Vars;
+  /** Hosts to add to the run's in-memory inventory (add_host), for the plays that follow. */
+  inventory?: InventoryAddition[];
 }
 
-export interface ModuleSpec<A extends TSchema = TSchema, S = unknown> {
+/** A host joining the run's inventory, with its groups and host variables. */
+export interface InventoryAddition {
+  name: string;
+  groups: string[];
+  vars: Vars;
+}
+
+export interface ModuleSpec<A extends TSchema = TSchema, S = unknown, C extends Change = Change> {
   name: string;
   /** One paragraph: what it does and how it decides it changed something. */
   doc: string;
@@ -65,21 +74,26 @@ export interface ModuleSpec<A extends TSchema = TSchema, S = unknown> {
   /** Read-only look at the host. */
   gather(host: HostContext, args: Static<A>): Promise<S>;
   /** Pure: [] means ok, nothing to do. */
-  plan(args: Static<A>, state: S): Change[];
+  plan(args: Static<A>, state: S): C[];
   /** Makes the planned changes so. Only called when plan() returned changes and not in check mode. */
-  apply(host: HostContext, args: Static<A>, changes: Change[], state: S): Promise<ApplyOutcome | void>;
+  apply(host: HostContext, args: Static<A>, changes: C[], state: S): Promise<ApplyOutcome | void>;
   /** Data to register, computed from state and plan (used in check mode too). */
-  result?(args: Static<A>, state: S, changes: Change[]): Vars;
+  result?(args: Static<A>, state: S, changes: C[]): Vars;
 }
 
-/** Identity with types: lets TypeScript infer Static<A> for gather/plan/apply. */
-export function defineModule<A extends TSchema, S>(spec: ModuleSpec<A, S>): ModuleSpec<A, S> {
+/** Identity with types: lets TypeScript infer Static<A> for gather/plan/apply, and the change union from plan(). */
+export function defineModule<A extends TSchema, S, C extends Change = Change>(spec: ModuleSpec<A, S, C>): ModuleSpec<A, S, C> {
   return spec;
+}
+
+/** apply()'s default branch over a change union: unreachable by type, an error if a change slips through. */
+export function unknownChange(c: never): never {
+  throw new ModuleError(`no apply step for change '${(c as Change).action}' of ${(c as Change).target}`);
 }
 
 // Erased form the registry keeps; the schema check at load time guarantees args match.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyModule = ModuleSpec<TSchema, any>;
+export type AnyModule = ModuleSpec<TSchema, any, any>;
 
 /** A failure a module reports on purpose: shown as the task's message, without a stack trace. */
 export class ModuleError extends Error {
@@ -89,5 +103,16 @@ export class ModuleError extends Error {
   ) {
     super(message);
     this.name = 'ModuleError';
+  }
+
+  /** The detail as a registered result shows it: rc, stdout, stderr, cmd (Ansible's names). */
+  resultVars(): Vars {
+    const { rc, stdout, stderr, argv } = this.detail;
+    const out: Vars = {};
+    if (rc !== undefined) out.rc = rc;
+    if (stdout !== undefined) out.stdout = stdout;
+    if (stderr !== undefined) out.stderr = stderr;
+    if (argv !== undefined) out.cmd = argv;
+    return out;
   }
 }

@@ -37,9 +37,17 @@ export interface NodeCommon {
   becomeMethod?: string;
   ignoreErrors?: boolean | string;
   noLog?: boolean | string;
+  /** `environment:` for the commands of the tasks inside (a mapping, or a template giving one). */
+  environment?: Vars | string;
+  /** `check_mode:` true runs in check mode whatever --check says; false applies even under --check. */
+  checkMode?: boolean | string;
   /** Set for nodes that came from a role: templates/ and files/ are searched there first. */
   role?: RoleInfo;
 }
+
+/** How a `with_*` loop turns its (rendered) value into items; plain `loop` and `with_items` need none. */
+export type LoopKind =
+  | 'dict' | 'nested' | 'together' | 'indexed_items' | 'fileglob' | 'first_found' | 'sequence' | 'subelements' | 'list' | 'random_choice';
 
 export interface TaskNode extends NodeCommon {
   kind: 'task';
@@ -50,6 +58,7 @@ export interface TaskNode extends NodeCommon {
   /** Position of each argument (key) in the source, for diagnostics. */
   argPos: Record<string, SourcePos>;
   loop?: unknown;
+  loopKind?: LoopKind;
   loopControl?: LoopControl;
   register?: string;
   notify: string[];
@@ -62,6 +71,8 @@ export interface TaskNode extends NodeCommon {
   delay?: number | string;
   delegateTo?: string;
   runOnce?: boolean;
+  /** `async:` seconds: the task runs synchronously (poll > 0) and fails when it takes longer. */
+  asyncSeconds?: number | string;
 }
 
 export interface BlockNode extends NodeCommon {
@@ -69,6 +80,8 @@ export interface BlockNode extends NodeCommon {
   block: Node[];
   rescue: Node[];
   always: Node[];
+  /** `notify:` on a block: every task inside notifies these too when it changes something. */
+  notify?: string[];
 }
 
 /** `include_tasks`: resolved at run time, so the file name may be templated. */
@@ -78,7 +91,10 @@ export interface IncludeNode extends NodeCommon {
   /** Directory the file name is relative to. */
   baseDir: string;
   loop?: unknown;
+  loopKind?: LoopKind;
   loopControl?: LoopControl;
+  /** `include_role`: the role's tasks, loaded with the playbook, run in place of a task file. */
+  roleBlock?: BlockNode;
 }
 
 export type Node = TaskNode | BlockNode | IncludeNode;
@@ -107,6 +123,9 @@ export interface Play {
   baseDir: string;
   hosts: string;
   connection?: string;
+  /** `remote_user:`: the SSH user where the inventory sets no ansible_user. */
+  remoteUser?: string;
+  environment?: Vars | string;
   vars: Vars;
   /** vars_files, already loaded, in order. */
   varsFiles: Vars[];
@@ -156,9 +175,13 @@ export interface Inventory {
 export type TaskStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable';
 
 /** One planned change, as data. `before`/`after` give a file diff when both are text. */
-export interface Change {
+/**
+ * One planned change. A module may name its own union of changes (`Change<'start'> | Change<'set', string[]>`)
+ * so that plan() and apply() are checked against it; the engine sees them all as Change.
+ */
+export interface Change<Action extends string = string, Data = unknown> {
   /** What kind of change, e.g. `create`, `write`, `delete`, `run`, `reload`. */
-  action: string;
+  action: Action;
   /** What it is about: a path, a rule, a container name. */
   target: string;
   /** One line for the report, e.g. "would run: lxc-stop -n acme-svr". */
@@ -166,24 +189,7 @@ export interface Change {
   before?: string;
   after?: string;
   /** Module-private detail that apply() needs. */
-  data?: unknown;
-}
-
-export interface TaskResult {
-  host: string;
-  task: string;
-  module: string;
-  status: TaskStatus;
-  changes: Change[];
-  /** Unified diff text, when --diff and the module produced before/after. */
-  diff?: string;
-  msg?: string;
-  error?: string;
-  /** What `register` stores. */
-  data: Vars;
-  durationMs: number;
-  pos?: SourcePos;
-  noLog?: boolean;
+  data?: Data;
 }
 
 export interface HostRecap {

@@ -79,6 +79,8 @@ if (!reason) step('Debian packages', ['bash', join(repo, 'scripts', 'lab', 'inst
 // One tsc run both type-checks everything and builds dist/, which the CLI tests then run
 // (OSM_PLAY_TEST_DIST=1): the compiled CLI starts in about a second, tsx takes several.
 step('typecheck and build', [bin('tsc'), '-p', 'tsconfig.json']);
+// bin/osm-play.js runs the esbuild bundle, so it is rebuilt from the same sources.
+step('bundle', [process.execPath, join(repo, 'scripts', 'bundle.mjs')]);
 process.env.OSM_PLAY_TEST_DIST = '1';
 step('lint', [bin('eslint'), '.']);
 // Unit tests are pure: files run in parallel. Integration tests share sshd users, the local host
@@ -100,7 +102,7 @@ if (reason) {
   // The cycle test takes the lab down and up; run it while nobody else needs the lab.
   if (!wasUp) vitest('lab cycle test', ['test/lab/lab-cycle.test.ts', '--no-file-parallelism']);
   phase('lab-up', () => {
-    const ok = run(['bash', join(repo, 'scripts', 'lab-up')], { OSM_LAB_BASE: 'small' }) === 0;
+    const ok = run(['bash', join(repo, 'scripts', 'lab-up')]) === 0;
     if (!ok) failed++;
     return ok ? 'ok' : 'FAILED';
   });

@@ -1,7 +1,7 @@
 // The `lxc` connection: runs commands inside a container through `lxc-attach` on its host, over
 // that host's own connection. Files go through commands (cat/mktemp+mv/stat) via ExecFileOps.
-// Registered on import as connection type `lxc`; the runner itself knows nothing of LXC.
-import { createConnection, registerConnectionType, type ConnectionOptions } from '../../runner/connection/index.js';
+// Registered as connection type `lxc` by modules/builtins.ts; the runner itself knows nothing of LXC.
+import { createConnection, type ConnectionOptions } from '../../runner/connection/index.js';
 import { LocalConnection } from '../../runner/connection/local.js';
 import { ExecFileOps } from '../../runner/connection/exec-file-ops.js';
 import { prepareCommand } from '../../runner/connection/prepare.js';
@@ -114,4 +114,3 @@ export async function createLxcConnection(hostName: string, vars: Vars, opts: Co
   return new LxcConnection(hostName, new LocalConnection(parentName), { ...base, ownsParent: true });
 }
 
-registerConnectionType('lxc', createLxcConnection);

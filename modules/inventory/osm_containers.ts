@@ -12,7 +12,7 @@
 // its connection and is what the CLI calls (async) for a `plugin: osm_containers` source.
 import { readdirSync, existsSync } from 'node:fs';
 import { posix } from 'node:path';
-import { registerInventorySource, type InventorySourceResult } from '../../runner/load/inventory.js';
+import type { InventorySourceFn, InventorySourceResult } from '../../runner/load/inventory.js';
 import { groupHosts } from '../../runner/load/host-patterns.js';
 import { hostVars } from '../../runner/load/inventory.js';
 import type { Connection } from '../../runner/connection/types.js';
@@ -153,7 +153,8 @@ function listLocally(root: string): string[] {
     .map((d) => posix.join(dir, d.name, CONF));
 }
 
-registerInventorySource('osm_containers', (config, soFar) => {
+/** The synchronous source behind `plugin: osm_containers` (registered by modules/builtins.ts). */
+export const osmContainersSource: InventorySourceFn = (config, soFar) => {
   const { hostsGroup, group } = settings(config);
   const results = groupHosts(soFar, hostsGroup)
     .filter((h) => isLocal(soFar, h))
@@ -163,4 +164,4 @@ registerInventorySource('osm_containers', (config, soFar) => {
       return containersFromListing(h, root, listLocally(root), group, { ...vars, ansible_connection: 'local' });
     });
   return mergeResults(results, group);
-});
+};

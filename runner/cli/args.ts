@@ -2,7 +2,7 @@
 // conventions (-vvv, repeatable -i/-e, `--json [FILE]` with an optional value) fit no framework well.
 
 export interface CliOptions {
-  command: 'run' | 'schema' | 'doc' | 'help' | 'version';
+  command: 'run' | 'schema' | 'doc' | 'completion' | 'help' | 'version';
   playbooks: string[];
   inventories: string[];
   extraVars: string[];
@@ -26,9 +26,31 @@ export interface CliOptions {
   acceptNewHostKeys: boolean;
   /** --step: confirm each task (one line per answer on stdin). */
   step: boolean;
+  /** -c: connection type where the play and inventory name none. */
+  connection?: string;
+  /** -u: SSH user where the play and inventory name none. */
+  user?: string;
+  /** --private-key / --key-file. */
+  privateKey?: string;
+  /** -T: SSH connect timeout in seconds. */
+  timeout?: number;
+  listTags: boolean;
+  startAtTask?: string;
+  /** --flush-cache: accepted; facts are gathered afresh each run anyway. */
+  flushCache: boolean;
+  /** Roles search path from ansible.cfg / ANSIBLE_ROLES_PATH (set by applyAnsibleSettings, not a flag). */
+  rolesPath?: string[];
+  /** --profile-tasks: per task and host, gather/plan/apply time and remote commands, after the recap. */
+  profileTasks: boolean;
   /** `doc` subcommand. */
   docModule?: string;
+  /** `completion` subcommand: the shell. */
+  shell?: string;
   markdown: boolean;
+  /** Vault passwords: --vault-password-file, --vault-id, --ask-vault-pass. */
+  vaultPasswordFiles: string[];
+  vaultIds: string[];
+  askVaultPass: boolean;
 }
 
 export class UsageError extends Error {
@@ -39,7 +61,7 @@ export class UsageError extends Error {
 }
 
 type Kind = 'flag' | 'value' | 'optional-value';
-interface Spec {
+export interface Spec {
   names: string[];
   kind: Kind;
   apply(o: CliOptions, v: string | undefined): void;
@@ -52,7 +74,7 @@ function positiveInt(name: string, v: string): number {
   return Number(v);
 }
 
-const SPECS: Spec[] = [
+export const SPECS: readonly Spec[] = [
   { names: ['-i', '--inventory'], kind: 'value', apply: (o, v) => o.inventories.push(v!) },
   { names: ['-e', '--extra-vars'], kind: 'value', apply: (o, v) => o.extraVars.push(v!) },
   { names: ['-C', '--check'], kind: 'flag', apply: (o) => (o.check = true) },
@@ -72,7 +94,24 @@ const SPECS: Spec[] = [
   { names: ['--lock-timeout'], kind: 'value', apply: (o, v) => (o.lockTimeoutSec = nonNegative('--lock-timeout', v!)) },
   { names: ['--accept-new-host-keys'], kind: 'flag', apply: (o) => (o.acceptNewHostKeys = true) },
   { names: ['--step'], kind: 'flag', apply: (o) => (o.step = true) },
+  { names: ['--profile-tasks'], kind: 'flag', apply: (o) => (o.profileTasks = true) },
   { names: ['--markdown'], kind: 'flag', apply: (o) => (o.markdown = true) },
+  { names: ['--vault-password-file', '--vault-pass-file'], kind: 'value', apply: (o, v) => o.vaultPasswordFiles.push(v!) },
+  { names: ['--vault-id'], kind: 'value', apply: (o, v) => o.vaultIds.push(v!) },
+  { names: ['-J', '--ask-vault-pass', '--ask-vault-password'], kind: 'flag', apply: (o) => (o.askVaultPass = true) },
+  { names: ['-c', '--connection'], kind: 'value', apply: (o, v) => (o.connection = v) },
+  { names: ['-u', '--user'], kind: 'value', apply: (o, v) => (o.user = v) },
+  { names: ['--private-key', '--key-file'], kind: 'value', apply: (o, v) => (o.privateKey = v) },
+  { names: ['-T', '--timeout'], kind: 'value', apply: (o, v) => (o.timeout = positiveInt('--timeout', v!)) },
+  { names: ['--list-tags'], kind: 'flag', apply: (o) => (o.listTags = true) },
+  { names: ['--start-at-task'], kind: 'value', apply: (o, v) => (o.startAtTask = v) },
+  { names: ['--flush-cache'], kind: 'flag', apply: (o) => (o.flushCache = true) },
+  {
+    names: ['-k', '--ask-pass'], kind: 'flag',
+    apply: () => {
+      throw new UsageError('-k/--ask-pass is not supported: osm-play does not log in to SSH with passwords; use a key (--private-key, ansible_ssh_private_key_file) or ssh-agent');
+    },
+  },
   { names: ['-h', '--help'], kind: 'flag', apply: (o) => (o.command = 'help') },
   { names: ['--version'], kind: 'flag', apply: (o) => (o.command = 'version') },
 ];
@@ -87,7 +126,8 @@ export function defaults(): CliOptions {
   return {
     command: 'run', playbooks: [], inventories: [], extraVars: [], check: false, diff: false, tags: [], skipTags: [],
     listHosts: false, listTasks: false, syntaxCheck: false, verbosity: 0, askBecomePass: false, become: false,
-    lockTimeoutSec: 60, acceptNewHostKeys: false, step: false, markdown: false,
+    lockTimeoutSec: 60, acceptNewHostKeys: false, step: false, profileTasks: false, markdown: false, listTags: false, flushCache: false,
+    vaultPasswordFiles: [], vaultIds: [], askVaultPass: false,
   };
 }
 
@@ -135,10 +175,14 @@ export function parseArgs(argv: string[]): CliOptions {
       else spec.apply(o, undefined);
     }
   }
-  if (o.command === 'run' && (positional[0] === 'schema' || positional[0] === 'doc')) {
+  if (o.command === 'run' && (positional[0] === 'schema' || positional[0] === 'doc' || positional[0] === 'completion')) {
     o.command = positional[0];
     if (o.command === 'doc') o.docModule = positional[1];
-    if (positional.length > (o.command === 'doc' ? 2 : 1)) throw new UsageError(`too many arguments for '${positional[0]}'`);
+    if (o.command === 'completion') {
+      o.shell = positional[1];
+      if (o.shell !== 'bash') throw new UsageError(`completion needs a shell: 'osm-play completion bash' (bash is the only one supported)`);
+    }
+    if (positional.length > (o.command === 'schema' ? 1 : 2)) throw new UsageError(`too many arguments for '${positional[0]}'`);
     return o;
   }
   o.playbooks = positional;

@@ -1,15 +1,20 @@
-// --ask-become-pass: read from the terminal without echo, or the first line of stdin when piped.
+// --ask-become-pass (and --ask-vault-pass): read from the terminal without echo, or the first line of
+// stdin when piped.
 import { ReadStream } from 'node:tty';
 
-export async function readBecomePassword(stdin: NodeJS.ReadStream = process.stdin, prompt: (s: string) => void = (s) => process.stderr.write(s)): Promise<string> {
-  if (stdin.isTTY && stdin instanceof ReadStream) return readHidden(stdin, prompt);
+export async function readBecomePassword(
+  stdin: NodeJS.ReadStream = process.stdin,
+  prompt: (s: string) => void = (s) => process.stderr.write(s),
+  label = 'BECOME password: ',
+): Promise<string> {
+  if (stdin.isTTY && stdin instanceof ReadStream) return readHidden(stdin, prompt, label);
   const chunks: Buffer[] = [];
   for await (const c of stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
 }
 
-function readHidden(tty: ReadStream, prompt: (s: string) => void): Promise<string> {
-  prompt('BECOME password: ');
+function readHidden(tty: ReadStream, prompt: (s: string) => void, label: string): Promise<string> {
+  prompt(label);
   return new Promise((resolve, reject) => {
     let value = '';
     tty.setRawMode(true);

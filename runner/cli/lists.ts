@@ -1,5 +1,6 @@
 // --list-hosts and --list-tasks, in ansible-playbook's layout.
 import { shouldRunByTags } from '../execute/tags.js';
+import { writtenAction } from '../load/tasks.js';
 import type { Inventory, Node, Playbook } from '../types.js';
 
 export function listHosts(pb: Playbook, inv: Inventory, matchHosts: (inv: Inventory, p: string) => string[], limit?: string): string[] {
@@ -30,7 +31,8 @@ export function listTasks(pb: Playbook, only: string[], skip: string[]): string[
         if (n.kind === 'block') {
           walk([...n.block, ...n.rescue, ...n.always], all);
         } else if (n.kind === 'include_tasks') {
-          if (shouldRunByTags(all, only, skip)) out.push(`      include_tasks: ${n.file}\tTAGS: [${all.join(', ')}]`);
+          // As ansible-playbook: the include's name, or its action as written.
+          if (shouldRunByTags(all, only, skip)) out.push(`      ${n.name ?? writtenAction.get(n) ?? 'include_tasks'}\tTAGS: [${all.join(', ')}]`);
         } else if (n.module !== 'meta' && shouldRunByTags(all, only, skip)) {
           const name = n.role ? `${n.role.name} : ${n.name ?? n.module}` : (n.name ?? n.module);
           out.push(`      ${name}\tTAGS: [${[...new Set(all)].join(', ')}]`);
@@ -38,6 +40,26 @@ export function listTasks(pb: Playbook, only: string[], skip: string[]): string[
       }
     };
     walk([...play.preTasks, ...play.tasks, ...play.postTasks], play.tags);
+    out.push('');
+  });
+  return out;
+}
+
+/** --list-tags: the tags of each play's tasks (with those they inherit), in ansible-playbook's layout. */
+export function listTags(pb: Playbook): string[] {
+  const out = [`playbook: ${pb.file}`, ''];
+  pb.plays.forEach((play, i) => {
+    const tags = new Set<string>();
+    const walk = (nodes: Node[], inherited: string[]) => {
+      for (const n of nodes) {
+        const all = [...inherited, ...n.tags];
+        for (const t of all) tags.add(t);
+        if (n.kind === 'block') walk([...n.block, ...n.rescue, ...n.always], all);
+      }
+    };
+    walk([...play.preTasks, ...play.tasks, ...play.postTasks], play.tags);
+    out.push(`  play #${i + 1} (${play.hosts}): ${play.name}\tTAGS: [${play.tags.join(', ')}]`);
+    out.push(`      TASK TAGS: [${[...tags].sort().join(', ')}]`);
     out.push('');
   });
   return out;

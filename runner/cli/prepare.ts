@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import { LoadError, sortDiagnostics } from '../load/errors.js';
 import { parseExtraVars } from '../load/extra-vars.js';
 import { loadInventory, playbookVarDirs } from '../load/inventory.js';
-import { loadModuleRegistry, type ModuleRegistry } from '../load/modules.js';
+import { loadModuleRegistry, playbookNodes, type ModuleRegistry } from '../load/modules.js';
+import { registerBuiltins } from '../../modules/builtins.js';
 import { applyParams } from '../load/params.js';
 import { loadPlaybook } from '../load/playbook.js';
 import { validatePlaybook } from '../load/validate.js';
@@ -28,6 +29,7 @@ function collect(err: unknown, diags: Diagnostic[], messages: string[]): void {
 }
 
 export async function prepare(o: CliOptions, cwd: string, log: (msg: string) => void): Promise<PrepareResult> {
+  registerBuiltins();
   const diags: Diagnostic[] = [];
   const messages: string[] = [];
   let extraVars: Vars = {};
@@ -45,7 +47,7 @@ export async function prepare(o: CliOptions, cwd: string, log: (msg: string) => 
   const playbooks: Playbook[] = [];
   for (const file of o.playbooks) {
     try {
-      playbooks.push(await loadPlaybook(file));
+      playbooks.push(await loadPlaybook(file, { rolesPath: o.rolesPath }));
     } catch (err) {
       collect(err, diags, messages);
     }
@@ -55,6 +57,8 @@ export async function prepare(o: CliOptions, cwd: string, log: (msg: string) => 
     registry = await loadModuleRegistry({
       playbookDirs: [...new Set(playbooks.map((pb) => dirname(pb.file)))],
       packages: [...new Set(playbooks.flatMap((pb) => pb.modulePackages))],
+      // Only the built-ins the playbooks name are imported; a run-time include loads its own.
+      onlyFor: playbooks.flatMap(playbookNodes),
       log,
     });
   } catch (err) {

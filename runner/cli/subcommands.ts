@@ -1,8 +1,9 @@
-// `osm-play schema` and `osm-play doc`: thin wrappers over runner/schema.
+// `osm-play schema`, `osm-play doc` and `osm-play completion`: thin wrappers over runner/schema and the registry.
 import { loadModuleRegistry } from '../load/modules.js';
 import { EXIT_USAGE } from '../report/exit-code.js';
 import { moduleDoc, moduleMarkdown, modulesMarkdown, playbookSchema } from '../schema/index.js';
 import type { CliOptions } from './args.js';
+import { bashCompletion } from './completion.js';
 import type { Streams } from './reporters.js';
 
 function registry(io: Streams) {
@@ -33,5 +34,10 @@ export async function docCommand(o: CliOptions, io: Streams): Promise<number> {
   const width = Math.max(...names.map((n) => n.length));
   for (const n of names) io.out(`${n.padEnd(width)}  ${(reg.get(n)?.doc ?? '').split(/(?<=\.)\s/)[0]}\n`);
   io.out('\nosm-play doc MODULE shows a module\'s arguments and an example.\n');
+  return 0;
+}
+
+export async function completionCommand(io: Streams): Promise<number> {
+  io.out(bashCompletion((await registry(io)).names()));
   return 0;
 }

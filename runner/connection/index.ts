@@ -1,5 +1,5 @@
-// Picks a connection for a host by `ansible_connection`. local is built in; ssh and lxc register
-// themselves (runner/connection/ssh.ts, the OSM lxc connection) through registerConnectionType.
+// Picks a connection for a host by `ansible_connection`. local and ssh are the engine's own; others
+// (the OSM lxc connection) are registered by modules/builtins.ts through registerConnectionType.
 import { LocalConnection } from './local.js';
 import type { Connection } from './types.js';
 import type { Vars } from '../types.js';
@@ -13,18 +13,19 @@ export interface ConnectionOptions {
 
 export type ConnectionFactory = (hostName: string, vars: Vars, opts: ConnectionOptions) => Promise<Connection> | Connection;
 
-const factories = new Map<string, ConnectionFactory>();
-// Types whose module registers itself on import: loaded on first use so nobody pays for ssh2 locally.
-// The specifier is a variable so this file compiles before ssh.ts exists (it is another engineer's).
-const SSH_MODULE = './ssh.js';
-const lazy = new Map<string, () => Promise<unknown>>([['ssh', () => import(SSH_MODULE)]]);
+// The engine's own connections. ssh is imported on first use (a literal path, so a bundler keeps
+// it) so a local run never loads ssh2; an import that fails is an error, never a fallback.
+const factories = new Map<string, ConnectionFactory>([
+  ['local', (hostName) => new LocalConnection(hostName)],
+  ['ssh', async (hostName, vars, opts) => (await import('./ssh.js')).createSshConnection(hostName, vars, opts)],
+]);
 
 export function registerConnectionType(name: string, factory: ConnectionFactory): void {
   factories.set(name, factory);
 }
 
 export function connectionTypes(): string[] {
-  return [...new Set([...factories.keys(), ...lazy.keys()])].sort();
+  return [...factories.keys()].sort();
 }
 
 const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
@@ -39,26 +40,9 @@ export function connectionTypeFor(hostName: string, vars: Vars, opts: Connection
 
 export async function createConnection(hostName: string, vars: Vars, opts: ConnectionOptions = {}): Promise<Connection> {
   const type = connectionTypeFor(hostName, vars, opts);
-  let factory = factories.get(type);
-  if (!factory && lazy.has(type)) {
-    await loadLazy(type);
-    factory = factories.get(type);
-  }
+  const factory = factories.get(type);
   if (!factory) {
     throw new Error(`host ${hostName}: unknown connection type '${type}' (known: ${connectionTypes().join(', ')})`);
   }
   return factory(hostName, vars, opts);
 }
-
-async function loadLazy(type: string): Promise<void> {
-  const load = lazy.get(type);
-  if (!load) return;
-  try {
-    await load();
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`connection type '${type}' could not be loaded: ${why}`);
-  }
-}
-
-registerConnectionType('local', (hostName) => new LocalConnection(hostName));

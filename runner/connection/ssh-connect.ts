@@ -85,5 +85,8 @@ export function openClient(t: SshTarget): Promise<Client> {
       authHandler: auth.handler,
       algorithms: { serverHostKey: hk.algorithms },
     });
+    // ssh2 leaves Nagle on: each small request then waits ~40 ms for the previous packet's ACK.
+    // Set on the socket ssh2 just created; Node applies it once the socket connects.
+    client.setNoDelay(true);
   });
 }

@@ -8,7 +8,7 @@ import { BecomeGate, type WrappedCommand } from './become.js';
 import { CommandTimeoutError } from './errors.js';
 import { ExecFileOps } from './exec-file-ops.js';
 import type { HeldCommand, HeldCommandCapable } from './held-command.js';
-import { registerConnectionType, type ConnectionOptions } from './index.js';
+import type { ConnectionOptions } from './index.js';
 import { commandArgv, prepareCommand } from './prepare.js';
 import { shellQuote } from './quote.js';
 import { Semaphore } from './semaphore.js';
@@ -108,6 +108,14 @@ export class SshConnection implements Connection, HeldCommandCapable {
     this.dead = new UnreachableError(this.host, 'connection already closed');
     this.client.end();
     await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
+  }
+
+  warmUp(): void {
+    // SFTP keeps its session slot for the run: with few slots (lock + SFTP) commands could starve,
+    // so it opens early only where slots are plentiful, and otherwise on first use as before.
+    if (this.target.maxSessions < 4) return;
+    // The promise is kept by sftp(); this catch only keeps an early failure from being unhandled.
+    this.sftp().catch(() => {});
   }
 
   /** Starts a command that runs until its stdin is closed (the host lock holder); takes one channel. */
@@ -292,4 +300,3 @@ export async function createSshConnection(hostName: string, vars: Vars, opts: Co
   return SshConnection.connect(resolveSshTarget(hostName, vars, connectOptions(opts)));
 }
 
-registerConnectionType('ssh', createSshConnection);

@@ -56,6 +56,11 @@ export interface Connection {
   /** null when the path does not exist (lstat semantics). */
   stat(path: string, opts?: { become?: BecomeOptions }): Promise<StatResult | null>;
   close(): Promise<void>;
+  /**
+   * Opens in the background what the run will need (ssh: the SFTP channel), so it overlaps with
+   * taking the host lock. Failures are not lost: the first real use meets the same error.
+   */
+  warmUp?(): void;
 }
 
 /** Raised when a host cannot be reached or the link drops: the host is UNREACHABLE, not failed. */

@@ -3,22 +3,20 @@
 import { ModuleError, type AnyModule, type HostContext } from '../module.js';
 import type { BecomeOptions, Connection } from '../connection/types.js';
 import { UnreachableError } from '../connection/types.js';
-import type { Change, TaskNode, Vars } from '../types.js';
-import { changesDiff } from '../report/diff.js';
+import type { TaskNode, Vars } from '../types.js';
 import { evalCondition, evalList } from './conditions.js';
 import { checkUnresolved } from './resolve-vars.js';
 import { errorText } from './error-text.js';
 import type { HostState, NodeScope, PlayCtx } from './state.js';
-import type { ModuleOutcome } from './types.js';
+import { normalizeArgs } from '../load/args-check.js';
+import { taskCheckMode, taskEnvironment, taskTimeoutMs } from './task-keywords.js';
+import type { ModuleRun } from './run-module.js';
 
-export interface AttemptResult {
-  status: 'ok' | 'changed' | 'failed' | 'unreachable';
-  changes: Change[];
+/** The module's result after until/retries, changed_when and failed_when: ModuleRun with the registered value. */
+export interface AttemptResult extends Pick<ModuleRun, 'changes' | 'msg' | 'diff' | 'facts' | 'inventory'> {
+  status: ModuleRun['status'] | 'unreachable';
   /** The registered value: module data plus changed/failed/msg. */
   registered: Vars;
-  msg?: string;
-  diff?: string;
-  facts?: Vars;
   /** Planned but not applied (check mode). */
   pending?: boolean;
   /** What the module asked to show under the task line (debug's msg), taken out of the registered value. */
@@ -51,8 +49,9 @@ export async function attempt(a: AttemptInput): Promise<AttemptResult> {
   const t = deps.templater;
   // Each argument renders with its own position, so an undefined variable names the line it is on.
   const rendered: Vars = {};
-  for (const [key, raw] of Object.entries(task.args)) {
-    const pos = task.argPos[key] ?? task.pos;
+  // A free-form string goes to the module's free-form argument (`include_vars: x.yml` is file: x.yml).
+  for (const [key, raw] of Object.entries(normalizeArgs(a.module, task.args))) {
+    const pos = task.argPos[key] ?? task.argPos['_raw_params'] ?? task.pos;
     try {
       rendered[key] = t.renderDeep(raw, a.vars, pos);
       checkUnresolved(a.vars, rendered[key]);
@@ -64,6 +63,8 @@ export async function attempt(a: AttemptInput): Promise<AttemptResult> {
   for (const name of a.module.secretArgs ?? []) opts.redactor.add(args[name]);
   if (a.noLog) opts.redactor.addDeep(args);
 
+  const env = taskEnvironment(pc, a.scope, task, a.vars);
+  const timeoutMs = taskTimeoutMs(pc, task, a.vars);
   const host = deps.makeHostContext({
     name: a.host.name,
     conn: a.conn,
@@ -72,6 +73,8 @@ export async function attempt(a: AttemptInput): Promise<AttemptResult> {
     role: a.scope.role,
     playbookDir: pc.play.baseDir,
     log: (msg) => pc.run.reporter.verbose(1, a.host.name, msg),
+    ...(env ? { env } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   });
 
   const retries = task.until ? Math.max(0, Number(renderNum(t, task.retries, a.vars, 3))) : 0;
@@ -106,16 +109,17 @@ export async function attempt(a: AttemptInput): Promise<AttemptResult> {
 async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<AttemptResult> {
   const { pc, task } = a;
   const { deps, opts } = pc.run;
-  let outcome: ModuleOutcome;
+  let outcome: ModuleRun;
   try {
-    outcome = await deps.runModule({ module: a.module, args, argPos: task.argPos, pos: task.pos, host, check: opts.check, diff: opts.diff });
+    const check = taskCheckMode(pc, a.scope, task, a.vars);
+    outcome = await deps.runModule({ module: a.module, args, argPos: task.argPos, pos: task.pos, host, check, diff: opts.diff });
   } catch (err) {
     if (err instanceof UnreachableError) {
       return { status: 'unreachable', changes: [], registered: { unreachable: true, msg: err.message }, msg: err.message };
     }
     const msg = err instanceof Error ? err.message : String(err);
     const registered: Vars = { failed: true, changed: false, msg };
-    if (err instanceof ModuleError) Object.assign(registered, pick(err.detail));
+    if (err instanceof ModuleError) Object.assign(registered, err.resultVars());
     return { status: 'failed', changes: [], registered, msg };
   }
   for (const key of a.module.secretResults ?? []) opts.redactor.addDeep(outcome.data[key]);
@@ -152,8 +156,9 @@ async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<Att
     changes,
     registered,
     msg: outcome.msg,
-    diff: outcome.diff ?? (opts.diff ? changesDiff(changes) : undefined),
+    diff: outcome.diff,
     facts: { ...(outcome.facts ?? {}), ...factsOf(outcome.data) },
+    inventory: outcome.inventory,
     pending,
     display,
   };
@@ -172,15 +177,6 @@ function decide(fn: () => boolean, pending: boolean): boolean | undefined {
 function factsOf(data: Vars): Vars {
   const f = data['ansible_facts'];
   return f !== null && typeof f === 'object' && !Array.isArray(f) ? (f as Vars) : {};
-}
-
-function pick(detail: ModuleError['detail']): Vars {
-  const out: Vars = {};
-  if (detail.rc !== undefined) out['rc'] = detail.rc;
-  if (detail.stdout !== undefined) out['stdout'] = detail.stdout;
-  if (detail.stderr !== undefined) out['stderr'] = detail.stderr;
-  if (detail.argv !== undefined) out['cmd'] = detail.argv;
-  return out;
 }
 
 function renderNum(t: PlayCtx['run']['deps']['templater'], v: number | string | undefined, vars: Vars, dflt: number): number {

@@ -16,13 +16,13 @@ export function resolveBecome(
   scope: NodeScope,
   play: Play,
   vars: Vars,
-  cli: { become?: boolean; password?: string },
+  cli: { become?: boolean; password?: string; becomeUser?: string; becomeMethod?: string },
 ): BecomeOptions | undefined {
   const fromVar = (k: string): unknown => vars[k];
   const on = task.become ?? scope.become ?? play.become ?? boolVar(fromVar('ansible_become')) ?? cli.become ?? false;
   if (!on) return undefined;
-  const user = task.becomeUser ?? scope.becomeUser ?? play.becomeUser ?? strVar(fromVar('ansible_become_user')) ?? 'root';
-  const methodName = task.becomeMethod ?? scope.becomeMethod ?? play.becomeMethod ?? strVar(fromVar('ansible_become_method')) ?? 'sudo';
+  const user = task.becomeUser ?? scope.becomeUser ?? play.becomeUser ?? strVar(fromVar('ansible_become_user')) ?? cli.becomeUser ?? 'root';
+  const methodName = task.becomeMethod ?? scope.becomeMethod ?? play.becomeMethod ?? strVar(fromVar('ansible_become_method')) ?? cli.becomeMethod ?? 'sudo';
   if (methodName !== 'sudo' && methodName !== 'su') throw new Error(`become_method '${methodName}' is not supported (use sudo or su)`);
   const password = strVar(fromVar('ansible_become_password')) ?? strVar(fromVar('ansible_become_pass')) ?? cli.password;
   return password === undefined ? { method: methodName, user } : { method: methodName, user, password };

@@ -1,15 +1,16 @@
 // Wires the real engine pieces into the executor: templater, module runner, host context,
-// connections, include loading and (when runner/execute/host-lock.ts exists) the host lock.
+// connections, include loading and the host lock.
 import { join } from 'node:path';
 import { createConnection } from '../connection/index.js';
-import type { Connection } from '../connection/types.js';
 import { loadTaskFile, resolveTaskFile } from '../load/includes.js';
 import type { AnyModule } from '../module.js';
 import { createTemplater, OMIT } from '../template/index.js';
-import type { Inventory, Vars } from '../types.js';
+import type { Inventory, Node, Vars } from '../types.js';
 import { makeHostContext } from './host-context.js';
 import { runModule } from './run-module.js';
-import type { ExecDeps, HostLockHandle } from './types.js';
+import { acquireHostLock } from './host-lock.js';
+import type { TaskProfiler } from './profile.js';
+import type { ExecDeps } from './types.js';
 
 export interface InventoryFns {
   hostVars(inv: Inventory, host: string): Vars;
@@ -17,25 +18,17 @@ export interface InventoryFns {
   groupNames(inv: Inventory, host: string): string[];
 }
 
-type AcquireHostLock = (conn: Connection, opts: { timeoutMs: number; holder: string; onWait?: (holder: string) => void }) => Promise<HostLockHandle>;
-
-// A variable specifier, so this file compiles whether or not the ssh engineer's host-lock.ts is there yet.
-const HOST_LOCK_MODULE = './host-lock.js';
-
-/** The host lock from host-lock.ts, or undefined while it does not exist. */
-export async function loadHostLock(): Promise<AcquireHostLock | undefined> {
-  try {
-    const mod: unknown = await import(HOST_LOCK_MODULE);
-    const fn = mod !== null && typeof mod === 'object' ? (mod as Record<string, unknown>)['acquireHostLock'] : undefined;
-    return typeof fn === 'function' ? (fn as AcquireHostLock) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function realDeps(getModule: (name: string) => AnyModule | undefined, inv: InventoryFns): Promise<ExecDeps> {
+/**
+ * `loadModules` is the registry's lazy loader: a task file included at run time may name modules
+ * the playbook itself did not, and they are loaded before its tasks run.
+ */
+export async function realDeps(
+  getModule: (name: string) => AnyModule | undefined,
+  inv: InventoryFns,
+  loadModules: (nodes: Node[]) => Promise<void> = async () => {},
+  profiler?: TaskProfiler,
+): Promise<ExecDeps> {
   const templater = createTemplater();
-  const acquireHostLock = await loadHostLock();
   return {
     templater,
     getModule,
@@ -43,14 +36,18 @@ export async function realDeps(getModule: (name: string) => AnyModule | undefine
     matchHosts: inv.matchHosts,
     groupNames: inv.groupNames,
     isOmit: (v) => v === OMIT,
-    loadTaskFile: (file, baseDir, role) => loadTaskFile(resolveTaskFile(file, baseDir, role), role),
+    loadTaskFile: async (file, baseDir, role) => {
+      const nodes = await loadTaskFile(resolveTaskFile(file, baseDir, role), role);
+      await loadModules(nodes);
+      return nodes;
+    },
     createConnection: (host, vars, opts) =>
       createConnection(host, vars, { defaultType: opts.defaultType, acceptNewHostKeys: opts.acceptNewHostKeys, connectionFor: opts.connectionFor }),
     makeHostContext: (p) => {
       const roleDirs = (kind: string) => (p.role ? [join(p.role.path, kind)] : []);
       return makeHostContext({
         name: p.name,
-        conn: p.conn,
+        conn: profiler ? profiler.countCommands(p.name, p.conn) : p.conn,
         vars: p.vars,
         become: p.become,
         templater,
@@ -59,14 +56,16 @@ export async function realDeps(getModule: (name: string) => AnyModule | undefine
           templates: [...roleDirs('templates'), join(p.playbookDir, 'templates'), p.playbookDir],
         },
         log: p.log,
+        env: p.env,
+        timeoutMs: p.timeoutMs,
       });
     },
-    runModule: async (call) => {
-      const run = await runModule(call.module, call.host, call.args, { check: call.check, diff: call.diff });
-      // runModule stops before apply in check mode for modules that touch the host: nothing was applied.
-      const applied = !(call.check && !call.module.controllerOnly && run.changes.length > 0);
-      return { status: run.status, changes: run.changes, data: run.data, msg: run.error ?? run.msg, facts: run.facts, diff: run.diff, applied };
+    runModule: (call) => {
+      const opts = { check: call.check, diff: call.diff };
+      return profiler
+        ? profiler.measure(call.module, call.pos, call.host.name, (mod) => runModule(mod, call.host, call.args, opts))
+        : runModule(call.module, call.host, call.args, opts);
     },
-    ...(acquireHostLock ? { acquireHostLock } : {}),
+    acquireHostLock,
   };
 }

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { ModuleError, type HostContext } from '../module.js';
-import { shellQuote } from '../connection/quote.js';
+import { commandError } from '../kit/argv.js';
 import type { BecomeOptions, Command, Connection, ExecOptions, ExecResult, StatResult, WriteOptions } from '../connection/types.js';
 import type { SourcePos, Vars } from '../types.js';
 
@@ -24,36 +24,24 @@ export interface MakeHostContextOptions {
   /** Controller directories searched in order for `src:` (role dirs first, then the playbook's). */
   searchDirs: { files: string[]; templates: string[] };
   log?(msg: string): void;
-}
-
-/** Last non-empty line of stderr (or stdout), for one-line error messages. */
-function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  return lines[lines.length - 1] ?? '';
-}
-
-/**
- * The command as typed, so a failure names what it was about (`btrfs subvolume create /srv/...`, not
- * just `btrfs`); inline scripts (multi-line or very long words) are elided, the whole capped.
- */
-export function commandSummary(argv: string[]): string {
-  const text = argv.map((w) => (w.includes('\n') || w.length > 160 ? '…' : shellQuote([w]))).join(' ');
-  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
-}
-
-export function commandError(argv: string[], r: ExecResult): ModuleError {
-  const why = lastLine(r.stderr) || lastLine(r.stdout) || 'no output';
-  return new ModuleError(`${commandSummary(argv)} exited with rc ${r.exitCode}: ${why}`, {
-    rc: r.exitCode,
-    stdout: r.stdout,
-    stderr: r.stderr,
-    argv,
-  });
+  /** The task's `environment:`, for every command (a command's own env wins per variable). */
+  env?: Record<string, string>;
+  /** The task's `async:` limit, for every command that sets none. */
+  timeoutMs?: number;
 }
 
 export function makeHostContext(opts: MakeHostContextOptions): HostContext {
   const { conn, become, templater } = opts;
-  const withBecome = (o?: ExecOptions): ExecOptions => (o?.become || !become ? (o ?? {}) : { ...o, become });
+  const withTaskOptions = (o?: ExecOptions): ExecOptions => {
+    const out: ExecOptions = { ...o };
+    if (opts.env) out.env = { ...opts.env, ...o?.env };
+    if (opts.timeoutMs !== undefined && out.timeoutMs === undefined) out.timeoutMs = opts.timeoutMs;
+    return out;
+  };
+  const withBecome = (o?: ExecOptions): ExecOptions => {
+    const full = withTaskOptions(o);
+    return full.become || !become ? full : { ...full, become };
+  };
 
   const needTemplater = (): HostTemplater => {
     if (!templater) throw new ModuleError('templating is not available in this context');

@@ -1,14 +1,15 @@
 // A host's connection and lock live for the whole run: opened before its first task, closed at the end.
 import { UnreachableError } from '../connection/types.js';
 import type { Connection } from '../connection/types.js';
+import type { Vars } from '../types.js';
 import { newHostState, type HostState, type PlayCtx, type RunCtx } from './state.js';
-import { withHostLock } from './with-host-lock.js';
 
 /** Connects and locks the host if not done yet; false (and the host marked unreachable or failed) if that fails. */
 export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
   if (host.conn && host.lock) return true;
   const { deps, opts, reporter } = pc.run;
-  const vars = { ...deps.hostVars(opts.inventory, host.name), ...pc.extra };
+  // Lowest first: CLI/ansible.cfg connection settings, the play's remote_user, the inventory, -e.
+  const vars = { ...opts.connectionDefaults, ...remoteUser(pc), ...deps.hostVars(opts.inventory, host.name), ...pc.extra };
   const started = Date.now();
   const report = (status: 'unreachable' | 'failed', msg: string) =>
     reporter.taskResult({
@@ -20,7 +21,7 @@ export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
   try {
     // A host first opened as another's parent (see parentConnection) keeps that connection.
     host.conn ??= await deps.createConnection(host.name, vars, {
-      defaultType: pc.play.connection,
+      defaultType: pc.play.connection ?? opts.connection,
       acceptNewHostKeys: opts.acceptNewHostKeys,
       connectionFor: (name) => {
         via = name;
@@ -46,8 +47,10 @@ export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
     host.lock = COVERED_BY_PARENT;
     return true;
   }
+  // SFTP opens while the lock is being taken instead of after it.
+  host.conn.warmUp?.();
   try {
-    host.lock = await withHostLock(deps, host.conn, {
+    host.lock = await deps.acquireHostLock(host.conn, {
       timeoutMs: opts.lockTimeoutMs,
       holder: opts.lockHolder ?? defaultHolder(),
       onWait: (holder) => reporter.warning(`[${host.name}] another run holds the host lock (${holder}); waiting up to ${Math.round(opts.lockTimeoutMs / 1000)}s`),
@@ -68,6 +71,14 @@ export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
   return true;
 }
 
+/** `remote_user:` of the play, rendered with the play's vars and -e (it may be a template). */
+function remoteUser(pc: PlayCtx): Vars {
+  const u = pc.play.remoteUser;
+  if (u === undefined) return {};
+  const user = u.includes('{{') ? pc.run.deps.templater.renderString(u, { ...pc.play.vars, ...pc.extra }, pc.play.pos) : u;
+  return { ansible_user: user };
+}
+
 const COVERED_BY_PARENT = { release: async (): Promise<void> => {} };
 
 /**
@@ -83,7 +94,7 @@ async function parentConnection(pc: PlayCtx, name: string): Promise<Connection> 
   }
   if (parent.conn) return parent.conn;
   if (!opts.inventory.hosts.has(name) && name !== 'localhost') throw new Error(`host '${name}' is not in the inventory`);
-  parent.conn = await deps.createConnection(name, { ...deps.hostVars(opts.inventory, name), ...pc.extra }, { acceptNewHostKeys: opts.acceptNewHostKeys });
+  parent.conn = await deps.createConnection(name, { ...opts.connectionDefaults, ...deps.hostVars(opts.inventory, name), ...pc.extra }, { acceptNewHostKeys: opts.acceptNewHostKeys });
   return parent.conn;
 }
 

@@ -4,6 +4,9 @@ import type { BlockNode, IncludeNode, Node, TaskNode, Vars } from '../types.js';
 import { evalAll } from './conditions.js';
 import { runHandlers } from './handlers.js';
 import { itemVars, loopItems } from './loop.js';
+import { expandLoop } from './loop-kinds.js';
+import { reachedStartTask } from './start-at-task.js';
+import { dependencyBlocks } from '../load/roles.js';
 import { taskScope } from './scope.js';
 import type { Flow, HostState, NodeScope, PlayCtx } from './state.js';
 import { shouldRunByTags } from './tags.js';
@@ -37,6 +40,10 @@ function childScope(scope: NodeScope, node: Node, extraVars?: Vars): NodeScope {
     ignoreErrors: node.ignoreErrors ?? scope.ignoreErrors,
     noLog: node.noLog ?? scope.noLog,
     role: node.role ?? scope.role,
+    environment: node.environment !== undefined ? [...(scope.environment ?? []), node.environment] : scope.environment,
+    checkMode: node.checkMode ?? scope.checkMode,
+    notify: node.kind === 'block' && node.notify?.length ? [...(scope.notify ?? []), ...node.notify] : scope.notify,
+    roleStack: !node.role || node.role === scope.role ? scope.roleStack : node.kind === 'block' && dependencyBlocks.has(node) ? [node.role] : [...(scope.roleStack ?? []), node.role],
   };
 }
 
@@ -45,6 +52,7 @@ async function runNode(w: WalkCtx, node: Node, scope: NodeScope): Promise<Flow> 
   if (node.kind === 'include_tasks') return runInclude(w, node, scope);
   const { opts } = w.pc.run;
   if (!shouldRunByTags([...scope.tags, ...node.tags], opts.tags, opts.skipTags)) return 'ok';
+  if (!reachedStartTask(w, node)) return 'ok';
   if (node.module === 'meta') return runMeta(w, node, scope);
   const taskScopeFull: NodeScope = { ...scope, role: node.role ?? scope.role };
   const out = await runTask(w.pc, w.host, node, taskScopeFull);
@@ -77,19 +85,29 @@ async function runInclude(w: WalkCtx, inc: IncludeNode, scope: NodeScope): Promi
   const iterations: Vars[] = [];
   if (inc.loop !== undefined) {
     const rendered = typeof inc.loop === 'string' ? t.render(inc.loop, base, inc.pos) : t.renderDeep(inc.loop, base, inc.pos);
-    const list = loopItems(rendered);
+    const list = inc.loopKind ? expandLoop(rendered, inc.loopKind, { role: inc.role ?? scope.role, playbookDir: pc.play.baseDir, module: 'include_tasks' }) : loopItems(rendered);
     list.forEach((item, i) => iterations.push(itemVars(item, i, list.length, inc.loopControl)));
   } else iterations.push({});
 
+  let ran = false;
   for (const iv of iterations) {
     const vars = taskScope(pc, host, scope, inc.vars, iv);
     if (!evalAll(t, 'when', conds, vars)) continue;
-    const file = t.renderString(inc.file, vars, inc.pos);
-    const nodes = await deps.loadTaskFile(file, inc.baseDir, inc.role ?? scope.role);
+    ran = true;
+    let nodes: Node[];
+    if (inc.roleBlock) nodes = [inc.roleBlock];
+    else {
+      const file = t.renderString(inc.file, vars, inc.pos);
+      nodes = await deps.loadTaskFile(file, inc.baseDir, inc.role ?? scope.role);
+      // Ansible counts each included file as an ok result of the include task.
+      host.recap.ok++;
+    }
     const inner: NodeScope = { ...childScope({ ...scope }, inc, iv), tags: scope.tags, when: scope.when };
     const flow = await runNodes(w, nodes, inner);
     if (flow !== 'ok') return flow;
   }
+  // As Ansible: an include whose condition is false (for every item) is one skipped result.
+  if (!ran && iterations.length > 0) host.recap.skipped++;
   return 'ok';
 }
 

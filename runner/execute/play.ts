@@ -37,6 +37,7 @@ export async function runPlay(run: RunCtx, play: Play): Promise<void> {
   const batchSize = play.serial && play.serial > 0 ? play.serial : Math.max(1, hosts.length);
   for (let start = 0; start < hosts.length && !pc.stopped; start += batchSize) {
     const batch = hosts.slice(start, start + batchSize);
+    pc.batch = batch;
     await mapLimit(batch, effectiveForks(run.opts.forks, batch.length), async (name) => {
       let host = run.hosts.get(name);
       if (!host) {

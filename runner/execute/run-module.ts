@@ -1,10 +1,9 @@
 // Running one module for one host: check its args, gather, plan, and apply unless in check mode.
 // This is the single place where --check stops things: modules never ask whether they are in check mode.
-import type { TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
 import { UnreachableError } from '../connection/types.js';
-import { ModuleError, type AnyModule, type HostContext } from '../module.js';
+import { ModuleError, type AnyModule, type HostContext, type InventoryAddition } from '../module.js';
 import { changesDiff } from '../kit/diff.js';
+import { checkArgs as argProblems } from '../load/args-check.js';
 import type { Change, Vars } from '../types.js';
 
 export interface ModuleRun {
@@ -19,59 +18,33 @@ export interface ModuleRun {
   error?: string;
   /** Facts for the host (set_fact). */
   facts?: Vars;
+  /** Hosts the module adds to the run's inventory (add_host). */
+  inventory?: InventoryAddition[];
+  /** False when changes were planned but not made (check mode): the result has no output of that work. */
+  applied: boolean;
 }
 
-const ANSIBLE_TRUE = new Set(['yes', 'on', 'y']);
-const ANSIBLE_FALSE = new Set(['no', 'off', 'n']);
-
-// Ansible accepts yes/no/on/off for booleans; TypeBox's Convert knows only true/false/1/0.
-function ansibleBooleans(schema: TSchema, args: Vars): Vars {
-  const props: unknown = schema.properties;
-  if (typeof props !== 'object' || props === null) return args;
-  const out: Vars = { ...args };
-  for (const [key, prop] of Object.entries(props as Record<string, TSchema>)) {
-    const v = out[key];
-    if (prop.type !== 'boolean' || typeof v !== 'string') continue;
-    const lower = v.toLowerCase();
-    if (ANSIBLE_TRUE.has(lower)) out[key] = true;
-    else if (ANSIBLE_FALSE.has(lower)) out[key] = false;
-  }
-  return out;
-}
-
-/** Defaults applied, strings converted where the schema wants numbers/booleans, then checked. */
+/**
+ * Defaults applied, strings converted where the schema wants numbers/booleans (yes/no too), then
+ * checked: the same validator that checked the literal arguments at load time.
+ */
 export function checkArgs(mod: AnyModule, args: Vars): { ok: true; args: Vars } | { ok: false; error: string } {
   // An argument given as null (`mode:` with nothing after it) means "not given", as in Ansible.
-  const given = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null));
-  const withDefaults = Value.Default(mod.args, ansibleBooleans(mod.args, Value.Clone(given)));
-  const converted = Value.Convert(mod.args, withDefaults);
-  if (Value.Check(mod.args, converted)) return { ok: true, args: converted as Vars };
-  const problems: string[] = [];
-  for (const e of Value.Errors(mod.args, converted)) {
-    const field = e.path.replace(/^\//, '').replace(/\//g, '.') || '(arguments)';
-    const line = `argument '${field}': ${e.message}`;
-    if (!problems.includes(line)) problems.push(line);
-    if (problems.length >= 5) break;
-  }
-  return { ok: false, error: `${mod.name}: ${problems.join('; ')}` };
+  const given = structuredClone(Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null)));
+  const problems = argProblems(mod, given, { coerce: true });
+  if (problems.length === 0) return { ok: true, args: given };
+  return { ok: false, error: `${mod.name}: ${problems.slice(0, 5).map((p) => p.message).join('; ')}` };
 }
 
-function failed(changes: Change[], err: unknown): ModuleRun {
+function failed(changes: Change[], err: unknown, diff: string | undefined): ModuleRun {
   const message = err instanceof Error ? err.message : String(err);
-  const data: Vars = {};
-  if (err instanceof ModuleError) {
-    const { rc, stdout, stderr, argv } = err.detail;
-    if (rc !== undefined) data.rc = rc;
-    if (stdout !== undefined) data.stdout = stdout;
-    if (stderr !== undefined) data.stderr = stderr;
-    if (argv !== undefined) data.cmd = argv;
-  }
-  return { status: 'failed', changes, data, msg: message, error: message };
+  const data: Vars = err instanceof ModuleError ? err.resultVars() : {};
+  return { status: 'failed', changes, data, msg: message, error: message, diff, applied: true };
 }
 
 export async function runModule(mod: AnyModule, host: HostContext, rawArgs: Vars, opts: { check: boolean; diff: boolean }): Promise<ModuleRun> {
   const checked = checkArgs(mod, rawArgs);
-  if (!checked.ok) return { status: 'failed', changes: [], data: {}, msg: checked.error, error: checked.error };
+  if (!checked.ok) return { status: 'failed', changes: [], data: {}, msg: checked.error, error: checked.error, applied: true };
   const args = checked.args;
   let changes: Change[] = [];
   try {
@@ -79,12 +52,21 @@ export async function runModule(mod: AnyModule, host: HostContext, rawArgs: Vars
     changes = mod.plan(args, state);
     const diff = opts.diff ? changesDiff(changes) : undefined;
     const data: Vars = { ...(mod.result?.(args, state, changes) ?? {}) };
-    if (changes.length === 0) return { status: 'ok', changes, data, diff };
+    if (changes.length === 0) return { status: 'ok', changes, data, diff, applied: true };
     // Controller-only modules (set_fact, debug...) touch no host, so they run in check mode too.
-    if (opts.check && !mod.controllerOnly) return { status: 'changed', changes, data, diff };
+    if (opts.check && !mod.controllerOnly) return { status: 'changed', changes, data, diff, applied: false };
     const outcome = (await mod.apply(host, args, changes, state)) ?? {};
     Object.assign(data, outcome.data ?? {});
-    const run: ModuleRun = { status: outcome.changed === false ? 'ok' : 'changed', changes, data, diff, msg: outcome.msg, facts: outcome.facts };
+    const run: ModuleRun = {
+      status: outcome.changed === false ? 'ok' : 'changed',
+      changes,
+      data,
+      diff,
+      msg: outcome.msg,
+      facts: outcome.facts,
+      inventory: outcome.inventory,
+      applied: true,
+    };
     if (outcome.failed) {
       run.status = 'failed';
       run.error = outcome.msg ?? `${mod.name} failed`;
@@ -94,6 +76,6 @@ export async function runModule(mod: AnyModule, host: HostContext, rawArgs: Vars
   } catch (err) {
     // The host is gone, not the task: the executor reports it as unreachable.
     if (err instanceof UnreachableError) throw err;
-    return failed(changes, err);
+    return failed(changes, err, opts.diff ? changesDiff(changes) : undefined);
   }
 }

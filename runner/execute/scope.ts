@@ -1,5 +1,7 @@
 // Builds the variables a task sees on a host: the precedence layers plus magic variables,
 // wrapped so template-valued vars render lazily.
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { RoleInfo, Vars } from '../types.js';
 import { resolveVars } from './resolve-vars.js';
 import { mergeScope } from './precedence.js';
@@ -19,7 +21,21 @@ function groupsOf(pc: PlayCtx): Record<string, string[]> {
   return groups;
 }
 
-export function magicVars(pc: PlayCtx, host: HostState, role: RoleInfo | undefined): Vars {
+/** `ansible_version` as roles test it (`ansible_version.full is version('2.9', '>=')`): the ansible-core release whose dialect we speak. */
+export const ANSIBLE_VERSION: Vars = { full: '2.14.0', major: 2, minor: 14, revision: 0, string: '2.14.0' };
+
+/** The inventory source a host came from: Ansible's inventory_file / inventory_dir (the first source here). */
+function inventorySource(pc: PlayCtx): { file?: string; dir?: string } {
+  const src = pc.run.opts.inventory.sources.find((s) => s.startsWith('/') && !s.includes(','));
+  if (!src) return {};
+  try {
+    return statSync(src).isDirectory() ? { file: src, dir: src } : { file: src, dir: dirname(src) };
+  } catch {
+    return {};
+  }
+}
+
+export function magicVars(pc: PlayCtx, host: HostState, role: RoleInfo | undefined, roleStack: RoleInfo[] = []): Vars {
   const { deps, opts } = pc.run;
   const inv = opts.inventory;
   const groups = groupsOf(pc);
@@ -38,10 +54,24 @@ export function magicVars(pc: PlayCtx, host: HostState, role: RoleInfo | undefin
     ansible_verbosity: opts.verbosity,
     ansible_run_tags: opts.tags.length ? opts.tags : ['all'],
     ansible_skip_tags: opts.skipTags,
+    ansible_play_batch: pc.batch ?? pc.hosts,
+    ansible_play_role_names: pc.play.roles.map((r) => r.name),
+    ansible_role_names: pc.play.roles.map((r) => r.name),
+    ansible_version: ANSIBLE_VERSION,
+    ansible_config_file: opts.configFile ?? null,
   };
+  const source = inventorySource(pc);
+  if (source.file) {
+    magic['inventory_file'] = source.file;
+    magic['inventory_dir'] = source.dir;
+  }
   if (role) {
     magic['role_name'] = role.name;
+    magic['ansible_role_name'] = role.name;
     magic['role_path'] = role.path;
+    // Most recent first, as Ansible lists them.
+    magic['ansible_parent_role_names'] = roleStack.filter((r) => r !== role).map((r) => r.name).reverse();
+    magic['ansible_parent_role_paths'] = roleStack.filter((r) => r !== role).map((r) => r.path).reverse();
   }
   return magic;
 }
@@ -66,7 +96,7 @@ function hostvarsView(pc: PlayCtx): Vars {
 export function taskScope(pc: PlayCtx, host: HostState, scope: NodeScope, taskVars: Vars, extraLayer: Vars = {}): Vars {
   const { deps, opts } = pc.run;
   const role = scope.role;
-  const magic = magicVars(pc, host, role);
+  const magic = magicVars(pc, host, role, scope.roleStack);
   const merged = mergeScope({
     // As Ansible (private_role_vars off): every role of the play is visible play-wide; the task's own role wins.
     roleDefaults: Object.assign({}, ...pc.play.roles.map((r) => r.defaults), role?.defaults ?? {}),

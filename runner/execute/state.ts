@@ -1,7 +1,7 @@
 // Per-run, per-play and per-host state the executor threads through plays, blocks and tasks.
 import type { Connection } from '../connection/types.js';
 import type { Reporter } from '../report/events.js';
-import type { HostRecap, NodeCommon, Play, SourcePos, TaskNode, Vars } from '../types.js';
+import type { HostRecap, NodeCommon, Play, RoleInfo, SourcePos, TaskNode, Vars } from '../types.js';
 import type { ExecDeps, HostLockHandle, RunOptions } from './types.js';
 
 export function emptyRecap(): HostRecap {
@@ -47,6 +47,8 @@ export interface PlayCtx {
   stopped: boolean;
   /** run_once tasks: the first host's result, shared with the others. */
   runOnce: Map<TaskNode, Promise<Vars | undefined>>;
+  /** The hosts of the serial batch running now (ansible_play_batch). */
+  batch?: string[];
 }
 
 /** What a task inherits from the blocks, role and includes around it: their keywords, accumulated. */
@@ -57,6 +59,14 @@ export interface NodeScope extends Pick<NodeCommon, 'tags' | 'become' | 'becomeU
   /** Set inside rescue sections: ansible_failed_task / ansible_failed_result. */
   failure?: Vars;
   handler?: boolean;
+  /** Every enclosing `environment:`, outer first (the play's is added by the task). */
+  environment?: (Vars | string)[];
+  /** The nearest enclosing `check_mode:`. */
+  checkMode?: boolean | string;
+  /** Every enclosing block's `notify:`. */
+  notify?: string[];
+  /** Roles entered on the way here, outermost first (for ansible_parent_role_names). */
+  roleStack?: RoleInfo[];
 }
 
 /** How a list of tasks ended for a host. */

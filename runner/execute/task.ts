@@ -1,6 +1,6 @@
 // One task on one host: tags, when, loop, become, run_once, delegate_to, register, notify, report.
 import { mergeFacts } from './gather-facts.js';
-import { addHostToInventory, isAddHostRequest } from './add-host.js';
+import { addHostToInventory } from './add-host.js';
 import type { Connection } from '../connection/types.js';
 import type { ItemResult, ReportedResult } from '../report/events.js';
 import type { Change, TaskNode, Vars } from '../types.js';
@@ -8,8 +8,11 @@ import { attempt, type AttemptResult } from './attempt.js';
 import { resolveBecome } from './become.js';
 import { evalAll } from './conditions.js';
 import { itemVars, loopItems } from './loop.js';
+import { expandLoop } from './loop-kinds.js';
 import { taskScope } from './scope.js';
 import type { Flow, HostState, NodeScope, PlayCtx } from './state.js';
+import { newHostState } from './state.js';
+import { openHost } from './host-session.js';
 import { truthy } from './conditions.js';
 import { checkUnresolved } from './resolve-vars.js';
 import { errorText } from './error-text.js';
@@ -76,8 +79,15 @@ export async function runTask(pc: PlayCtx, host: HostState, task: TaskNode, scop
   } catch (err) {
     resolveOnce?.(undefined);
     const msg = errorText(err, task.pos);
-    report({ status: 'failed', changes: [], data: { failed: true, msg }, error: msg });
-    return failFlow(task, { failed: true, msg });
+    const failed = { failed: true, msg };
+    // A template error (args, when, loop) is a task failure like any other: ignore_errors covers it, as in Ansible.
+    const ignored = ignoresErrors(pc, task, scope, baseVars);
+    report({ status: 'failed', changes: [], data: failed, error: msg, ignored: ignored || undefined });
+    if (task.register) host.facts[task.register] = failed;
+    if (!ignored) return failFlow(task, failed);
+    host.recap.ok++;
+    host.recap.ignored++;
+    return { flow: 'ok' };
   }
 }
 
@@ -111,15 +121,13 @@ async function runTaskBody(
       results.push({ status: 'ok', skipped: true, changes: [], registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, label: it.label, item: it.item });
       continue;
     }
-    const become = resolveBecome(task, scope, pc.play, it.vars, { become: pc.run.opts.become, password: pc.run.opts.becomePassword });
+    const become = resolveBecome(task, scope, pc.play, it.vars, { become: pc.run.opts.become, password: pc.run.opts.becomePassword, becomeUser: pc.run.opts.becomeUser, becomeMethod: pc.run.opts.becomeMethod });
     if (become?.password) pc.run.opts.redactor.add(become.password);
     const r = await attempt({ pc, host, task, scope, module, vars: it.vars, conn, become, noLog });
     results.push({ ...r, label: it.label, item: it.item });
     if (r.status === 'unreachable') break;
     if (r.facts && Object.keys(r.facts).length) mergeFacts(host.facts, r.facts);
-    if (module.name === 'add_host' && r.status !== 'failed' && isAddHostRequest(r.registered.add_host)) {
-      addHostToInventory(pc.run.opts.inventory, r.registered.add_host);
-    }
+    if (r.status !== 'failed') for (const added of r.inventory ?? []) addHostToInventory(pc.run.opts.inventory, added);
   }
 
   return finish(pc, host, task, scope, baseVars, items !== undefined, results, report);
@@ -187,7 +195,7 @@ function finish(
     if (status === 'changed') rc.changed++;
     if (ignoreErrors) rc.ignored++;
   }
-  if (status === 'changed') notify(pc, host, task, baseVars);
+  if (status === 'changed') notify(pc, host, task, scope, baseVars);
   return { flow: 'ok' };
 }
 
@@ -201,8 +209,8 @@ function failFlow(task: TaskNode, result: Vars): TaskOutcome {
   };
 }
 
-function notify(pc: PlayCtx, host: HostState, task: TaskNode, vars: Vars): void {
-  for (const n of task.notify) {
+function notify(pc: PlayCtx, host: HostState, task: TaskNode, scope: NodeScope, vars: Vars): void {
+  for (const n of [...task.notify, ...(scope.notify ?? [])]) {
     const name = n.includes('{{') ? pc.run.deps.templater.renderString(n, vars, task.pos) : n;
     host.notified.add(name);
   }
@@ -213,8 +221,10 @@ function loopVarsList(pc: PlayCtx, task: TaskNode, baseVars: Vars, host: HostSta
   const raw = task.loop;
   const rendered = typeof raw === 'string' ? t.render(raw, baseVars, task.pos) : t.renderDeep(raw, baseVars, task.pos);
   checkUnresolved(baseVars, rendered);
-  // The loader turned with_items / with_dict into a plain loop already.
-  const list = loopItems(rendered);
+  // The loader turned with_items and literal with_dict into a plain loop already; other with_* carry a kind.
+  const list = task.loopKind
+    ? expandLoop(rendered, task.loopKind, { role: task.role ?? scope.role, playbookDir: pc.play.baseDir, module: task.module })
+    : loopItems(rendered);
   return list.map((item, i) => {
     const iv = itemVars(item, i, list.length, task.loopControl);
     const vars = taskScope(pc, host, scope, task.vars, iv);
@@ -226,22 +236,48 @@ function loopVarsList(pc: PlayCtx, task: TaskNode, baseVars: Vars, host: HostSta
   });
 }
 
+function ignoresErrors(pc: PlayCtx, task: TaskNode, scope: NodeScope, vars: Vars): boolean {
+  try {
+    return isTrue(pc, task.ignoreErrors ?? scope.ignoreErrors, vars);
+  } catch {
+    return false;
+  }
+}
+
 function isTrue(pc: PlayCtx, v: boolean | string | undefined, vars: Vars): boolean {
   if (v === undefined) return false;
   if (typeof v === 'boolean') return v;
   return truthy(pc.run.deps.templater.render(v, vars));
 }
 
-/** The host's connection, or the controller's for `delegate_to: localhost`. */
+/**
+ * The host's connection; the controller's for `delegate_to: localhost`; another inventory host's
+ * (one added by add_host too, as in Ansible: --limit does not apply to delegation) for
+ * `delegate_to: NAME`. The task keeps the current host's variables either way.
+ */
 async function connectionFor(pc: PlayCtx, host: HostState, task: TaskNode, vars: Vars): Promise<Connection> {
   if (task.delegateTo) {
     const target = pc.run.deps.templater.renderString(task.delegateTo, vars, task.pos);
-    if (target !== 'localhost' && target !== '127.0.0.1') throw new Error(`delegate_to: only localhost is supported, not '${target}'`);
-    if (target !== host.name || !host.conn) {
-      pc.run.localConn ??= pc.run.deps.createConnection('localhost', { ansible_connection: 'local' }, { acceptNewHostKeys: false });
-      return pc.run.localConn;
+    if (target === 'localhost' || target === '127.0.0.1') {
+      if (target !== host.name || !host.conn) {
+        pc.run.localConn ??= pc.run.deps.createConnection('localhost', { ansible_connection: 'local' }, { acceptNewHostKeys: false });
+        return pc.run.localConn;
+      }
+    } else if (target !== host.name) {
+      return delegateConnection(pc, target);
     }
   }
   if (!host.conn) throw new Error(`host ${host.name}: no connection`);
   return host.conn;
+}
+
+async function delegateConnection(pc: PlayCtx, target: string): Promise<Connection> {
+  if (!pc.run.opts.inventory.hosts.has(target)) throw new Error(`delegate_to: '${target}' is not a host of the inventory (nor one added by add_host)`);
+  let other = pc.run.hosts.get(target);
+  if (!other) {
+    other = newHostState(target);
+    pc.run.hosts.set(target, other);
+  }
+  if (!(await openHost(pc, other)) || !other.conn) throw new Error(`delegate_to: cannot reach ${target}${other.unreachable ? ' (unreachable)' : ''}`);
+  return other.conn;
 }

@@ -3,9 +3,10 @@
 // runner/execute/deps.ts wires the real loader, templater, connections and module runner.
 import type { AnyModule, HostContext } from '../module.js';
 import type { BecomeOptions, Connection } from '../connection/types.js';
-import type { Change, HostRecap, Inventory, Node, Play, RoleInfo, SourcePos, Vars } from '../types.js';
+import type { HostRecap, Inventory, Node, Play, RoleInfo, SourcePos, Vars } from '../types.js';
 import type { Redactor } from '../report/redact.js';
 import type { StepPrompter } from './step.js';
+import type { ModuleRun } from './run-module.js';
 
 export interface RunOptions {
   inventory: Inventory;
@@ -30,6 +31,20 @@ export interface RunOptions {
   redactor: Redactor;
   /** --step: asked before each task and handler on each host. */
   step?: StepPrompter;
+  /** --start-at-task: tasks before the first one of this name (or pattern) are passed over. */
+  startAtTask?: string;
+  /**
+   * Connection variables from the CLI (-u, --private-key, -T) and ansible.cfg / ANSIBLE_*: below the
+   * play's remote_user and the inventory's own ansible_* variables, as in Ansible.
+   */
+  connectionDefaults?: Vars;
+  /** become_user / become_method from ansible.cfg or ANSIBLE_BECOME_*: below everything else. */
+  becomeUser?: string;
+  becomeMethod?: string;
+  /** The ansible.cfg read, if any (ansible_config_file). */
+  configFile?: string;
+  /** -c: the connection type where neither the play nor the inventory names one. */
+  connection?: string;
   /** Who holds the host lock, for other runs' messages. */
   lockHolder?: string;
   /** The engine pieces the executor calls (real ones from deps.ts; fakes in unit tests). */
@@ -62,20 +77,6 @@ export interface ModuleCall {
   diff: boolean;
 }
 
-/** What came out of gather/plan/apply. */
-export interface ModuleOutcome {
-  status: 'ok' | 'changed' | 'failed';
-  changes: Change[];
-  /** What register stores (stdout, rc, ...), without changed/failed which the executor adds. */
-  data: Vars;
-  msg?: string;
-  /** Facts to set on the host (set_fact, or ansible_facts in data). */
-  facts?: Vars;
-  diff?: string;
-  /** False when changes were planned but not made (check mode): the result has no output of that work. */
-  applied?: boolean;
-}
-
 export interface HostContextParams {
   name: string;
   conn: Connection;
@@ -84,6 +85,10 @@ export interface HostContextParams {
   role?: RoleInfo;
   playbookDir: string;
   log(msg: string): void;
+  /** `environment:` of the task and what encloses it, for every command it runs. */
+  env?: Record<string, string>;
+  /** `async:`: commands time out after this long. */
+  timeoutMs?: number;
 }
 
 export interface HostLockHandle {
@@ -104,8 +109,10 @@ export interface ExecDeps {
     opts: { defaultType?: string; acceptNewHostKeys: boolean; connectionFor?: (host: string) => Promise<Connection> },
   ): Promise<Connection>;
   makeHostContext(p: HostContextParams): HostContext;
-  runModule(call: ModuleCall): Promise<ModuleOutcome>;
+  /** gather/plan/apply for one call; the one result shape from module to executor. */
+  runModule(call: ModuleCall): Promise<ModuleRun>;
   /** True for the templater's `omit` marker: such an arg is dropped. */
   isOmit(v: unknown): boolean;
-  acquireHostLock?(conn: Connection, opts: { timeoutMs: number; holder: string; onWait?: (holder: string) => void }): Promise<HostLockHandle>;
+  /** Locks the host for the whole run (host-lock.ts); required: a run never goes unlocked. */
+  acquireHostLock(conn: Connection, opts: { timeoutMs: number; holder: string; onWait?: (holder: string) => void }): Promise<HostLockHandle>;
 }

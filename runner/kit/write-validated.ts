@@ -1,10 +1,9 @@
 // THE file-writing path for every module: temp file beside the target, validate it, rename it into
 // place, run the post-install check, and put the old content back when anything after that fails.
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
 import { ModuleError, type HostContext } from '../module.js';
 import type { StatResult } from '../connection/types.js';
-import { commandError } from '../execute/host-context.js';
+import { commandError } from './argv.js';
+import { tempBeside } from './temp-beside.js';
 
 export interface WriteValidatedOptions {
   mode?: number;
@@ -29,10 +28,6 @@ export interface WrittenFile {
   backupPath?: string;
   /** Puts the previous content back (or removes a new file), then runs onRollback. */
   rollback(): Promise<void>;
-}
-
-function tempBeside(path: string, tag: string): string {
-  return join(dirname(path), `.${basename(path)}.osm-play-${tag}-${randomBytes(4).toString('hex')}`);
 }
 
 function backupName(path: string, now = new Date()): string {

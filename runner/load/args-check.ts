@@ -13,10 +13,12 @@ const addFormats = addFormatsModule.default;
 
 // strict: false because module authors may add annotation keywords ajv does not know.
 // useDefaults: an argument with a default is not missing (callers pass a clone).
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
-addFormats(ajv);
-const coercingAjv = new Ajv({ allErrors: true, strict: false, coerceTypes: true, useDefaults: true });
-addFormats(coercingAjv);
+// Each instance compiles ajv's meta-schemas when made: made on first use, not at start-up.
+const instances: Partial<Record<'plain' | 'coercing', InstanceType<typeof Ajv>>> = {};
+function ajvFor(coerce: boolean): InstanceType<typeof Ajv> {
+  const kind = coerce ? 'coercing' : 'plain';
+  return (instances[kind] ??= addFormats(new Ajv({ allErrors: true, strict: false, useDefaults: true, ...(coerce ? { coerceTypes: true } : {}) })));
+}
 
 const validators = new WeakMap<object, ValidateFunction>();
 const coercingValidators = new WeakMap<object, ValidateFunction>();
@@ -25,7 +27,7 @@ export function argsValidator(mod: AnyModule, coerce = false): ValidateFunction 
   const cache = coerce ? coercingValidators : validators;
   let v = cache.get(mod.args);
   if (!v) {
-    v = (coerce ? coercingAjv : ajv).compile(mod.args);
+    v = ajvFor(coerce).compile(mod.args);
     cache.set(mod.args, v);
   }
   return v;

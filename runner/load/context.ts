@@ -14,6 +14,10 @@ export interface LoadContext {
   chain: string[];
   /** Role directory → parsed role, so a role named twice is read once. */
   roleCache: Map<string, LoadedRole>;
+  /** Extra directories roles are looked up in (roles_path of ansible.cfg / ANSIBLE_ROLES_PATH). */
+  rolesPath?: string[];
+  /** The play being read: import_role/include_role add their role and handlers here. */
+  playRoles?: { roles: RoleInfo[]; handlers: TaskNode[] };
 }
 
 export interface LoadedRole {
@@ -34,6 +38,8 @@ export interface RoleRef {
   become?: boolean;
   becomeUser?: string;
   becomeMethod?: string;
+  /** include_role/import_role: other files than main.yml under tasks/, vars/, defaults/, handlers/. */
+  from?: { tasks?: string; vars?: string; defaults?: string; handlers?: string };
 }
 
 export function childContext(ctx: LoadContext, patch: Partial<LoadContext>): LoadContext {

@@ -1,9 +1,10 @@
 // `-e` in every form ansible-playbook accepts: `k=v k2='a b'`, `@vars.yml` / `@vars.json`, and inline
 // JSON or YAML (`{"a": 1}`, `a: 1`). Later -e wins (top-level keys). k=v values stay strings: typing
 // them is the job of the play's `params:` (see params.ts).
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
+import { readMaybeVaulted } from '../vault/index.js';
+import { pyyamlTags } from './yaml.js';
 import type { Diagnostic, SourcePos, Vars } from '../types.js';
 import { LoadError } from './errors.js';
 
@@ -63,7 +64,7 @@ function parseKv(arg: string, diags: Diagnostic[]): Vars {
 
 function parseYamlMapping(text: string, file: string, what: string, diags: Diagnostic[]): Vars {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', merge: true });
+  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', merge: true, customTags: pyyamlTags });
   if (doc.errors.length) {
     for (const err of doc.errors) {
       const p = file === CLI.file ? { line: 1, col: 1 } : lc.linePos(err.pos[0]);
@@ -90,7 +91,7 @@ function parseOne(arg: string, cwd: string, diags: Diagnostic[]): Vars {
     const file = resolve(cwd, arg.slice(1));
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readMaybeVaulted(file);
     } catch (e) {
       const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
       diags.push({ pos: CLI, message: `-e ${arg}: cannot read ${file}: ${reason}` });

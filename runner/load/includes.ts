@@ -97,7 +97,10 @@ export function parseInclude(src: YamlSource, pos: SourcePos, es: Entry[], ctx: 
   if (name === undefined) return undefined;
   const node: IncludeNode = { ...parseCommon(src, pos, es, ctx), kind: 'include_tasks', file: name, baseDir: ctx.baseDir };
   const loop = readLoop(src, es, ctx.diags);
-  if (loop !== undefined) node.loop = loop;
+  if (loop !== undefined) {
+    node.loop = loop.loop;
+    if (loop.kind) node.loopKind = loop.kind;
+  }
   const lc = es.find((x) => x.key === 'loop_control');
   if (lc) node.loopControl = readLoopControl(src, lc, ctx.diags);
   if (!isTemplated(name)) {
@@ -106,4 +109,19 @@ export function parseInclude(src: YamlSource, pos: SourcePos, es: Entry[], ctx: 
     if (!ctx.chain.includes(file)) preloadedIncludes.set(node, readTaskFile(file, ctx, e.valuePos));
   }
   return stripUndefined(node);
+}
+
+/**
+ * `include:` (deprecated in Ansible 2.14, still valid): static like import_tasks when the file name is
+ * plain and there is no loop, else dynamic like include_tasks — the choice ansible-core makes.
+ */
+export function parseLegacyInclude(src: YamlSource, pos: SourcePos, es: Entry[], ctx: LoadContext): Node | undefined {
+  const e = es.find((x) => x.key === 'include');
+  if (!e) return undefined;
+  const name = isScalar(e.value) && typeof e.value.value === 'string' ? e.value.value : undefined;
+  const looped = es.some((x) => x.key === 'loop' || x.key.startsWith('with_'));
+  const dynamic = name === undefined || isTemplated(name) || looped;
+  const key = dynamic ? 'include_tasks' : 'import_tasks';
+  const renamed = es.map((x) => (x === e ? { ...x, key } : x));
+  return dynamic ? parseInclude(src, pos, renamed, ctx) : parseImport(src, pos, renamed, ctx);
 }

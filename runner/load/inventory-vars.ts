@@ -1,8 +1,10 @@
 // group_vars/ and host_vars/ directories: `<name>`, `<name>.yml|.yaml|.json`, or a `<name>/` directory
 // of such files (merged in name order), as Ansible's host_group_vars plugin reads them.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
+import { readMaybeVaulted } from '../vault/index.js';
+import { pyyamlTags } from './yaml.js';
 import type { Diagnostic, Vars } from '../types.js';
 
 const VAR_EXTS = new Set(['', '.yml', '.yaml', '.json']);
@@ -27,17 +29,13 @@ function isFile(p: string): boolean {
 export function readVarsFile(file: string, diags: Diagnostic[]): Vars {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readMaybeVaulted(file);
   } catch (e) {
     diags.push({ pos: { file, line: 1, col: 1 }, message: `cannot read ${file}: ${(e as Error).message}` });
     return {};
   }
-  if (text.startsWith('$ANSIBLE_VAULT')) {
-    diags.push({ pos: { file, line: 1, col: 1 }, message: 'ansible-vault encrypted files are not supported' });
-    return {};
-  }
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', merge: true });
+  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', merge: true, customTags: pyyamlTags });
   if (doc.errors.length) {
     for (const err of doc.errors) {
       const p = lc.linePos(err.pos[0]);

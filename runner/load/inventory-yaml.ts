@@ -1,6 +1,7 @@
 // YAML inventory: `all:` (or any group) with `hosts`, `vars` and `children`, nested; host names may be
 // ranges. A file whose top level has `plugin:` is passed to a registered inventory source.
 import { isMap, isScalar, LineCounter, parseDocument, type Node as YNode, type Pair, type YAMLMap } from 'yaml';
+import { vaultTag } from '../vault/index.js';
 import type { SourcePos, Vars } from '../types.js';
 import type { InventoryBuilder } from './inventory-build.js';
 import { inventorySource, inventorySourceNames } from './inventory-sources.js';
@@ -131,7 +132,7 @@ export function looksLikeYamlInventory(text: string): boolean {
 
 export function parseYamlInventory(file: string, text: string, b: InventoryBuilder): void {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', uniqueKeys: true, customTags: [vaultTag] });
   const ctx: Ctx = { file, lc, b };
   if (doc.errors.length) {
     for (const err of doc.errors) {

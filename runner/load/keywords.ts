@@ -6,23 +6,45 @@
 export const PLAY_KEYWORDS = [
   'name', 'hosts', 'connection', 'vars', 'vars_files', 'roles', 'pre_tasks', 'tasks', 'post_tasks',
   'handlers', 'tags', 'become', 'become_user', 'become_method', 'gather_facts', 'serial',
-  'any_errors_fatal', 'params', 'modules',
+  'any_errors_fatal', 'params', 'modules', 'remote_user', 'environment', 'strategy',
 ] as const;
 
 /** Keywords shared by tasks, blocks and includes. */
 export const COMMON_KEYWORDS = [
   'name', 'when', 'tags', 'vars', 'become', 'become_user', 'become_method', 'ignore_errors', 'no_log',
+  'environment', 'check_mode',
+] as const;
+
+/** `with_*` loops; each becomes a `loop` with a LoopKind (runner/load/loops.ts). */
+export const WITH_LOOPS = [
+  'with_items', 'with_dict', 'with_nested', 'with_cartesian', 'with_together', 'with_indexed_items', 'with_fileglob',
+  'with_first_found', 'with_sequence', 'with_subelements', 'with_list', 'with_random_choice',
 ] as const;
 
 /** Keys a task may carry besides its one module key. */
 export const TASK_KEYWORDS = [
-  ...COMMON_KEYWORDS, 'loop', 'with_items', 'with_dict', 'loop_control', 'register', 'notify', 'listen',
-  'failed_when', 'changed_when', 'until', 'retries', 'delay', 'args', 'delegate_to', 'run_once',
+  ...COMMON_KEYWORDS, 'loop', ...WITH_LOOPS, 'loop_control', 'register', 'notify', 'listen',
+  'failed_when', 'changed_when', 'until', 'retries', 'delay', 'args', 'delegate_to', 'run_once', 'async', 'poll',
 ] as const;
 
-export const BLOCK_KEYWORDS = [...COMMON_KEYWORDS, 'block', 'rescue', 'always'] as const;
+export const BLOCK_KEYWORDS = [...COMMON_KEYWORDS, 'block', 'rescue', 'always', 'notify'] as const;
 
-export const INCLUDE_KEYWORDS = [...COMMON_KEYWORDS, 'include_tasks', 'loop', 'with_items', 'with_dict', 'loop_control'] as const;
+export const INCLUDE_KEYWORDS = [...COMMON_KEYWORDS, 'include_tasks', 'loop', ...WITH_LOOPS, 'loop_control'] as const;
+
+export const INCLUDE_ROLE_KEYWORDS = [...COMMON_KEYWORDS, 'include_role', 'loop', ...WITH_LOOPS, 'loop_control'] as const;
+
+export const IMPORT_ROLE_KEYWORDS = [...COMMON_KEYWORDS, 'import_role'] as const;
+
+/** Options of include_role / import_role. */
+export const ROLE_INCLUDE_OPTIONS = [
+  'name', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'apply', 'public', 'allow_duplicates', 'rolespec_validate',
+] as const;
+
+/**
+ * Actions that are really keywords (they shape the task list rather than run a module); written
+ * with `ansible.builtin.` or `ansible.legacy.` they mean the same.
+ */
+export const KEYWORD_ACTIONS = ['include_tasks', 'import_tasks', 'include_role', 'import_role', 'include', 'import_playbook'] as const;
 
 export const IMPORT_KEYWORDS = [...COMMON_KEYWORDS, 'import_tasks'] as const;
 
@@ -32,43 +54,25 @@ export const LOOP_CONTROL_KEYS = ['loop_var', 'index_var', 'label', 'pause'] as 
 
 /** Ansible keywords (and dynamic constructs) we deliberately do not implement. */
 export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
-  action: 'use the module name as the key instead',
-  local_action: 'use `delegate_to: localhost` instead',
-  async: 'background tasks are not supported',
-  poll: 'background tasks are not supported',
-  environment: 'pass environment variables through the module\'s own arguments',
-  check_mode: 'check mode is chosen for the whole run with --check',
   diff: 'diffs are chosen for the whole run with --diff',
-  with_fileglob: 'use `loop` with a list',
-  with_together: 'use `loop` with the zip filter',
-  with_nested: 'use `loop` with a list of lists',
-  with_sequence: 'use `loop` with a list',
-  with_subelements: 'use `loop` with the subelements of a list',
-  with_first_found: 'use a when: or include_tasks with a templated name',
-  with_list: 'use `loop`',
-  with_dict2items: 'use `loop`',
-  include: 'use import_tasks or include_tasks',
+  with_dict2items: 'use `loop` with the dict2items filter',
   import_playbook: 'it belongs at the top level of a playbook, as a list item of its own',
-  include_role: 'use `roles:` on the play',
-  import_role: 'use `roles:` on the play',
-  include_vars: 'use `vars_files:` on the play',
-  remote_user: 'set ansible_user in the inventory',
+  remote_user: 'it is supported on the play (the connection is opened once per host); set ansible_user in the inventory for one host',
   port: 'set ansible_port in the inventory',
   vars_prompt: 'declare the variable under `params:` and pass it with -e',
-  strategy: 'hosts always run in parallel up to --forks',
-  max_fail_percentage: 'not supported',
-  throttle: 'not supported',
+  strategy: 'hosts always run task by task in parallel up to --forks (the linear strategy); remove it',
+  max_fail_percentage: 'not supported: a failed host leaves the play on its own; use any_errors_fatal to stop every host',
+  throttle: 'not supported: limit parallel hosts with serial or --forks',
   collections: 'modules are named directly (ansible.builtin. is accepted)',
-  module_defaults: 'not supported',
-  debugger: 'not supported',
-  timeout: 'not supported',
-  order: 'not supported',
-  force_handlers: 'not supported',
-  ignore_unreachable: 'not supported',
-  delegate_facts: 'not supported',
+  module_defaults: 'not supported: set the arguments on each task, or put them in a variable',
+  debugger: 'not supported: use -vvv and --step',
+  timeout: 'not supported: use async: SECONDS (with poll > 0) to bound a task',
+  order: 'not supported: hosts run in inventory order',
+  force_handlers: 'not supported: a failed host runs no handlers; use meta: flush_handlers before the risky task',
+  ignore_unreachable: 'not supported: an unreachable host leaves the play and the others go on',
+  delegate_facts: 'not supported: delegate_to works for localhost only',
   connection: 'set ansible_connection in the inventory or `connection:` on the play',
   any_errors_fatal: 'set any_errors_fatal on the play',
-  notify_when: 'not supported',
 };
 
 /** Ansible's module prefixes we accept and strip. */

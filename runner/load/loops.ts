@@ -1,16 +1,28 @@
-// loop / with_items / with_dict / loop_control. The with_* forms become a plain `loop` so the
-// executor knows one kind of loop: with_items flattens one level, with_dict becomes dict2items.
+// loop / with_* / loop_control. with_items (flattened one level) and a literal with_dict become a plain
+// `loop`; the other with_* forms keep their value and a LoopKind the executor expands at run time.
 import { isMap } from 'yaml';
-import type { Diagnostic, LoopControl } from '../types.js';
+import type { Diagnostic, LoopControl, LoopKind } from '../types.js';
 import { checkKeysPlain } from './keys.js';
-import { LOOP_CONTROL_KEYS } from './keywords.js';
+import { LOOP_CONTROL_KEYS, WITH_LOOPS } from './keywords.js';
 import { isTemplated, readNumberish, readString } from './values.js';
 import { entries, kindOf, plain, type Entry, type YamlSource } from './yaml.js';
 
-const LOOP_KEYS = ['loop', 'with_items', 'with_dict'];
+const LOOP_KEYS = ['loop', ...WITH_LOOPS];
+
+/** with_* forms whose items the executor computes from the rendered value (runner/execute/loop-kinds.ts). */
+const KIND_OF: Record<string, LoopKind> = {
+  with_dict: 'dict', with_nested: 'nested', with_cartesian: 'nested', with_together: 'together',
+  with_indexed_items: 'indexed_items', with_fileglob: 'fileglob', with_first_found: 'first_found',
+  with_sequence: 'sequence', with_subelements: 'subelements', with_list: 'list', with_random_choice: 'random_choice',
+};
+
+export interface ReadLoop {
+  loop: unknown;
+  kind?: LoopKind;
+}
 
 /** The loop of a task or include, or undefined. A literal list, or a template string rendered at run time. */
-export function readLoop(src: YamlSource, es: Entry[], diags: Diagnostic[]): unknown {
+export function readLoop(src: YamlSource, es: Entry[], diags: Diagnostic[]): ReadLoop | undefined {
   const found = es.filter((e) => LOOP_KEYS.includes(e.key));
   if (found.length === 0) return undefined;
   if (found.length > 1) {
@@ -19,23 +31,32 @@ export function readLoop(src: YamlSource, es: Entry[], diags: Diagnostic[]): unk
   }
   const e = found[0];
   const value = plain(src, e.value);
+  const kind = KIND_OF[e.key];
   if (e.key === 'with_dict') return withDict(e, value, diags);
-  if (typeof value === 'string') {
-    if (isTemplated(value)) return value;
-    if (e.key === 'with_items') return [value];
+  if (kind !== undefined) {
+    if (value === null || value === undefined) {
+      diags.push({ pos: e.valuePos, message: `'${e.key}' needs a value` });
+      return undefined;
+    }
+    return { loop: value, kind };
   }
-  if (Array.isArray(value)) return e.key === 'with_items' ? value.flatMap((v: unknown) => (Array.isArray(v) ? v : [v])) : value;
+  if (typeof value === 'string') {
+    if (isTemplated(value)) return { loop: value };
+    if (e.key === 'with_items') return { loop: [value] };
+  }
+  if (Array.isArray(value)) return { loop: e.key === 'with_items' ? value.flatMap((v: unknown) => (Array.isArray(v) ? v : [v])) : value };
   diags.push({ pos: e.valuePos, message: `'${e.key}' must be a list or a template giving one, got ${kindOf(e.value)}` });
   return undefined;
 }
 
-function withDict(e: Entry, value: unknown, diags: Diagnostic[]): unknown {
+function withDict(e: Entry, value: unknown, diags: Diagnostic[]): ReadLoop | undefined {
   if (isMap(e.value) && value !== null && typeof value === 'object') {
-    return Object.entries(value).map(([key, v]) => ({ key, value: v }));
+    return { loop: Object.entries(value).map(([key, v]) => ({ key, value: v })) };
   }
-  const single = typeof value === 'string' ? /^\s*\{\{(.*)\}\}\s*$/s.exec(value) : null;
-  if (single && !single[1].includes('}}')) return `{{ (${single[1].trim()}) | dict2items }}`;
-  diags.push({ pos: e.valuePos, message: `'with_dict' must be a mapping or a single '{{ expression }}' giving one, got ${kindOf(e.value)}` });
+  // A template (a dict, or a list of dicts whose pairs are chained, as Ansible's dict lookup does).
+  if (typeof value === 'string' && isTemplated(value)) return { loop: value, kind: 'dict' };
+  if (Array.isArray(value)) return { loop: value, kind: 'dict' };
+  diags.push({ pos: e.valuePos, message: `'with_dict' must be a mapping, a list of mappings or a template giving one, got ${kindOf(e.value)}` });
   return undefined;
 }
 

@@ -6,20 +6,20 @@ import { argsValidator } from './args-check.js';
 const NAME = /^[a-z][a-z0-9_]*$/;
 
 /** The modules a default export holds (one module or an array), or the problems, naming `origin`. */
-export function checkModuleExport(value: unknown, origin: string): { modules: AnyModule[]; errors: string[] } {
+export function checkModuleExport(value: unknown, origin: string, opts: { compileSchema?: boolean } = {}): { modules: AnyModule[]; errors: string[] } {
   const list = Array.isArray(value) ? value : [value];
   const modules: AnyModule[] = [];
   const errors: string[] = [];
   list.forEach((v, i) => {
     const where = Array.isArray(value) ? `${origin} (export #${i})` : origin;
-    const problems = moduleProblems(v);
+    const problems = moduleProblems(v, opts.compileSchema ?? true);
     if (problems.length > 0) errors.push(`${where}: not a valid module: ${problems.join('; ')}`);
     else modules.push(v as AnyModule);
   });
   return { modules, errors };
 }
 
-function moduleProblems(v: unknown): string[] {
+function moduleProblems(v: unknown, compileSchema: boolean): string[] {
   if (v === null || typeof v !== 'object') return [`expected a module object from defineModule(), got ${v === null ? 'null' : typeof v}`];
   const m = v as Record<string, unknown>;
   const problems: string[] = [];
@@ -29,7 +29,7 @@ function moduleProblems(v: unknown): string[] {
   for (const fn of ['gather', 'plan', 'apply']) if (typeof m[fn] !== 'function') problems.push(`'${fn}' must be a function`);
   if (m.freeForm !== undefined && typeof m.freeForm !== 'string') problems.push("'freeForm' must be an argument name");
   if (m.args === null || typeof m.args !== 'object') problems.push("'args' must be a TypeBox schema (Type.Object({...}))");
-  else {
+  else if (compileSchema) {
     try {
       argsValidator(m as unknown as AnyModule);
     } catch (e) {

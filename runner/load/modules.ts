@@ -3,38 +3,104 @@
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BUILTIN_MODULES } from '../../modules/builtins.js';
 import type { AnyModule } from '../module.js';
+import type { Node, Playbook } from '../types.js';
 import { LoadError } from './errors.js';
 import { canonicalModuleName } from './keywords.js';
+import { preloadedIncludes } from './includes.js';
 import { checkModuleExport } from './module-check.js';
+
+/** Loads a module file lazily; its default export is one module (or an array). */
+export type ModuleLoader = () => Promise<{ default: unknown }>;
 
 export class ModuleRegistry {
   private readonly mods = new Map<string, { mod: AnyModule; source: string }>();
+  // Built-ins not imported yet: name -> loader. load() moves them into `mods`.
+  private readonly lazy = new Map<string, ModuleLoader>();
 
   constructor(modules: AnyModule[] = [], source = 'built-in') {
     for (const m of modules) this.mods.set(m.name, { mod: m, source });
   }
 
-  /** The module for a task key; `ansible.builtin.copy` finds `copy`. */
+  /** The module for a task key; `ansible.builtin.copy` finds `copy`. Only loaded modules: see load(). */
   get(name: string): AnyModule | undefined {
     return this.mods.get(canonicalModuleName(name))?.mod;
   }
 
   /** Where a module came from: `built-in`, a file path or `npm:package`. */
   source(name: string): string | undefined {
-    return this.mods.get(canonicalModuleName(name))?.source;
+    const key = canonicalModuleName(name);
+    return this.mods.get(key)?.source ?? (this.lazy.has(key) ? 'built-in' : undefined);
   }
 
+  /** Every module name, loaded or not. */
   names(): string[] {
-    return [...this.mods.keys()].sort();
+    return [...new Set([...this.mods.keys(), ...this.lazy.keys()])].sort();
   }
 
   /** Adds a module; returns the source it replaced, if any. */
   add(mod: AnyModule, source: string): string | undefined {
-    const old = this.mods.get(mod.name);
+    const old = this.source(mod.name);
+    this.lazy.delete(mod.name);
     this.mods.set(mod.name, { mod, source });
-    return old?.source;
+    return old;
   }
+
+  /** Adds a built-in that is imported only when a playbook names it. */
+  addLazy(name: string, load: ModuleLoader): void {
+    if (!this.mods.has(name)) this.lazy.set(name, load);
+  }
+
+  /** Imports the named built-ins not loaded yet; unknown names are left to validation to report. */
+  async load(names: Iterable<string>): Promise<void> {
+    const wanted = [...new Set([...names].map(canonicalModuleName))].filter((n) => this.lazy.has(n));
+    await Promise.all(wanted.map(async (name) => this.add(await importBuiltin(name, this.lazy.get(name)!), 'built-in')));
+  }
+
+  /** Imports every built-in (doc, schema). */
+  async loadAll(): Promise<void> {
+    await this.load([...this.lazy.keys()]);
+  }
+
+  /** Loads the modules that tasks among `nodes` name (blocks and static includes included). */
+  async loadFor(nodes: Node[]): Promise<void> {
+    await this.load(moduleNamesOf(nodes));
+  }
+}
+
+// Built-ins are the project's own code, checked by their tests: only the shape is checked here, and
+// the schema compiles when the module is first validated.
+async function importBuiltin(name: string, load: ModuleLoader): Promise<AnyModule> {
+  const { modules, errors } = checkModuleExport((await load()).default, `built-in module '${name}'`, { compileSchema: false });
+  const mod = modules.find((m) => m.name === name);
+  if (errors.length > 0 || !mod) throw new Error(errors.join('; ') || `built-in module file for '${name}' exports ${modules.map((m) => m.name).join(', ') || 'nothing'}`);
+  return mod;
+}
+
+/** Module names used by tasks among `nodes`, through blocks and statically loaded includes. */
+export function moduleNamesOf(nodes: Node[]): Set<string> {
+  const names = new Set<string>();
+  const seen = new Set<Node>();
+  const visit = (list: Node[]): void => {
+    for (const n of list) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      if (n.kind === 'block') {
+        visit(n.block);
+        visit(n.rescue);
+        visit(n.always);
+      } else if (n.kind === 'include_tasks') visit(preloadedIncludes.get(n) ?? []);
+      else names.add(n.module);
+    }
+  };
+  visit(nodes);
+  return names;
+}
+
+/** Every task node of a playbook's plays, handlers included. */
+export function playbookNodes(pb: Playbook): Node[] {
+  return pb.plays.flatMap((p) => [...p.preTasks, ...p.tasks, ...p.postTasks, ...p.handlers]);
 }
 
 export interface RegistryOptions {
@@ -44,14 +110,15 @@ export interface RegistryOptions {
   packages: string[];
   /** Where override notices go; default stderr. */
   log?: (msg: string) => void;
-  /** Directory of built-in modules; default the repo's modules/ (dist/modules/ when compiled). */
+  /** Directory of built-in modules, each file imported; default modules/builtins.ts's list. */
   builtinDir?: string;
+  /** Load only the built-ins these nodes name (the rest stay lazy); default all of them. */
+  onlyFor?: Node[];
 }
 
-// Under vitest/tsx this file is .ts and the built-ins are .ts; compiled, both are .js under dist/.
+// Under vitest/tsx this file is .ts; compiled or bundled, it is .js.
 const SELF = fileURLToPath(import.meta.url);
 const RUNNING_TS = SELF.endsWith('.ts');
-const DEFAULT_BUILTIN_DIR = resolve(dirname(SELF), '../../modules');
 
 /** Loads every module source. Throws LoadError listing every bad file or package. */
 export async function loadModuleRegistry(opts: RegistryOptions): Promise<ModuleRegistry> {
@@ -66,10 +133,10 @@ export async function loadModuleRegistry(opts: RegistryOptions): Promise<ModuleR
     }
   };
 
-  const builtinDir = opts.builtinDir ?? DEFAULT_BUILTIN_DIR;
-  for (const file of moduleFiles(builtinDir, RUNNING_TS ? ['.ts'] : ['.js'])) {
-    const loaded = await importModuleFile(file, errors, true);
-    add(loaded, 'built-in');
+  if (opts.builtinDir !== undefined) {
+    for (const file of moduleFiles(opts.builtinDir, RUNNING_TS ? ['.ts'] : ['.js'])) add(await importModuleFile(file, errors, true), 'built-in');
+  } else {
+    for (const [name, load] of Object.entries(BUILTIN_MODULES)) registry.addLazy(name, load);
   }
   for (const dir of unique(opts.playbookDirs.map((d) => resolve(d, 'modules')))) {
     for (const file of moduleFiles(dir, ['.js', '.mjs', '.ts'])) add(await importModuleFile(file, errors, false), file);
@@ -81,6 +148,12 @@ export async function loadModuleRegistry(opts: RegistryOptions): Promise<ModuleR
       continue;
     }
     add(await importModuleFile(entry, errors, false, `package '${pkg}'`), `npm:${pkg}`);
+  }
+  try {
+    if (opts.onlyFor) await registry.loadFor(opts.onlyFor);
+    else await registry.loadAll();
+  } catch (e) {
+    errors.push({ file: 'modules/builtins.ts', message: `cannot load a built-in module: ${e instanceof Error ? e.message : String(e)}` });
   }
   if (errors.length > 0) {
     throw new LoadError(errors.map((e) => ({ pos: { file: e.file, line: 1, col: 1 }, message: e.message })), { registry });

@@ -12,8 +12,8 @@ import { entries, kindOf, plain, type Entry, type YamlSource } from './yaml.js';
 const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;
 
-const ajv = new Ajv({ strict: true, allErrors: true });
-addFormats(ajv);
+// Made on first use: creating an instance compiles ajv's meta-schemas, and most plays have no params.
+let ajv: InstanceType<typeof Ajv> | undefined;
 
 export function readParams(src: YamlSource, e: Entry, diags: Diagnostic[]): Record<string, ParamSpec> {
   const out: Record<string, ParamSpec> = {};
@@ -44,7 +44,7 @@ function readParam(src: YamlSource, p: Entry, diags: Diagnostic[]): ParamSpec | 
     diags.push({ pos: fieldPos('secret'), message: `parameter '${p.key}': 'secret' must be true or false`, field: p.key });
   }
   try {
-    const validate = ajv.compile(schema);
+    const validate = (ajv ??= addFormats(new Ajv({ strict: true, allErrors: true }))).compile(schema);
     if (schema.default !== undefined && !validate(schema.default)) {
       const why = (validate.errors ?? []).map((er) => `${er.instancePath || 'value'} ${er.message ?? ''}`.trim()).join('; ');
       diags.push({ pos: fieldPos('default'), message: `parameter '${p.key}': default does not match its own schema: ${why}`, field: p.key });

@@ -10,8 +10,8 @@ import type { Diagnostic, ParamSpec, Play, Vars } from '../types.js';
 // ajv and ajv-formats are CommonJS with a default export; NodeNext sees the namespace.
 const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
+// Made on first use: creating an instance compiles ajv's meta-schemas, and most plays have no params.
+let ajv: InstanceType<typeof Ajv> | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
 const TRUE_WORDS = new Set(['true', 'yes', 'on', 'y', 't', '1']);
@@ -72,7 +72,7 @@ function validatorFor(schema: Record<string, unknown>): ValidateFunction {
   const key = JSON.stringify(schema);
   let v = compiled.get(key);
   if (!v) {
-    v = ajv.compile(schema);
+    v = (ajv ??= addFormats(new Ajv({ strict: false, allErrors: true }))).compile(schema);
     compiled.set(key, v);
   }
   return v;

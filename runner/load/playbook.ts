@@ -1,30 +1,36 @@
 // loadPlaybook: a playbook file (and every file it names) → Playbook, or a LoadError listing every problem.
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq } from 'yaml';
-import type { Diagnostic, Node, Play, Playbook, SourcePos, TaskNode } from '../types.js';
-import type { LoadContext, RoleRef } from './context.js';
+import type { Diagnostic, Node, Play, Playbook, RoleInfo, SourcePos, TaskNode } from '../types.js';
+import { childContext, type LoadContext, type RoleRef } from './context.js';
 import { LoadError, sortDiagnostics } from './errors.js';
 import { IMPORT_PLAYBOOK_KEYWORDS, PLAY_KEYWORDS } from './keywords.js';
 import { packageSearchDirs, resolvePackage } from './modules.js';
 import { readParams } from './param-specs.js';
 import { expandRoles, handlersOnly, parseRoleRef } from './roles.js';
-import { checkKeys, parseTaskList } from './tasks.js';
-import { isTemplated, readBool, readString, readStringList, readVars } from './values.js';
+import { canonicalKeywordActions, checkKeys, parseTaskList } from './tasks.js';
+import { isTemplated, readBool, readEnvironment, readString, readStringList, readVars } from './values.js';
 import { readVarsFile } from './vars-files.js';
 import { entries, items, kindOf, posOf, readYaml, type Entry, type YamlSource, type YNode } from './yaml.js';
 
+export interface LoadOptions {
+  /** More directories to find roles in (ansible.cfg roles_path, ANSIBLE_ROLES_PATH). */
+  rolesPath?: string[];
+}
+
 /** Loads a playbook. Throws LoadError carrying every problem of every file, in file order. */
-export async function loadPlaybook(file: string): Promise<Playbook> {
+export async function loadPlaybook(file: string, opts: LoadOptions = {}): Promise<Playbook> {
   const path = resolve(file);
   const diags: Diagnostic[] = [];
   const packages: string[] = [];
-  const plays = readPlaybookFile(path, diags, [], packages, { file: path, line: 1, col: 1 });
+  const plays = readPlaybookFile(path, diags, [], packages, { file: path, line: 1, col: 1 }, opts);
   const playbook: Playbook = { file: path, plays, modulePackages: packages };
   if (diags.length > 0) throw new LoadError(sortDiagnostics(diags), { playbook });
   return playbook;
 }
 
-function readPlaybookFile(file: string, diags: Diagnostic[], chain: string[], packages: string[], from: SourcePos): Play[] {
+function readPlaybookFile(file: string, diags: Diagnostic[], chain: string[], packages: string[], from: SourcePos, opts: LoadOptions): Play[] {
   if (chain.includes(file)) {
     diags.push({ pos: from, message: `import_playbook cycle: ${[...chain, file].join(' -> ')}` });
     return [];
@@ -38,11 +44,15 @@ function readPlaybookFile(file: string, diags: Diagnostic[], chain: string[], pa
     }
     return [];
   }
-  const ctx: LoadContext = { diags, playbookDir: dirname(file), baseDir: dirname(file), chain: [...chain, file], roleCache: new Map() };
+  const ctx: LoadContext = {
+    diags, playbookDir: dirname(file), baseDir: dirname(file), chain: [...chain, file], roleCache: new Map(), rolesPath: opts.rolesPath,
+  };
   const plays: Play[] = [];
   for (const node of items(src, root)) {
-    const es = entries(src, node, diags);
-    if (es.some((e) => e.key === 'import_playbook')) plays.push(...importPlaybook(src, es, ctx, packages));
+    const es = canonicalKeywordActions(entries(src, node, diags));
+    const include = es.find((e) => e.key === 'include');
+    if (include) diags.push({ pos: include.pos, message: "'include' of a playbook is not valid (ansible-core 2.14 refuses it too); use import_playbook" });
+    else if (es.some((e) => e.key === 'import_playbook')) plays.push(...importPlaybook(src, es, ctx, packages, opts));
     else {
       const play = parsePlay(src, node, ctx, packages);
       if (play) plays.push(play);
@@ -52,7 +62,7 @@ function readPlaybookFile(file: string, diags: Diagnostic[], chain: string[], pa
   return plays;
 }
 
-function importPlaybook(src: YamlSource, es: Entry[], ctx: LoadContext, packages: string[]): Play[] {
+function importPlaybook(src: YamlSource, es: Entry[], ctx: LoadContext, packages: string[], opts: LoadOptions): Play[] {
   checkKeys(es, IMPORT_PLAYBOOK_KEYWORDS, 'import_playbook', ctx.diags);
   const e = es.find((x) => x.key === 'import_playbook');
   if (!e) return [];
@@ -62,7 +72,7 @@ function importPlaybook(src: YamlSource, es: Entry[], ctx: LoadContext, packages
     ctx.diags.push({ pos: e.valuePos, message: `import_playbook cannot use a templated file name ('${name}')` });
     return [];
   }
-  const plays = readPlaybookFile(resolve(ctx.baseDir, name), ctx.diags, ctx.chain, packages, e.valuePos);
+  const plays = readPlaybookFile(resolve(ctx.baseDir, name), ctx.diags, ctx.chain, packages, e.valuePos, opts);
   const varsEntry = es.find((x) => x.key === 'vars');
   const tagsEntry = es.find((x) => x.key === 'tags');
   const vars = varsEntry ? readVars(src, varsEntry, ctx.diags) : {};
@@ -71,7 +81,8 @@ function importPlaybook(src: YamlSource, es: Entry[], ctx: LoadContext, packages
   return plays.map((p) => ({ ...p, vars: { ...p.vars, ...vars }, tags: [...tags, ...p.tags] }));
 }
 
-function parsePlay(src: YamlSource, node: YNode, ctx: LoadContext, packages: string[]): Play | undefined {
+function parsePlay(src: YamlSource, node: YNode, outer: LoadContext, packages: string[]): Play | undefined {
+  let ctx = outer;
   const pos = posOf(src, node);
   const d = ctx.diags;
   if (!isMap(node)) {
@@ -80,6 +91,8 @@ function parsePlay(src: YamlSource, node: YNode, ctx: LoadContext, packages: str
   }
   const es = entries(src, node, d);
   checkKeys(es, PLAY_KEYWORDS, 'a play', d);
+  const playRoles = { roles: [] as RoleInfo[], handlers: [] as TaskNode[] };
+  ctx = childContext(ctx, { playRoles });
   const play: Play = {
     name: '', pos, file: src.file, baseDir: ctx.baseDir, hosts: '', vars: {}, varsFiles: [], params: {}, roles: [],
     preTasks: [], tasks: [], postTasks: [], handlers: [], tags: [],
@@ -95,6 +108,9 @@ function parsePlay(src: YamlSource, node: YNode, ctx: LoadContext, packages: str
       case 'name': play.name = readString(src, e, d) ?? ''; break;
       case 'hosts': play.hosts = readHosts(src, e, ctx); break;
       case 'connection': play.connection = readString(src, e, d); break;
+      case 'remote_user': play.remoteUser = readString(src, e, d); break;
+      case 'environment': play.environment = readEnvironment(src, e, d); break;
+      case 'strategy': checkStrategy(src, e, d); break;
       case 'vars': play.vars = readVars(src, e, d); break;
       case 'vars_files': play.varsFiles = readVarsFiles(src, e, ctx); break;
       case 'roles': roleRefs = items(src, e.value).map((n) => parseRoleRef(src, n, ctx)).filter((r): r is RoleRef => r !== undefined); checkList(src, e, ctx); break;
@@ -114,9 +130,9 @@ function parsePlay(src: YamlSource, node: YNode, ctx: LoadContext, packages: str
     }
   }
   const roles = expandRoles(roleRefs, ctx);
-  play.roles = roles.roles;
+  play.roles = [...roles.roles, ...playRoles.roles.filter((r) => !roles.roles.includes(r))];
   play.tasks = [...roles.tasks, ...tasks];
-  play.handlers = [...roles.handlers, ...handlers];
+  play.handlers = [...roles.handlers, ...playRoles.handlers.filter((h) => !roles.handlers.includes(h)), ...handlers];
   if (!play.name) play.name = play.hosts;
   for (const k of Object.keys(play) as (keyof Play)[]) if (play[k] === undefined) delete play[k];
   return play;
@@ -162,14 +178,28 @@ function readVarsFiles(src: YamlSource, e: Entry, ctx: LoadContext): Play['varsF
   const out: Play['varsFiles'] = [];
   for (const n of items(src, e.value)) {
     const pos = posOf(src, n);
-    const name = isScalar(n) && typeof n.value === 'string' ? n.value : undefined;
-    if (name === undefined) {
-      ctx.diags.push({ pos, message: `a vars_files entry must be a file name, got ${kindOf(n)} (first-found lists are not supported)` });
-    } else if (isTemplated(name)) {
-      ctx.diags.push({ pos, message: `vars_files names cannot be templated ('${name}'); name the file, or pass values with -e @file` });
-    } else {
-      out.push(readVarsFile(resolve(ctx.baseDir, name), ctx.diags, pos));
+    // A list inside the list: the first of its files that exists (Ansible's first-found form).
+    const names = isSeq(n) ? items(src, n).map((x) => (isScalar(x) && typeof x.value === 'string' ? x.value : undefined)) : [isScalar(n) && typeof n.value === 'string' ? n.value : undefined];
+    if (names.length === 0 || names.some((x) => x === undefined)) {
+      ctx.diags.push({ pos, message: `a vars_files entry must be a file name or a list of file names (the first that exists is read), got ${kindOf(n)}` });
+      continue;
     }
+    const templated = (names as string[]).find((x) => isTemplated(x));
+    if (templated !== undefined) {
+      ctx.diags.push({ pos, message: `vars_files names cannot be templated ('${templated}'): files are read before any host is contacted; use include_vars with with_first_found, or -e @file` });
+      continue;
+    }
+    const paths = (names as string[]).map((x) => resolve(ctx.baseDir, x));
+    const found = paths.length === 1 ? paths[0] : paths.find((p) => existsSync(p));
+    if (found === undefined) ctx.diags.push({ pos, message: `none of the vars_files in this list exists: ${names.join(', ')}` });
+    else out.push(readVarsFile(found, ctx.diags, pos));
   }
   return out;
+}
+
+/** Only Ansible's default strategy (linear) is how osm-play runs; the others are refused. */
+function checkStrategy(src: YamlSource, e: Entry, d: Diagnostic[]): void {
+  const v = readString(src, e, d);
+  if (v === undefined || v === 'linear' || v === 'ansible.builtin.linear') return;
+  d.push({ pos: e.valuePos, message: `strategy '${v}' is not supported: osm-play runs each task on every host before the next (linear, Ansible's default); remove the strategy line` });
 }

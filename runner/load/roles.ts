@@ -49,34 +49,42 @@ export function parseRoleRef(src: YamlSource, node: YNode, ctx: LoadContext): Ro
 function roleDir(ref: RoleRef, ctx: LoadContext): string | undefined {
   const candidates = ref.name.includes('/')
     ? [resolve(ctx.playbookDir, ref.name)]
-    : [join(ctx.playbookDir, 'roles', ref.name), join(ctx.playbookDir, ref.name)];
+    : [join(ctx.playbookDir, 'roles', ref.name), ...(ctx.rolesPath ?? []).map((d) => resolve(d, ref.name)), join(ctx.playbookDir, ref.name)];
   const found = candidates.find((d) => existsSync(d) && statSync(d).isDirectory());
   if (!found) ctx.diags.push({ pos: ref.pos, message: `role '${ref.name}' not found (looked in ${candidates.join(', ')})` });
   return found;
 }
 
-/** `dir/main.yml`, `main.yaml` or `main.json`, whichever exists. */
-function mainFile(dir: string): string | undefined {
-  return ['main.yml', 'main.yaml', 'main.json'].map((f) => join(dir, f)).find((f) => existsSync(f));
+/** `dir/main.yml`, `main.yaml` or `main.json` (or `<base>.yml`... for tasks_from and the like), whichever exists. */
+function mainFile(dir: string, base = 'main'): string | undefined {
+  const names = /\.(ya?ml|json)$/.test(base) ? [base] : [`${base}.yml`, `${base}.yaml`, `${base}.json`];
+  return names.map((f) => join(dir, f)).find((f) => existsSync(f));
 }
 
 function loadRole(ref: RoleRef, ctx: LoadContext): LoadedRole | undefined {
   const dir = roleDir(ref, ctx);
   if (!dir) return undefined;
-  const cached = ctx.roleCache.get(dir);
+  const from = ref.from ?? {};
+  const cacheKey = ref.from ? `${dir}\0${JSON.stringify(from)}` : dir;
+  const cached = ctx.roleCache.get(cacheKey);
   if (cached) return cached;
   const name = ref.name.split('/').pop() ?? ref.name;
-  const varsOf = (sub: string): Vars => {
-    const f = mainFile(join(dir, sub));
+  const fileOf = (sub: string, base: string | undefined): string | undefined => {
+    const f = mainFile(join(dir, sub), base);
+    if (!f && base !== undefined) ctx.diags.push({ pos: ref.pos, message: `role '${ref.name}': no ${sub}/${base}(.yml|.yaml|.json)` });
+    return f;
+  };
+  const varsOf = (sub: string, base?: string): Vars => {
+    const f = fileOf(sub, base);
     return f ? readVarsFile(f, ctx.diags, ref.pos) : {};
   };
-  const info: RoleInfo = { name, path: dir, defaults: varsOf('defaults'), vars: varsOf('vars') };
+  const info: RoleInfo = { name, path: dir, defaults: varsOf('defaults', from.defaults), vars: varsOf('vars', from.vars) };
   const roleCtx = childContext(ctx, { role: info, chain: [] });
   const role: LoadedRole = { info, tasks: [], handlers: [], dependencies: [] };
-  ctx.roleCache.set(dir, role);
-  const taskFile = mainFile(join(dir, 'tasks'));
+  ctx.roleCache.set(cacheKey, role);
+  const taskFile = fileOf('tasks', from.tasks);
   if (taskFile) role.tasks = readList(taskFile, childContext(roleCtx, { baseDir: join(dir, 'tasks') }), ref);
-  const handlerFile = mainFile(join(dir, 'handlers'));
+  const handlerFile = fileOf('handlers', from.handlers);
   if (handlerFile) role.handlers = handlersOnly(readList(handlerFile, childContext(roleCtx, { baseDir: join(dir, 'handlers') }), ref), roleCtx);
   const metaFile = mainFile(join(dir, 'meta'));
   if (metaFile) role.dependencies = readDependencies(metaFile, ctx, ref);
@@ -120,6 +128,9 @@ export function handlersOnly(nodes: Node[], ctx: LoadContext): TaskNode[] {
   return out;
 }
 
+/** Blocks of roles run as meta dependencies: Ansible does not count the depending role as their parent. */
+export const dependencyBlocks = new WeakSet<BlockNode>();
+
 export interface ExpandedRoles {
   roles: RoleInfo[];
   tasks: BlockNode[];
@@ -141,6 +152,7 @@ export function expandRoles(refs: RoleRef[], ctx: LoadContext): ExpandedRoles {
     if (applied.has(key)) return undefined;
     applied.add(key);
     const deps = role.dependencies.map((d) => visit(d, [...stack, role.info.path])).filter((b): b is BlockNode => b !== undefined);
+    for (const d of deps) dependencyBlocks.add(d);
     if (!out.roles.includes(role.info)) {
       out.roles.push(role.info);
       out.handlers.push(...role.handlers);

@@ -1,15 +1,16 @@
 // Task lists: each item becomes a TaskNode, a BlockNode (block:, import_tasks:) or an IncludeNode.
-import { isMap, isScalar, isSeq } from 'yaml';
+import { isMap, isScalar, isSeq, type YAMLMap as YMap } from 'yaml';
 import type { BlockNode, Diagnostic, Node, NodeCommon, SourcePos, TaskNode, Vars } from '../types.js';
 import type { LoadContext } from './context.js';
 import { parseFreeForm } from './freeform.js';
-import { parseImport, parseInclude } from './includes.js';
+import { parseImport, parseInclude, parseLegacyInclude } from './includes.js';
+import { parseRoleInclude } from './role-includes.js';
 import {
-  BLOCK_KEYWORDS, canonicalModuleName, COMMON_KEYWORDS, META_ACTIONS, suggest, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS,
+  BLOCK_KEYWORDS, canonicalModuleName, COMMON_KEYWORDS, KEYWORD_ACTIONS, META_ACTIONS, suggest, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS,
 } from './keywords.js';
 import { readLoop, readLoopControl } from './loops.js';
 import {
-  isVarName, readBool, readBoolish, readConditions, readNumberish, readString, readStringList, readVars,
+  isVarName, readBool, readBoolish, readConditions, readEnvironment, readNumberish, readString, readStringList, readVars,
 } from './values.js';
 import { entries, items, kindOf, plain, posOf, type Entry, type YamlSource, type YNode } from './yaml.js';
 
@@ -45,12 +46,36 @@ export function parseTaskItem(src: YamlSource, node: YNode, ctx: LoadContext): N
     ctx.diags.push({ pos, message: `a task must be a mapping (name:, module: ...), got ${kindOf(node)}` });
     return undefined;
   }
-  const es = entries(src, node, ctx.diags);
+  const written = entries(src, node, ctx.diags);
+  const es = canonicalKeywordActions(written);
   const keys = new Set(es.map((e) => e.key));
+  const n = parseTaskKind(src, pos, es, keys, ctx);
+  if (n?.kind === 'include_tasks') {
+    const action = written.find((e) => ['include_tasks', 'include_role', 'include'].includes(canonicalModuleName(e.key)));
+    if (action) writtenAction.set(n, action.key);
+  }
+  return n;
+}
+
+/** The include's key as written (`ansible.builtin.include_tasks`): what --list-tasks shows for an unnamed include. */
+export const writtenAction = new WeakMap<object, string>();
+
+function parseTaskKind(src: YamlSource, pos: SourcePos, es: Entry[], keys: Set<string>, ctx: LoadContext): Node | undefined {
   if (keys.has('block')) return parseBlock(src, pos, es, ctx);
   if (keys.has('include_tasks')) return parseInclude(src, pos, es, ctx);
   if (keys.has('import_tasks')) return parseImport(src, pos, es, ctx);
+  if (keys.has('include')) return parseLegacyInclude(src, pos, es, ctx);
+  if (keys.has('include_role')) return parseRoleInclude(src, pos, es, ctx, true);
+  if (keys.has('import_role')) return parseRoleInclude(src, pos, es, ctx, false);
   return parseTask(src, pos, es, ctx);
+}
+
+/** `ansible.builtin.include_tasks:` and the like are the keywords themselves. */
+export function canonicalKeywordActions(es: Entry[]): Entry[] {
+  return es.map((e) => {
+    const key = canonicalModuleName(e.key);
+    return key !== e.key && (KEYWORD_ACTIONS as readonly string[]).includes(key) ? { ...e, key } : e;
+  });
 }
 
 /** Reports keys not in `allowed`, naming the construct (`a block`, `include_tasks`). */
@@ -85,6 +110,8 @@ export function parseCommon(src: YamlSource, pos: SourcePos, es: Entry[], ctx: L
       case 'become_method': n.becomeMethod = readString(src, e, d); break;
       case 'ignore_errors': n.ignoreErrors = readBoolish(src, e, d); break;
       case 'no_log': n.noLog = readBoolish(src, e, d); break;
+      case 'environment': n.environment = readEnvironment(src, e, d); break;
+      case 'check_mode': n.checkMode = readBoolish(src, e, d); break;
     }
   }
   return stripUndefined(n);
@@ -97,7 +124,10 @@ function parseBlock(src: YamlSource, pos: SourcePos, es: Entry[], ctx: LoadConte
     const e = get(k);
     return e ? parseTaskList(src, e.value, ctx, `'${k}'`, e.pos) : [];
   };
-  return { ...parseCommon(src, pos, es, ctx), kind: 'block', block: list('block'), rescue: list('rescue'), always: list('always') };
+  const block: BlockNode = { ...parseCommon(src, pos, es, ctx), kind: 'block', block: list('block'), rescue: list('rescue'), always: list('always') };
+  const notify = get('notify');
+  if (notify) block.notify = readStringList(src, notify, ctx.diags);
+  return block;
 }
 
 function parseTask(src: YamlSource, pos: SourcePos, es: Entry[], ctx: LoadContext): TaskNode | undefined {
@@ -129,19 +159,30 @@ function parseTask(src: YamlSource, pos: SourcePos, es: Entry[], ctx: LoadContex
     }
     return undefined;
   }
-  const modEntry = candidates[0];
-  const module = canonicalModuleName(modEntry.key);
+  let modEntry = candidates[0];
+  // `action:` / `local_action:` name the module inside their value.
+  const isAction = modEntry.key === 'action' || modEntry.key === 'local_action';
+  const action = isAction ? splitAction(src, modEntry, d) : undefined;
+  if (isAction && !action) return undefined;
+  if (action) modEntry = action.entry;
+  const module = canonicalModuleName(action?.module ?? modEntry.key);
   const task: TaskNode = {
     ...parseCommon(src, pos, es, ctx), kind: 'task', module, args: {}, argPos: {}, notify: [], listen: [],
   };
   // `args:` first: arguments written on the module key win, as in Ansible.
   const argsEntry = es.find((e) => e.key === 'args');
   if (argsEntry) readArgMap(src, argsEntry, task, ctx.diags);
-  readModuleArgs(src, modEntry, task, ctx.diags);
+  if (action?.freeForm !== undefined) readFreeForm(action.freeForm, modEntry, task);
+  else readModuleArgs(src, modEntry, task, ctx.diags);
+  if (candidates[0].key === 'local_action') task.delegateTo = 'localhost';
   if (module === 'meta') checkMeta(task, modEntry, d);
   for (const e of es) readTaskKeyword(src, e, task, ctx);
+  readAsync(src, es, task, d);
   const loop = readLoop(src, es, d);
-  if (loop !== undefined) task.loop = loop;
+  if (loop !== undefined) {
+    task.loop = loop.loop;
+    if (loop.kind) task.loopKind = loop.kind;
+  }
   const positions: Record<string, SourcePos> = { $module: modEntry.pos };
   for (const e of es) positions[e.key] = e.pos;
   nodeKeyPos.set(task, positions);
@@ -188,14 +229,60 @@ function readModuleArgs(src: YamlSource, e: Entry, t: TaskNode, diags: Diagnosti
     return;
   }
   if (isScalar(v) && (typeof v.value === 'string' || typeof v.value === 'number' || typeof v.value === 'boolean')) {
-    const parsed: Vars = parseFreeForm(t.module, String(v.value));
-    for (const [k, val] of Object.entries(parsed)) {
-      t.args[k] = val;
-      t.argPos[k] = e.valuePos;
-    }
+    readFreeForm(String(v.value), e, t);
     return;
   }
   diags.push({ pos: e.valuePos, message: `arguments of '${e.key}' must be a mapping or a free-form string, got ${kindOf(v)}` });
+}
+
+function readFreeForm(text: string, e: Entry, t: TaskNode): void {
+  const parsed: Vars = parseFreeForm(t.module, text);
+  for (const [k, val] of Object.entries(parsed)) {
+    t.args[k] = val;
+    t.argPos[k] = e.valuePos;
+  }
+}
+
+/**
+ * `action: copy src=a dest=b` or `action: { module: copy, src: a }`: the module's name and an entry
+ * holding its arguments (a mapping without `module`, or the free-form rest of the line).
+ */
+function splitAction(src: YamlSource, e: Entry, d: Diagnostic[]): { module: string; entry: Entry; freeForm?: string } | undefined {
+  const v = e.value;
+  if (isScalar(v) && typeof v.value === 'string') {
+    const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(v.value);
+    if (m) return { module: m[1], entry: e, freeForm: m[2] };
+  }
+  if (isMap(v)) {
+    const es = entries(src, v, d);
+    const modKey = es.find((x) => x.key === 'module');
+    const name = modKey ? readString(src, modKey, d) : undefined;
+    if (name !== undefined) {
+      const rest = es.filter((x) => x.key !== 'module');
+      // The free-form form of a command inside a mapping: `{ module: shell, _raw_params: ... }` is rare; keep the mapping.
+      return { module: name, entry: { ...e, value: mapWithout(v, 'module') }, ...(rest.length === 0 ? { freeForm: '' } : {}) };
+    }
+  }
+  d.push({ pos: e.valuePos, message: `'${e.key}' must name a module: 'module arg=value ...' or a mapping with 'module:'` });
+  return undefined;
+}
+
+function mapWithout(v: YNode, key: string): YNode {
+  const copy = (v as YMap).clone() as YMap;
+  copy.items = copy.items.filter((p) => !(isScalar(p.key) && p.key.value === key));
+  return copy;
+}
+
+/** `async: N` with `poll: M > 0` runs the task synchronously, failing it after N seconds. */
+function readAsync(src: YamlSource, es: Entry[], t: TaskNode, d: Diagnostic[]): void {
+  const asyncEntry = es.find((e) => e.key === 'async');
+  const pollEntry = es.find((e) => e.key === 'poll');
+  const poll = pollEntry ? readNumberish(src, pollEntry, d) : undefined;
+  if (poll === 0) {
+    d.push({ pos: pollEntry!.valuePos, message: "'poll: 0' (fire and forget) is not supported: tasks run while the play waits; use poll > 0 (async then bounds the task's time), or start a service or a systemd-run unit" });
+    return;
+  }
+  if (asyncEntry) t.asyncSeconds = readNumberish(src, asyncEntry, d);
 }
 
 function checkMeta(t: TaskNode, e: Entry, diags: Diagnostic[]): void {

@@ -1,7 +1,7 @@
 // Typed reads of YAML values with diagnostics: "`retries` must be a number or a template, got a list".
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Diagnostic, Vars } from '../types.js';
-import { kindOf, plain, posOf, type Entry, type YamlSource } from './yaml.js';
+import { kindOf, plain, posOf, type Entry, type YamlSource, type YNode } from './yaml.js';
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -102,6 +102,18 @@ export function readStringList(src: YamlSource, e: Entry, diags: Diagnostic[], s
 /** A `vars:` mapping; names must be valid variable names. */
 export function readVars(src: YamlSource, e: Entry, diags: Diagnostic[]): Vars {
   if (isScalar(e.value) && e.value.value === null) return {};
+  // Ansible also takes a list of mappings, merged in order.
+  if (isSeq(e.value)) {
+    const out: Vars = {};
+    for (const item of e.value.items) {
+      if (!isMap(item)) {
+        diags.push({ pos: item ? posOf(src, item as YNode) : e.valuePos, message: `a '${e.key}' list must hold mappings of variable names to values` });
+        continue;
+      }
+      Object.assign(out, readVars(src, { ...e, value: item }, diags));
+    }
+    return out;
+  }
   if (!isMap(e.value)) {
     diags.push({ pos: e.valuePos, message: `'${e.key}' must be a mapping of variable names to values, got ${describe(e)}` });
     return {};
@@ -116,6 +128,16 @@ export function readVars(src: YamlSource, e: Entry, diags: Diagnostic[]): Vars {
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) Object.assign(out, value as Vars);
   return out;
+}
+
+/** `environment:`: a mapping of names to values (templated at run time), or a template giving one. */
+export function readEnvironment(src: YamlSource, e: Entry, diags: Diagnostic[]): Vars | string | undefined {
+  const v = plain(src, e.value);
+  if (v === null) return undefined;
+  if (typeof v === 'string' && isTemplated(v)) return v;
+  if (isMap(e.value) && typeof v === 'object' && !Array.isArray(v)) return v as Vars;
+  diags.push({ pos: e.valuePos, message: `'environment' must be a mapping of variable names to values, or a template giving one, got ${describe(e)}` });
+  return undefined;
 }
 
 function describe(e: Entry): string {

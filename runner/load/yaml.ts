@@ -1,7 +1,7 @@
 // YAML with source positions. Every value the loader looks at keeps the node it came from, so a
 // diagnostic can say `file:line:col`. Parsed as YAML 1.1 like ansible-playbook (PyYAML): `yes`/`no`
 // are booleans and `0755` is octal, so playbooks written for Ansible mean the same thing here.
-import { readFileSync } from 'node:fs';
+import { readMaybeVaulted, vaultTag } from '../vault/index.js';
 import {
   isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YNode, type ScalarTag, type Tags,
 } from 'yaml';
@@ -34,8 +34,36 @@ const boolTag: ScalarTag = {
   resolve: (s) => /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/.test(s),
 };
 
-function pyyamlTags(tags: Tags): Tags {
-  return [boolTag, ...tags.filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:bool')];
+// PyYAML reads `2001-12-14` as a date and templates show it as str(date), `2001-12-14`; a time makes
+// it a datetime, shown as `2001-12-14 21:59:43.100000-05:00`. Kept as that text (JavaScript has no
+// date type that prints like Python's).
+const PYYAML_TIMESTAMP =
+  /^(?:(\d{4})-(\d\d)-(\d\d)|(\d{4})-(\d\d?)-(\d\d?)(?:[Tt]|[ \t]+)(\d\d?):(\d\d):(\d\d)(?:\.(\d*))?(?:[ \t]*(Z|([-+])(\d\d?)(?::(\d\d))?))?)$/;
+const two = (s: string | undefined): string => (s ?? '0').padStart(2, '0');
+
+export function pythonTimestamp(text: string): string {
+  const m = PYYAML_TIMESTAMP.exec(text);
+  if (!m) return text;
+  if (m[1]) return `${m[1]}-${m[2]}-${m[3]}`;
+  const frac = (m[10] ?? '').slice(0, 6).padEnd(6, '0');
+  let out = `${m[4]}-${two(m[5])}-${two(m[6])} ${two(m[7])}:${m[8]}:${m[9]}${/[1-9]/.test(frac) ? `.${frac}` : ''}`;
+  if (m[11] === 'Z') out += '+00:00';
+  else if (m[12]) out += `${m[12]}${two(m[13])}:${two(m[14])}`;
+  return out;
+}
+
+const timestampTag: ScalarTag = {
+  identify: () => false,
+  default: true,
+  tag: 'tag:yaml.org,2002:timestamp',
+  test: PYYAML_TIMESTAMP,
+  resolve: pythonTimestamp,
+};
+
+/** YAML 1.1 tags as PyYAML (Ansible) reads them, plus Ansible's `!vault`. */
+export function pyyamlTags(tags: Tags): Tags {
+  const replaced = new Set(['tag:yaml.org,2002:bool', 'tag:yaml.org,2002:timestamp']);
+  return [boolTag, timestampTag, vaultTag, ...tags.filter((t) => typeof t === 'string' || !replaced.has(t.tag))];
 }
 
 
@@ -62,9 +90,10 @@ export function parseYaml(file: string, text: string, diags: Diagnostic[]): Yaml
 export function readYaml(file: string, diags: Diagnostic[], from: SourcePos): YamlSource | undefined {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readMaybeVaulted(file);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(e);
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'file not found' : code ? String(e) : (e as Error).message;
     diags.push({ pos: from, message: `cannot read ${file}: ${reason}` });
     return undefined;
   }
@@ -74,7 +103,7 @@ export function readYaml(file: string, diags: Diagnostic[], from: SourcePos): Ya
 
 function yamlMessage(code: string, message: string): string {
   if (code === 'DUPLICATE_KEY') return 'duplicate key in mapping (each key may appear only once)';
-  if (code === 'TAG_RESOLVE_FAILED') return `${message} (YAML tags such as !vault are not supported)`;
+  if (code === 'TAG_RESOLVE_FAILED') return message.replace(/\s+at line \d+, column \d+.*$/s, '');
   const text = message.replace(/\s+at line \d+, column \d+.*$/s, '');
   if (code === 'BLOCK_AS_IMPLICIT_KEY') return `${text} (quote a value that contains ': ')`;
   if (code === 'BAD_INDENT' || /column|indent|without - indicator/i.test(text)) return `${text} (check the indentation)`;

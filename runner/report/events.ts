@@ -1,6 +1,6 @@
 // The reporter contract: the executor emits these events, reporters turn them into output.
 // Every event passes through the Redactor (redacting-reporter.ts) before any reporter sees it.
-import type { HostRecap, SourcePos, TaskResult } from '../types.js';
+import type { Change, HostRecap, SourcePos, TaskStatus, Vars } from '../types.js';
 
 export interface PlayInfo {
   name: string;
@@ -17,18 +17,22 @@ export interface TaskInfo {
   handler?: boolean;
 }
 
-/** One loop item's outcome, shown on its own line like Ansible's `(item=...)`. */
-export interface ItemResult {
-  label: string;
-  status: TaskResult['status'];
-  changes: TaskResult['changes'];
+/** What reporters receive for a finished task on one host: the one result shape of the report side. */
+export interface ReportedResult {
+  host: string;
+  task: string;
+  module: string;
+  status: TaskStatus;
+  changes: Change[];
+  /** Unified diff text, when --diff and the module produced before/after. */
   diff?: string;
   msg?: string;
   error?: string;
-}
-
-/** What reporters receive for a finished task on one host. */
-export interface ReportedResult extends TaskResult {
+  /** What `register` stores. */
+  data: Vars;
+  durationMs: number;
+  pos?: SourcePos;
+  noLog?: boolean;
   /** The task failed but ignore_errors let the host go on. */
   ignored?: boolean;
   /** The failure was handled by a rescue section. */
@@ -41,6 +45,9 @@ export interface ReportedResult extends TaskResult {
   /** Check mode run: changes are "would" changes. */
   check: boolean;
 }
+
+/** One loop item's outcome, shown on its own line like Ansible's `(item=...)`: a slice of the task's result. */
+export type ItemResult = Pick<ReportedResult, 'status' | 'changes' | 'diff' | 'msg' | 'error'> & { label: string };
 
 export interface RecapInfo {
   hosts: Record<string, HostRecap>;

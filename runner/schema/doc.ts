@@ -37,7 +37,8 @@ export function argDocs(mod: AnyModule): ArgDoc[] {
   const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const secrets = new Set(mod.secretArgs ?? []);
   return Object.entries(props).map(([name, p]) => {
-    const d: ArgDoc = { name, type: typeName(p), required: required.has(name), description: typeof p.description === 'string' ? p.description : '', secret: secrets.has(name) };
+    // A default fills a missing argument, so a property with one is never required of the user.
+    const d: ArgDoc = { name, type: typeName(p), required: required.has(name) && !('default' in p), description: typeof p.description === 'string' ? p.description : '', secret: secrets.has(name) };
     if ('default' in p) d.default = p.default;
     return d;
   });

@@ -45,9 +45,29 @@ function nunjucksLiteral(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}'`;
 }
 
+/**
+ * Jinja2 grammar nunjucks lacks, rewritten in the code between string literals:
+ * `item.0.x` (integer attribute) is `item[0].x`; `x is not in y` / `x is in y` (the `in` test) are
+ * `x not in y` / `x in y`; `for (k, v) in` unpacks like `for k, v in`.
+ */
+function rewriteCode(code: string): string {
+  let out = code.replace(/\bis\s+not\s+in\b/g, 'not in').replace(/\bis\s+in\b/g, 'in');
+  out = out.replace(/^(\s*-?\s*for\s*)\(([^()]*)\)(\s*in\b)/, '$1$2$3');
+  for (let prev = ''; prev !== out; ) {
+    prev = out;
+    out = out.replace(/((?:^|\W)[A-Za-z_]\w*|[\])])\.(\d+)(?!\w)/g, '$1[$2]');
+  }
+  return out;
+}
+
 /** Scans one tag body from `i`, returning the rewritten body and the index just past the tag's end. */
 function scanTag(src: string, i: number, close: string, strings: VarStringMode): [string, number] {
   let out = '';
+  let code = '';
+  const flush = (): void => {
+    out += rewriteCode(code);
+    code = '';
+  };
   let depth = 0;
   while (i < src.length) {
     const c = src[i];
@@ -55,24 +75,30 @@ function scanTag(src: string, i: number, close: string, strings: VarStringMode):
       let j = i + 1;
       while (j < src.length && src[j] !== c) j += src[j] === '\\' ? 2 : 1;
       const body = src.slice(i + 1, j);
+      flush();
       out += nunjucksLiteral(strings === 'literal' ? body : pythonUnescape(body));
       i = j + 1;
       continue;
     }
     if (c === '{') depth++;
-    else if (depth === 0 && src.startsWith(close, i)) return [out + close, i + close.length];
-    else if (depth === 0 && c === '-' && src.startsWith(close, i + 1)) return [out + '-' + close, i + 1 + close.length];
-    else if (c === '}') {
+    else if (depth === 0 && src.startsWith(close, i)) {
+      flush();
+      return [out + close, i + close.length];
+    } else if (depth === 0 && c === '-' && src.startsWith(close, i + 1)) {
+      flush();
+      return [out + '-' + close, i + 1 + close.length];
+    } else if (c === '}') {
       depth--;
       if (src[i + 1] === '}') {
-        out += '} ';
+        code += '} ';
         i++;
         continue;
       }
     }
-    out += c;
+    code += c;
     i++;
   }
+  flush();
   return [out, i];
 }
 
@@ -87,7 +113,7 @@ function skipRaw(src: string, i: number): number {
 
 /** The rewritten template text (see the top of this file). `{% %}` literals always use Python escapes. */
 export function prepareSource(src: string, varStrings: VarStringMode): string {
-  if (!src.includes('{{') && !src.includes('{%')) return src;
+  if (!src.includes('{{') && !src.includes('{%') && !src.includes('#}')) return src;
   let out = '';
   let i = 0;
   while (i < src.length) {
@@ -107,6 +133,10 @@ export function prepareSource(src: string, varStrings: VarStringMode): string {
       const [body, next] = scanTag(src, i + 2, OPENERS[open], open === '{{' ? varStrings : 'python');
       out += open + body;
       i = next;
+    } else if (open === '#}') {
+      // Plain text to Jinja2, a stray comment end to nunjucks' lexer.
+      out += "{{ '#}' }}";
+      i += 2;
     } else {
       out += src[i];
       i++;

@@ -2,7 +2,7 @@
 // it (unless under `default`, `mandatory` or `is defined`), operators follow Python (truthiness, ==,
 // chained comparisons, `in`, `~`), and `{{ x }}` writes Python's str(x) with None as ''.
 import { prepareSource, type VarStringMode } from './braces.js';
-import { BaseCompiler, filterNode, parseTemplate, type CompiledProps, type NjFrame, type NjNode } from './nunjucks-internals.js';
+import { BaseCompiler, filterNode, parseTemplate, type CompiledProps, type NjFrame, type NjNode, type Whitespace } from './nunjucks-internals.js';
 
 /** Filters and tests whose operand may be undefined without an error. */
 const GUARDING_FILTERS = new Set(['default', 'd', 'mandatory']);
@@ -12,7 +12,7 @@ const PY_LITERALS: Record<string, string> = { True: 'true', False: 'false', None
 const q = (s: string): string => JSON.stringify(s);
 
 /** Filters and tests may be written with their collection name (`ansible.builtin.to_json`). */
-const shortName = (name: string): string => name.replace(/^ansible\.(builtin|netcommon|utils)\./, '');
+const shortName = (name: string): string => name.replace(/^(ansible\.(builtin|netcommon|utils|legacy)|community\.general)\./, '');
 
 function isNode(v: unknown): v is NjNode {
   return typeof v === 'object' && v !== null && typeof (v as { typename?: unknown }).typename === 'string';
@@ -126,6 +126,27 @@ class StrictCompiler extends BaseCompiler {
     this._emit(')');
   }
 
+  /** Jinja2 dict literals evaluate their keys; keyword arguments (also pairs) keep names as written. */
+  override compilePair(node: NjNode, frame: NjFrame): void {
+    if (!node.osmExpressionKey) return super.compilePair(node, frame);
+    this._emit('[env.osm.dictKey(');
+    this._compileExpression(node.key as NjNode, frame);
+    this._emit(')]: ');
+    this._compileExpression(node.value as NjNode, frame);
+  }
+
+  /**
+   * nunjucks writes the called name into the generated code unescaped for its messages; a method of a
+   * string literal (`'\n'.join(x)`) would break that code. Same call, with the name quoted safely.
+   */
+  compileFunCall(node: NjNode, frame: NjFrame): void {
+    this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, runtime.callWrap(`);
+    this._compileExpression(node.name as NjNode, frame);
+    this._emit(`, ${q(pathOf(node.name))}, context, `);
+    this._compileAggregate(node.args as NjNode, frame, '[', '])');
+    this._emit(')');
+  }
+
   compileIf(node: NjNode, frame: NjFrame): void {
     this._emit('if(env.osm.truthy(');
     this._compileExpression(node.cond as NjNode, frame);
@@ -224,8 +245,8 @@ class StrictCompiler extends BaseCompiler {
  * `varStrings`: 'literal' for playbook strings (Ansible keeps backslashes in `{{ }}` literals),
  * 'python' for .j2 files and conditions.
  */
-export function compileTemplate(src: string, name: string, varStrings: VarStringMode): CompiledProps {
-  const ast = parseTemplate(prepareSource(src, varStrings), name);
+export function compileTemplate(src: string, name: string, varStrings: VarStringMode, ws?: Whitespace): CompiledProps {
+  const ast = parseTemplate(prepareSource(src, varStrings), name, ws);
   markGuards(ast);
   const compiler = new StrictCompiler(name, false);
   compiler.compile(ast);

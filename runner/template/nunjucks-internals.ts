@@ -24,6 +24,9 @@ export interface NjNode {
   else_?: NjNode | null;
   children?: NjNode[];
   arr?: NjNode;
+  key?: NjNode;
+  /** A dict literal's key, evaluated as an expression as Jinja2 does (not a keyword argument's name). */
+  osmExpressionKey?: boolean;
   /** Set by our guard pass: a missing name/attribute here yields undefined instead of an error. */
   osmGuarded?: boolean;
 }
@@ -41,6 +44,7 @@ export interface NjCompiler {
   _withScopedSyntax(fn: () => void): void;
   compile(node: NjNode, frame?: NjFrame): void;
   compileLiteral(node: NjNode, frame: NjFrame): void;
+  compilePair(node: NjNode, frame: NjFrame): void;
   getCode(): string;
   buffer: string;
   templateName: string;
@@ -48,10 +52,22 @@ export interface NjCompiler {
 
 export type NjCompilerCtor = new (name: string, throwOnUndefined: boolean) => NjCompiler;
 
+interface NjParser {
+  peekToken(): { type: string; lineno: number; colno: number };
+  nextToken(): { type: string; lineno: number; colno: number };
+  skip(type: string): boolean;
+  skipSymbol(name: string): boolean;
+  fail(msg: string, lineno?: number, colno?: number): never;
+  parseExpression(): NjNode;
+  parseOr(): NjNode;
+  parseInlineIf(): NjNode;
+  parseAggregate(): NjNode | null;
+}
+
 interface NjInternals {
   compiler: { Compiler: NjCompilerCtor };
-  parser: { parse(src: string, extensions: unknown[], opts: object): NjNode };
-  nodes: Record<'TemplateData' | 'Filter' | 'Symbol' | 'NodeList', new (...a: unknown[]) => NjNode>;
+  parser: { parse(src: string, extensions: unknown[], opts: object): NjNode; Parser: { prototype: NjParser } };
+  nodes: Record<'TemplateData' | 'Filter' | 'Symbol' | 'NodeList' | 'InlineIf' | 'Dict' | 'Pair', new (...a: unknown[]) => NjNode>;
 }
 
 const internals = nunjucks as unknown as NjInternals;
@@ -61,8 +77,45 @@ const internals = nunjucks as unknown as NjInternals;
 // (Its runtime lookups are also patched, but our compiled code does not call them.)
 const compat = globalThis as { __osmNunjucksCompat?: boolean };
 if (!compat.__osmNunjucksCompat) {
+  teachJinjaGrammar(internals.parser.Parser.prototype);
   nunjucks.installJinjaCompat();
   compat.__osmNunjucksCompat = true;
+}
+
+/**
+ * Two grammar points where nunjucks' parser is narrower than Jinja2's: the `else` branch of an inline
+ * if is itself an inline if (`a if c else b if d else e`), and a dict key is any expression
+ * (`{ item.name: item.value }` uses the value of `item.name`). Patched before installJinjaCompat,
+ * which wraps parseAggregate for slices and must see this version.
+ */
+function teachJinjaGrammar(proto: NjParser): void {
+  const lexer = createRequire(import.meta.url)('nunjucks/src/lexer.js') as Record<string, string>;
+  const { InlineIf, Dict, Pair } = internals.nodes;
+  proto.parseInlineIf = function parseInlineIf(this: NjParser): NjNode {
+    const body = this.parseOr();
+    if (!this.skipSymbol('if')) return body;
+    const node = new InlineIf(body.lineno, body.colno);
+    node.body = body;
+    node.cond = this.parseOr();
+    node.else_ = this.skipSymbol('else') ? this.parseInlineIf() : null;
+    return node;
+  };
+  const parseAggregate = proto.parseAggregate;
+  proto.parseAggregate = function parseDictOrOther(this: NjParser): NjNode | null {
+    if (this.peekToken().type !== lexer.TOKEN_LEFT_CURLY) return parseAggregate.call(this);
+    const open = this.nextToken();
+    const dict = new Dict(open.lineno, open.colno);
+    for (;;) {
+      if (this.skip(lexer.TOKEN_RIGHT_CURLY)) return dict;
+      if (dict.children!.length > 0 && !this.skip(lexer.TOKEN_COMMA)) this.fail('expected comma after a dict entry', open.lineno, open.colno);
+      if (this.skip(lexer.TOKEN_RIGHT_CURLY)) return dict;
+      const key = this.parseExpression();
+      if (!this.skip(lexer.TOKEN_COLON)) this.fail('expected colon after dict key', open.lineno, open.colno);
+      const pair = new Pair(key.lineno, key.colno, key, this.parseExpression());
+      pair.osmExpressionKey = true;
+      (dict as unknown as { addChild(n: NjNode): void }).addChild(pair);
+    }
+  };
 }
 
 /** A `value | name` node, for rewriting the AST before compiling. */
@@ -78,7 +131,14 @@ const transformer = createRequire(import.meta.url)('nunjucks/src/transformer.js'
  * Parses a template into nunjucks' AST, after nunjucks' own transform pass (super(), async lifting).
  * trimBlocks as Ansible sets it: the newline after a block tag (`{% if %}`) is dropped.
  */
-export const parseTemplate = (src: string, name: string): NjNode => transformer.transform(internals.parser.parse(src, [], { trimBlocks: true }), [], name);
+export const parseTemplate = (src: string, name: string, ws: Whitespace = { trimBlocks: true, lstripBlocks: false }): NjNode =>
+  transformer.transform(internals.parser.parse(src, [], ws), [], name);
+
+/** Jinja2's whitespace control, which a `#jinja2:` header line may change per template. */
+export interface Whitespace {
+  trimBlocks: boolean;
+  lstripBlocks: boolean;
+}
 
 /** What `new Function(compiledSource)()` returns: the root render function and blocks. */
 export type CompiledProps = Record<string, unknown>;

@@ -104,6 +104,10 @@ export const templateRuntime = {
   concat(a: unknown, b: unknown): string {
     return pyStr(a) + pyStr(b);
   },
+  /** A dict literal's key from an expression (`{ item.name: 1 }`): strings as they are, others as str(). */
+  dictKey(key: unknown): string {
+    return typeof key === 'string' ? key : pyStr(key);
+  },
 };
 
 /**

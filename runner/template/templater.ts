@@ -9,7 +9,8 @@ import { singleExpression, type VarStringMode } from './braces.js';
 import { compileTemplate } from './compiler.js';
 import { TemplateError } from './errors.js';
 import { allFilters } from './filters/index.js';
-import { runLookup } from './lookups.js';
+import { runLookup, type LookupContext } from './lookups/index.js';
+import { jinja2Header } from './header.js';
 import { templateFromCode, type CompiledProps } from './nunjucks-internals.js';
 import { makeRuntime } from './runtime.js';
 import { jinjaTests } from './tests.js';
@@ -128,8 +129,8 @@ export function createTemplater(): Templater {
     if (hit && hit.stamp === stamp) return hit.props;
     let props: CompiledProps;
     try {
-      const text = readFileSync(path, 'utf8');
-      props = compileTemplate(included ? text.replace(/\r?\n$/, '') : text, path, 'python');
+      const { text, ws } = jinja2Header(readFileSync(path, 'utf8'), path);
+      props = compileTemplate(included ? text.replace(/\r?\n$/, '') : text, path, 'python', ws);
     } catch (e) {
       throw syntaxError(toTemplateError(e, path, undefined));
     }
@@ -178,9 +179,10 @@ export function createTemplater(): Templater {
     captured = v;
     return '';
   });
-  env.addGlobal('lookup', (kind: unknown, ...terms: unknown[]) => runLookup(kind, terms, runtime.currentVars(), false));
-  env.addGlobal('query', (kind: unknown, ...terms: unknown[]) => runLookup(kind, terms, runtime.currentVars(), true));
-  env.addGlobal('q', (kind: unknown, ...terms: unknown[]) => runLookup(kind, terms, runtime.currentVars(), true));
+  const lookupContext = (): LookupContext => ({ vars: runtime.currentVars(), renderFile: (path, vars) => renderFile(path, vars) });
+  env.addGlobal('lookup', (kind: unknown, ...terms: unknown[]) => runLookup(kind, terms, lookupContext(), false));
+  env.addGlobal('query', (kind: unknown, ...terms: unknown[]) => runLookup(kind, terms, lookupContext(), true));
+  env.addGlobal('q', (kind: unknown, ...terms: unknown[]) => runLookup(kind, terms, lookupContext(), true));
 
   const run = (props: CompiledProps, name: string, vars: Vars, file: string | undefined, pos: SourcePos | undefined): string => {
     try {
@@ -270,7 +272,7 @@ export function createTemplater(): Templater {
       if (e instanceof TemplateError) throw e;
       throw new TemplateError(`cannot read template ${path}: ${(e as Error).message}`, { pos: { file: path, line: 1, col: 1 } });
     }
-    return keepTrailingNewlines(readFileSync(abs, 'utf8'), run(props, abs, vars, abs, undefined));
+    return keepTrailingNewlines(jinja2Header(readFileSync(abs, 'utf8'), abs).text, run(props, abs, vars, abs, undefined));
   };
 
   return { render, renderString, evaluate, renderDeep, renderFile };

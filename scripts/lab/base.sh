@@ -1,30 +1,27 @@
-# Installs an OS base tarball as a read-only btrfs subvolume under os-bases/, named to sort by date.
+# The lab's OS base, built the production way: playbooks/build-os-base.yaml over the lab host's sshd
+# (the lab inventory keeps the tarball in $LAB_CACHE/bases, so later lab-ups unpack it in seconds),
+# and the LXC layout and include/common.conf from setup-host.yaml's lxc_layout tasks.
 # shellcheck shell=bash
 
-source "$LAB_SCRIPTS/base-build.sh"
-
-installed_base() {
-  local kind=$1
-  find "$LAB_LXC_ROOT/os-bases" -mindepth 1 -maxdepth 1 -name "*-$kind" -printf '%f\n' | sort | tail -n1
+# osm-play from this checkout, built first when it never was.
+lab_osm_play() {
+  [[ -f $LAB_REPO/dist/runner/cli.js ]] || (cd "$LAB_REPO" && npm run --silent build) >&2
+  node "$LAB_REPO/bin/osm-play.js" -i "$LAB_REPO/inventory/lab.yaml" --lock-timeout 900 "$@"
 }
 
 base_up() {
-  local kind=$1 name tarball bases=$LAB_LXC_ROOT/os-bases partial
-  # A partial install from an interrupted run is thrown away.
-  for partial in "$bases"/.partial-*; do
-    [[ -e $partial ]] && btrfs subvolume delete -c "$partial" > /dev/null
-  done
-  name=$(installed_base "$kind")
-  if [[ -n $name ]]; then
-    echo "    installed: $bases/$name"
-    return 0
+  local log=$LAB_STATE/logs/build-os-base.log
+  if ! lab_osm_play "$LAB_REPO/playbooks/build-os-base.yaml" > "$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    return 1
   fi
-  base_build "$kind"
-  tarball=$(base_tarball "$kind")
-  name=$(date -u +%Y%m%d-%H%M%S)-$kind
-  btrfs subvolume create "$bases/.partial-$name" > /dev/null
-  zstd -q -d -c "$tarball" | tar -C "$bases/.partial-$name" --numeric-owner -xf -
-  btrfs property set -ts "$bases/.partial-$name" ro true
-  mv "$bases/.partial-$name" "$bases/$name"
-  echo "    installed: $bases/$name (read-only subvolume)"
+  grep -E 'OS base [0-9]' "$log" | tail -n 1 | sed 's/^[^"]*"*/    /; s/"*$//' || true
+}
+
+lxc_layout_up() {
+  local log=$LAB_STATE/logs/setup-host-lxc-layout.log
+  if ! lab_osm_play "$LAB_REPO/playbooks/setup-host.yaml" --tags lxc_layout > "$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    return 1
+  fi
 }

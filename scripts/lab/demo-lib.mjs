@@ -1,22 +1,16 @@
-// Helpers for scripts/demo.mjs: running commands, the MQTT round trip over TLS, and the lab-level
-// stand-in for create-container (used only when the OSM playbooks are not there).
+// Helpers for scripts/demo.mjs: running commands and the MQTT round trip over TLS.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { get } from 'node:https';
-import { join } from 'node:path';
 import mqtt from 'mqtt';
 
 export const lab = {
   state: '/var/lib/osm-lab',
   lxcRoot: '/srv/osm-lxc/lxc',
   nginxBin: '/var/lib/osm-lab/bin/nginx-lab',
-  streamDir: '/var/lib/osm-lab/nginx/devtank/customers.stream.d',
   defaultCert: '/var/lib/osm-lab/nginx/certs/default.crt',
-  defaultKey: '/var/lib/osm-lab/nginx/certs/default.key',
   pebbleCa: '/var/lib/osm-lab/pebble/ca.crt',
-  hostsFile: '/etc/lxc/dnsmasq-hosts.conf',
-  dnsmasqPid: '/run/lxc/dnsmasq.pid',
 };
 
 /** Runs argv with its output shown; throws on failure unless allowFail. */
@@ -75,59 +69,4 @@ export async function mqttRoundTrip({ port, servername, ca, username, password }
   } finally {
     await sub.endAsync();
   }
-}
-
-/** Makes dnsmasq re-read its hosts file; waits out an lxc-net restart (no pid file for a moment). */
-async function hupDnsmasq() {
-  for (let i = 0; ; i++) {
-    try {
-      process.kill(Number(readFileSync(lab.dnsmasqPid, 'utf8').trim()), 'SIGHUP');
-      return;
-    } catch (err) {
-      if (i >= 100) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-/** Lab-level create-container: subvolume + overlay config + dhcp line + start + nginx stream (anonymous broker). */
-export async function labLevelContainer({ customer, port, ip, mac }) {
-  const name = `${customer}-svr`;
-  const dir = join(lab.lxcRoot, 'containers', name);
-  const conf = join(dir, 'lxc.container.conf');
-  const bases = readdirSync(join(lab.lxcRoot, 'os-bases')).filter((n) => !n.startsWith('.')).sort();
-  const base = bases.at(-1);
-  if (!base) throw new Error('no OS base');
-  if (!existsSync(dir)) {
-    run(['btrfs', 'subvolume', 'create', dir], { quiet: true });
-    const confD = join(dir, 'rootfs-layer', 'etc', 'mosquitto', 'conf.d');
-    mkdirSync(confD, { recursive: true });
-    writeFileSync(join(confD, '10-demo.conf'), 'allow_anonymous true\n');
-    writeFileSync(conf, [
-      `lxc.include = ${lab.lxcRoot}/include/common.conf`,
-      `lxc.rootfs.path = overlayfs:${lab.lxcRoot}/os-bases/${base}:${dir}/rootfs-layer`,
-      `lxc.uts.name = ${name}`,
-      `lxc.net.0.hwaddr = ${mac}`,
-      '',
-    ].join('\n'));
-  }
-  const hosts = existsSync(lab.hostsFile) ? readFileSync(lab.hostsFile, 'utf8') : '';
-  if (!hosts.split('\n').includes(`${mac},${ip}`)) appendFileSync(lab.hostsFile, `${mac},${ip}\n`);
-  await hupDnsmasq();
-  if (!run(['lxc-info', '-n', name, '-s'], { allowFail: true, quiet: true }).stdout.includes('RUNNING')) {
-    run(['lxc-start', '-n', name, '-f', conf, '-o', join(lab.lxcRoot, 'logs', `${name}.log`)]);
-  }
-  const end = Date.now() + 30_000;
-  while (!run(['lxc-info', '-n', name, '-iH'], { allowFail: true, quiet: true }).stdout.includes(ip)) {
-    if (Date.now() > end) throw new Error(`${name} did not get ${ip} from dnsmasq`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  // Its own certificate: setup-host may have replaced the stream block's default one.
-  writeFileSync(
-    join(lab.streamDir, `${customer}.conf`),
-    `server {\n    listen 127.0.0.1:${port} ssl;\n    ssl_certificate ${lab.defaultCert};\n    ssl_certificate_key ${lab.defaultKey};\n    proxy_pass ${ip}:1883;\n}\n`,
-  );
-  run([lab.nginxBin, '-t', '-q'], { quiet: true });
-  run([lab.nginxBin, '-s', 'reload'], { quiet: true });
-  return { name, base, dir };
 }

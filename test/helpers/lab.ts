@@ -111,12 +111,12 @@ export function labDaemonsAlive(): boolean {
   });
 }
 
-/** Brings the lab up (scripts/lab-up, small base) unless it is up: UP marker and its daemons alive. */
+/** Brings the lab up (scripts/lab-up) unless it is up: UP marker and its daemons alive. */
 export async function ensureLab(): Promise<void> {
   if (labIsUp() && labDaemonsAlive()) return;
   const reason = labUnavailableReason();
   if (reason) throw new Error(`the lab cannot run here: ${reason}`);
-  const r = await runArgv(['bash', labPaths.labUp], { env: { ...process.env, OSM_LAB_BASE: 'small' }, timeoutMs: 20 * 60_000 });
+  const r = await runArgv(['bash', labPaths.labUp], { timeoutMs: 20 * 60_000 });
   if (r.exitCode !== 0 || !labIsUp()) {
     throw new Error(`scripts/lab-up failed (exit ${r.exitCode}):\n${(r.stdout + r.stderr).split('\n').slice(-30).join('\n')}`);
   }

@@ -17,7 +17,7 @@ async function snapshot(): Promise<string> {
 /** Runs lab-up or lab-down, failing with its output; returns seconds taken. */
 async function lab(script: string): Promise<number> {
   const t0 = Date.now();
-  const r = await runArgv(['bash', script], { env: { ...process.env, OSM_LAB_BASE: 'small' }, timeoutMs: 20 * 60_000 });
+  const r = await runArgv(['bash', script], { timeoutMs: 20 * 60_000 });
   if (r.exitCode !== 0) throw new Error(`${script} exited ${r.exitCode}:\n${r.stdout}\n${r.stderr}`);
   return (Date.now() - t0) / 1000;
 }

@@ -175,8 +175,8 @@ describe.each(TARGETS)('hostile strings over the $name', (target) => {
     const refusals = JSON.parse(readFileSync(join(out, 'refusals.json'), 'utf8')) as { dns: string[]; hosts: string[] };
     expect(refusals.dns).toHaveLength(ALL.length);
     expect(refusals.hosts).toHaveLength(ALL.length);
-    for (const m of refusals.dns) expect(m).toMatch(/^dnsmasq_host: argument 'name': Expected string to match /);
-    for (const m of refusals.hosts) expect(m).toMatch(/^hosts_entry: argument 'names\.0': Expected string to match /);
+    for (const m of refusals.dns) expect(m).toMatch(/^dnsmasq_host: argument 'name' must match pattern "/);
+    for (const m of refusals.hosts) expect(m).toMatch(/^hosts_entry: argument 'names\.0' must match pattern "/);
     expect(readFileSync(join(out, 'dnsmasq.conf'), 'utf8')).toBe('');
     expect(readFileSync(join(out, 'hosts'), 'utf8')).toBe('127.0.0.1 localhost\n');
   });

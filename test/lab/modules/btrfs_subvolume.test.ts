@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import btrfsSubvolume from '../../../modules/btrfs_subvolume.js';
 import { ensureLab } from '../../helpers/lab.js';
-import { LXC_ROOT, run, sh } from './t5a-host.js';
+import { LXC_ROOT, run, sh } from './lab-host.js';
 
 const path = `${LXC_ROOT}/containers/t5a-sv`;
 const snap = `${LXC_ROOT}/deleted/t5a-sv-snap`;

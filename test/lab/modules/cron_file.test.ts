@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab } from '../../helpers/lab.js';
 import cronFile from '../../../modules/cron_file.js';
-import { run } from './t5b-run.js';
+import { run } from './lab-host.js';
 
 const path = '/etc/cron.d/t5b-cron';
 const args = {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dnsmasqHost from '../../../modules/dnsmasq_host.js';
 import { ensureLab } from '../../helpers/lab.js';
-import { labDhcpFile, run, sh } from './t5a-host.js';
+import { labDhcpFile, run, sh } from './lab-host.js';
 
 // lxc-net's real file (its dhcp-hostsfile when the lab's dnsmasq.conf names one: reloaded by SIGHUP) and dnsmasq.
 const live = labDhcpFile();

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import hostsEntry from '../../../modules/hosts_entry.js';
-import { run } from './t5a-host.js';
+import { run } from './lab-host.js';
 
 // A copy of /etc/hosts: the module's whole job is that file's text, and the machine's own stays untouched.
 const dir = mkdtempSync('/tmp/t5a-hosts-');

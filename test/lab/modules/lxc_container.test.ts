@@ -4,10 +4,12 @@ import btrfsSubvolume from '../../../modules/btrfs_subvolume.js';
 import dnsmasqHost from '../../../modules/dnsmasq_host.js';
 import lxcContainer from '../../../modules/lxc_container.js';
 import { createConnection } from '../../../runner/connection/index.js';
-import '../../../modules/connections/lxc.js';
+import { registerBuiltins } from '../../../modules/builtins.js';
 import type { Connection } from '../../../runner/connection/types.js';
 import { ensureLab } from '../../helpers/lab.js';
-import { labDhcpFile, LXC_ROOT, run, sh } from './t5a-host.js';
+import { labDhcpFile, LXC_ROOT, run, sh } from './lab-host.js';
+
+registerBuiltins();
 
 const name = 't5a-ct';
 const dir = `${LXC_ROOT}/containers/${name}`;

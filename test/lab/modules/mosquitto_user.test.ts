@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab } from '../../helpers/lab.js';
 import { freePort } from '../../helpers/sshd.js';
 import mosquittoUser from '../../../modules/mosquitto_user.js';
-import { run } from './t5b-run.js';
+import { run } from './lab-host.js';
 
 const dir = mkdtempSync(join(tmpdir(), 't5b-mosq-'));
 // mosquitto drops to its own user, which must reach the file.

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab } from '../../helpers/lab.js';
 import { freePort } from '../../helpers/sshd.js';
 import nginxConfig from '../../../modules/nginx_config.js';
-import { run } from './t5b-run.js';
+import { run } from './lab-host.js';
 
 const P = '/var/lib/osm-lab/nginx';
 const HTTP_D = `${P}/devtank/customers.http.d`;

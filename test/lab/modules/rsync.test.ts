@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab } from '../../helpers/lab.js';
 import rsync from '../../../modules/rsync.js';
-import { run } from './t5b-run.js';
+import { run } from './lab-host.js';
 
 const src = mkdtempSync(join(tmpdir(), 't5b-rsync-src-'));
 const localDest = mkdtempSync(join(tmpdir(), 't5b-rsync-dst-'));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import snapperConfig from '../../../modules/snapper_config.js';
 import snapperSnapshot from '../../../modules/snapper_snapshot.js';
 import { ensureLab } from '../../helpers/lab.js';
-import { LXC_ROOT, run, sh } from './t5a-host.js';
+import { LXC_ROOT, run, sh } from './lab-host.js';
 
 const name = 't5a-snapcfg';
 const subvolume = `${LXC_ROOT}/containers/${name}`;

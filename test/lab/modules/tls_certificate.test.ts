@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab } from '../../helpers/lab.js';
 import { freePort } from '../../helpers/sshd.js';
 import tlsCertificate from '../../../modules/tls_certificate.js';
-import { run } from './t5b-run.js';
+import { run } from './lab-host.js';
 
 const dir = mkdtempSync(join(tmpdir(), 't5b-tls-'));
 let acme: Record<string, unknown> = {};

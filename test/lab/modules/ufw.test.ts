@@ -10,7 +10,7 @@ import { runModule } from '../../../runner/execute/run-module.js';
 import type { Vars } from '../../../runner/types.js';
 import ufwRule from '../../../modules/ufw_rule.js';
 import ufwState from '../../../modules/ufw_state.js';
-import { startUfwNamespace, type UfwNamespace } from './t5b-ufw-ns.js';
+import { startUfwNamespace, type UfwNamespace } from './ufw-namespace.js';
 
 let ns: UfwNamespace;
 const machine = () => ({

@@ -8,17 +8,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labPaths, runArgv } from '../../helpers/lab.js';
 import { customerState, expectCustomerServed } from './customer-state.js';
-import { Clients } from './t7n-clients.js';
-import { changedCount, changedTasks, cleanUp, CREATE, dnsmasqLines, play, readyLab, startPlay, streamFile, t7Customer, traces, type Run, type T7Customer } from './t7n-runs.js';
+import { Clients } from './customer-clients.js';
+import { changedCount, changedTasks, cleanUp, CREATE, dnsmasqLines, play, readyLab, startPlay, streamFile, labCustomer, traces, type Run, type LabCustomer } from './customer-runs.js';
 
 const STEP_MS = 30 * 60_000;
-const A = t7Customer('t7n-a', 18963);
-const B = t7Customer('t7n-b', 18964);
+const A = labCustomer('t7n-a', 18963);
+const B = labCustomer('t7n-b', 18964);
 const SHARED_PORT = 18965;
-const P = t7Customer('t7n-p', SHARED_PORT);
-const Q = t7Customer('t7n-q', SHARED_PORT);
+const P = labCustomer('t7n-p', SHARED_PORT);
+const Q = labCustomer('t7n-q', SHARED_PORT);
 /** Never created: what the host looks like for a customer that left no trace. */
-const NEVER = t7Customer('t7n-never', SHARED_PORT);
+const NEVER = labCustomer('t7n-never', SHARED_PORT);
 const ours = [A, B, P, Q];
 const ADDRESS_TASK = "Fixed address and MAC from lxc-net's dnsmasq";
 
@@ -26,7 +26,7 @@ const work = mkdtempSync(join(tmpdir(), 'osm-t7n-concurrent-'));
 const clients = new Clients(work);
 
 /** Starts create-container for each customer in the same tick and waits for all of them. */
-async function createAtOnce(list: T7Customer[]): Promise<{ pid: number; run: Run }[]> {
+async function createAtOnce(list: LabCustomer[]): Promise<{ pid: number; run: Run }[]> {
   const started = list.map((c) => startPlay(CREATE, { customer_name: c.name, mqtt_port: c.port }));
   const runs = await Promise.all(started.map((s) => s.done));
   return started.map((s, i) => ({ pid: s.pid, run: runs[i] as Run }));
@@ -39,7 +39,7 @@ function waitedFor(run: Run): number | null {
 }
 
 /** MAC and IP of the container's one `dhcp-host=MAC,IP,NAME` line. */
-function dhcpHost(c: T7Customer): { mac: string; ip: string } {
+function dhcpHost(c: LabCustomer): { mac: string; ip: string } {
   const lines = dnsmasqLines(c);
   expect(lines, `dhcp-host lines of ${c.container}`).toHaveLength(1);
   const m = /^dhcp-host=([0-9a-f:]{17}),([\d.]+),/i.exec(lines[0] ?? '');
@@ -55,21 +55,21 @@ function registered(run: Run): { mac: string; ip: string } {
   return { mac: mac.toLowerCase(), ip };
 }
 
-async function containerIp(c: T7Customer): Promise<string> {
+async function containerIp(c: LabCustomer): Promise<string> {
   const r = await runArgv(['lxc-info', '-n', c.container, '-iH']);
   return r.stdout.trim().split('\n').filter((l) => /^\d+\.\d+\.\d+\.\d+$/.test(l)).join(',');
 }
 
-function recordedPort(c: T7Customer): unknown {
+function recordedPort(c: LabCustomer): unknown {
   const rec: unknown = JSON.parse(readFileSync(join(labPaths.containers, c.container, 'osm-customer.json'), 'utf8'));
   return typeof rec === 'object' && rec !== null && 'mqtt_port' in rec ? rec.mqtt_port : undefined;
 }
 
-function streamPorts(c: T7Customer): number[] {
+function streamPorts(c: LabCustomer): number[] {
   return [...readFileSync(streamFile(c), 'utf8').matchAll(/^\s*listen\s+(?:\S*:)?(\d+)\b/gm)].map((m) => Number(m[1]));
 }
 
-async function ufwRulesOf(c: T7Customer): Promise<string[]> {
+async function ufwRulesOf(c: LabCustomer): Promise<string[]> {
   const r = await runArgv(['ufw', 'show', 'added']);
   return r.stdout.split('\n').filter((l) => l.includes(`osm customer ${c.name}'`));
 }

@@ -13,12 +13,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labPaths, runArgv } from '../../helpers/lab.js';
 import { customerState, expectCustomerServed } from './customer-state.js';
-import { Clients, servedBy, startWebServer } from './t7n-clients.js';
-import { changedCount, changedTasks, cleanUp, CREATE, httpFile, lockTaken, play, readyLab, startPlay, streamFile, t7Customer, type Run, type T7Customer } from './t7n-runs.js';
+import { Clients, servedBy, startWebServer } from './customer-clients.js';
+import { changedCount, changedTasks, cleanUp, CREATE, httpFile, lockTaken, play, readyLab, startPlay, streamFile, labCustomer, type Run, type LabCustomer } from './customer-runs.js';
 
 const STEP_MS = 20 * 60_000;
-const LIVE = t7Customer('t7n-live', 18961);
-const CHANGE = t7Customer('t7n-change', 18962);
+const LIVE = labCustomer('t7n-live', 18961);
+const CHANGE = labCustomer('t7n-change', 18962);
 const ours = [LIVE, CHANGE];
 
 const work = mkdtempSync(join(tmpdir(), 'osm-t7n-reject-'));
@@ -131,7 +131,7 @@ async function whileReachingLive(playbook: string): Promise<{ run: Run; held: bo
 }
 
 /** A web server in the container, and MQTT answering: the customer is served before a test counts failures. */
-async function serve(c: T7Customer): Promise<void> {
+async function serve(c: LabCustomer): Promise<void> {
   await startWebServer(c);
   const mqtt = await clients.mqttServes(c, `${c.name} before`);
   if (mqtt !== null) throw new Error(`${c.name} is not served: ${mqtt}`);

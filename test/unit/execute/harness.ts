@@ -8,7 +8,7 @@ import type { Connection } from '../../../runner/connection/types.js';
 import { UnreachableError } from '../../../runner/connection/types.js';
 import { realDeps } from '../../../runner/execute/deps.js';
 import { runPlaybook } from '../../../runner/execute/run-playbook.js';
-import type { RunSummary } from '../../../runner/execute/types.js';
+import type { RunOptions, RunSummary } from '../../../runner/execute/types.js';
 import { groupNames, hostVars, loadInventory, matchHosts } from '../../../runner/load/inventory.js';
 import { ModuleRegistry } from '../../../runner/load/modules.js';
 import { loadPlaybook } from '../../../runner/load/playbook.js';
@@ -89,6 +89,10 @@ export interface RunYamlOptions {
   files?: Record<string, string>;
   unreachableHosts?: string[];
   secrets?: string[];
+  /** More run options (startAtTask, connectionDefaults...). */
+  run?: Partial<RunOptions>;
+  /** More modules beside probe, debug, set_fact, fail and assert. */
+  modules?: AnyModule[];
 }
 
 export interface RunYamlResult {
@@ -99,6 +103,8 @@ export interface RunYamlResult {
   /** Lines of `status host task` for compact assertions. */
   lines: string[];
   conns: MemoryConnection[];
+  /** The variables each host's connection was opened with. */
+  connVars: Record<string, Record<string, unknown>>;
 }
 
 export async function runYaml(yaml: string, o: RunYamlOptions = {}): Promise<RunYamlResult> {
@@ -111,18 +117,21 @@ export async function runYaml(yaml: string, o: RunYamlOptions = {}): Promise<Run
       writeFileSync(join(dir, rel), text);
     }
     const calls: Call[] = [];
-    const registry = new ModuleRegistry([probeModule(calls), debugMod, setFactMod, failMod, assertMod]);
+    const registry = new ModuleRegistry([probeModule(calls), debugMod, setFactMod, failMod, assertMod, ...(o.modules ?? [])]);
     const inventory = loadInventory([join(dir, 'hosts')]);
     const pb = await loadPlaybook(join(dir, 'play.yml'));
     const deps = await realDeps((n) => registry.get(n), { hostVars, matchHosts, groupNames });
     const conns: MemoryConnection[] = [];
-    deps.createConnection = async (host) => {
+    const connVars: Record<string, Record<string, unknown>> = {};
+    deps.createConnection = async (host, vars) => {
+      connVars[host] = vars;
       if (o.unreachableHosts?.includes(host)) throw new UnreachableError(host, `cannot connect to ${host}`);
       const c = new MemoryConnection(host);
       conns.push(c);
       return c;
     };
-    delete deps.acquireHostLock;
+    // Memory hosts have nothing to lock; a run always asks for the lock, so it is a no-op here.
+    deps.acquireHostLock = async () => ({ release: async () => {} });
     const reporter = new RecordingReporter();
     const redactor = new Redactor(o.secrets ?? []);
     const summary = await runPlaybook(
@@ -141,11 +150,12 @@ export async function runYaml(yaml: string, o: RunYamlOptions = {}): Promise<Run
         acceptNewHostKeys: false,
         redactor,
         deps,
+        ...o.run,
       },
       new RedactingReporter(reporter, redactor),
     );
     const results = reporter.events.flatMap((e) => (e.type === 'taskResult' ? [e.result] : []));
-    return { summary, reporter, calls, results, lines: results.map((r) => `${r.status} ${r.host} ${r.task}`), conns };
+    return { summary, reporter, calls, results, lines: results.map((r) => `${r.status} ${r.host} ${r.task}`), conns, connVars };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -108,6 +108,26 @@ describe('failure handling', () => {
     expect(ign.summary.exitCode).toBe(0);
   });
 
+  it.each([
+    ['an argument', '      probe: { id: "{{ missing_a }}" }\n'],
+    ['a condition', '      probe: { id: a }\n      when: missing_b == 1\n'],
+    ['a loop', '      probe: { id: "{{ item }}" }\n      loop: "{{ missing_c }}"\n'],
+  ])('ignore_errors covers a template error in %s, as in Ansible', async (_what, body) => {
+    const r = await runYaml(`
+- hosts: h1
+  tasks:
+    - name: broken
+${body}      ignore_errors: true
+      register: out
+    - name: next
+      probe: { id: "{{ out.failed }}" }
+`, one);
+    expect(r.lines).toContain('failed h1 broken');
+    expect(r.lines).toContain('ok h1 next');
+    expect(r.summary.hosts['h1']).toMatchObject({ ok: 2, ignored: 1, failed: 0 });
+    expect(r.summary.exitCode).toBe(0);
+  });
+
   it('failed_when and changed_when see the registered result', async () => {
     const r = await runYaml(`
 - hosts: h1

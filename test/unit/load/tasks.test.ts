@@ -96,9 +96,15 @@ describe('loops', () => {
     ['with_items flattens one level', '      with_items: [[a, b], c, [[d]]]\n', ['a', 'b', 'c', ['d']]],
     ['with_items template kept', '      with_items: "{{ users }}"\n', '{{ users }}'],
     ['with_dict literal becomes dict2items', '      with_dict: {a: 1, b: 2}\n', [{ key: 'a', value: 1 }, { key: 'b', value: 2 }]],
-    ['with_dict template piped through dict2items', '      with_dict: "{{ ports }}"\n', '{{ (ports) | dict2items }}'],
-  ])('%s', async (_name, loopYaml, loop) => {
-    expect((await taskOf(`    - debug: {msg: x}\n${loopYaml}`)).loop).toEqual(loop);
+    ['with_dict template kept, expanded at run time', '      with_dict: "{{ ports }}"\n', '{{ ports }}', 'dict'],
+    ['with_nested keeps its lists', '      with_nested: [[a, b], "{{ c }}"]\n', [['a', 'b'], '{{ c }}'], 'nested'],
+    ['with_sequence keeps its spec', '      with_sequence: start=1 end=3\n', 'start=1 end=3', 'sequence'],
+    ['with_first_found keeps its names', '      with_first_found: [a.yml, b.yml]\n', ['a.yml', 'b.yml'], 'first_found'],
+    ['with_subelements keeps its terms', '      with_subelements: ["{{ users }}", keys]\n', ['{{ users }}', 'keys'], 'subelements'],
+  ])('%s', async (_name, loopYaml, loop, kind?: string) => {
+    const t = await taskOf(`    - debug: {msg: x}\n${loopYaml}`);
+    expect(t.loop).toEqual(loop);
+    expect(t.loopKind).toBe(kind);
   });
 
   it('reads loop_control', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planSubvolume, type SubvolumeState } from '../../../modules/btrfs_subvolume.js';
-import { parseProbe } from '../../../modules/lib/btrfs-probe.js';
+import { parseProbe } from '../../../modules/lib/btrfs/probe.js';
 
 const missing: SubvolumeState = { exists: false, fsType: 'btrfs', nested: [] };
 const plain: SubvolumeState = { exists: true, fsType: 'btrfs', readonly: false, nested: [] };

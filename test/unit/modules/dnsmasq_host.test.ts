@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planDnsmasqHost, reservedSources } from '../../../modules/dnsmasq_host.js';
-import { macForName, parseDhcpHosts } from '../../../modules/lib/dhcp-hosts.js';
-import { restartDnsmasqArgv } from '../../../modules/lib/dnsmasq-restart.js';
+import { macForName, parseDhcpHosts } from '../../../modules/lib/dnsmasq/dhcp-hosts.js';
+import { restartDnsmasqArgv } from '../../../modules/lib/dnsmasq/restart.js';
 
 const conf = 'no-resolv\ndhcp-host=00:16:3e:00:00:02,10.0.3.2,old-svr\n';
 const leases = '1 00:16:3e:00:00:02 10.0.3.2 old-svr *\n1 00:16:3e:99:00:01 10.0.3.3 * *\n';

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { planContainer, type ContainerState } from '../../../modules/lxc_container.js';
-import { lxcStartErrors } from '../../../modules/lib/lxc-log.js';
+import { lxcStartErrors } from '../../../modules/lib/lxc/log.js';
 
 const st = (state: ContainerState['state'], leftovers: string[] = []): ContainerState => ({ state, ips: [], leftovers });
-const base = { name: 'acme-svr', config: '/srv/c/acme-svr/lxc.container.conf' };
+// The schema's defaults, as runModule applies them.
+const base = { name: 'acme-svr', config: '/srv/c/acme-svr/lxc.container.conf', timeout: 30, log_level: 'INFO', wait_for_ip: false, wait_for_boot: true };
 
 describe('lxc_container plan', () => {
   it.each([

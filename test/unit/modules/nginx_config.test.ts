@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nginxMessage } from '../../../modules/lib/nginx-control.js';
-import { streamPortConflicts, type PortFacts } from '../../../modules/lib/nginx-ports.js';
-import { parseSsListeners } from '../../../modules/lib/ss-listeners.js';
+import { nginxMessage } from '../../../modules/lib/nginx/control.js';
+import { streamPortConflicts, type PortFacts } from '../../../modules/lib/nginx/ports.js';
+import { parseSsListeners } from '../../../modules/lib/net/ss-listeners.js';
 import { planNginxConfig } from '../../../modules/nginx_config.js';
 
 const PATH = '/etc/nginx/devtank/customers.stream.d/acme.conf';

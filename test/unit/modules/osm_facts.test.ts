@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { portHolder, summarizeOsmHost, type OsmHostRaw } from '../../../modules/lib/osm-host.js';
+import { portHolder, summarizeOsmHost, type OsmHostRaw } from '../../../modules/lib/osm/host.js';
 
 const empty: OsmHostRaw = {
   osBases: [],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judge, lastBackup, statusTable, type CustomerStatus } from '../../../modules/lib/osm-health.js';
-import { mqttConnectPacket, parseConnack } from '../../../modules/lib/osm-probe.js';
+import { judge, lastBackup, statusTable, type CustomerStatus } from '../../../modules/lib/osm/health.js';
+import { mqttConnectPacket, parseConnack } from '../../../modules/lib/osm/probe.js';
 
 const healthy: CustomerStatus = {
   customer: 'acme',

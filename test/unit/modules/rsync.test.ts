@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseItemize } from '../../../modules/lib/rsync-itemize.js';
+import { parseItemize } from '../../../modules/lib/rsync/itemize.js';
 import { planRsync, rsyncArgv, sshCommand } from '../../../modules/rsync.js';
 
-const a = { src: '/srv/a/', dest: '/srv/b/', archive: true, delete: false, checksum: false, excludes: [] as string[] };
+const a = { src: '/srv/a/', dest: '/srv/b/', archive: true, delete: false, checksum: false, excludes: [] as string[], timeout: 3600 };
 const state = (itemized: string) => ({ items: parseItemize(itemized), itemized });
 
 describe('rsyncArgv', () => {

@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { planSnapperConfig, type SnapperConfigState } from '../../../modules/snapper_config.js';
+import snapperConfig, { planSnapperConfig, type SnapperConfigChange, type SnapperConfigState } from '../../../modules/snapper_config.js';
+import type { HostContext } from '../../../runner/module.js';
 import { planSnapshot, selectSnapshots } from '../../../modules/snapper_snapshot.js';
-import type { SnapperSnapshot } from '../../../modules/lib/snapper-output.js';
-import { SNAPPER_CONFIG_NAME } from '../../../modules/lib/snapper-run.js';
+import type { SnapperSnapshot } from '../../../modules/lib/snapper/output.js';
+import { SNAPPER_CONFIG_NAME } from '../../../modules/lib/snapper/run.js';
 
 const none: SnapperConfigState = { exists: false, settings: {}, snapshots: [] };
 const have: SnapperConfigState = { exists: true, subvolume: '/s/c', settings: { NUMBER_LIMIT: '10', TIMELINE_CREATE: 'no' }, snapshots: [1, 3] };
 
 describe('snapper_config plan', () => {
   it.each([
-    ['creates and sets', { name: 'c', subvolume: '/s/c', settings: { NUMBER_LIMIT: 10 } }, none, ['create-config', 'set-config NUMBER_LIMIT=10']],
-    ['no change when settings match (booleans as yes/no)', { name: 'c', subvolume: '/s/c', settings: { NUMBER_LIMIT: 10, TIMELINE_CREATE: false } }, have, []],
-    ['sets only differing keys', { name: 'c', settings: { NUMBER_LIMIT: '5', TIMELINE_CREATE: false } }, have, ['set-config NUMBER_LIMIT=5']],
+    ['creates and sets', { name: 'c', state: 'present' as const, subvolume: '/s/c', settings: { NUMBER_LIMIT: 10 } }, none, ['create-config', 'set-config NUMBER_LIMIT=10']],
+    ['no change when settings match (booleans as yes/no)', { name: 'c', state: 'present' as const, subvolume: '/s/c', settings: { NUMBER_LIMIT: 10, TIMELINE_CREATE: false } }, have, []],
+    ['sets only differing keys', { name: 'c', state: 'present' as const, settings: { NUMBER_LIMIT: '5', TIMELINE_CREATE: false } }, have, ['set-config NUMBER_LIMIT=5']],
     ['absent deletes snapshots then config', { name: 'c', state: 'absent' as const }, have, ['delete-snapshots', 'delete-config']],
     ['absent without snapshots', { name: 'c', state: 'absent' as const }, { ...have, snapshots: [] }, ['delete-config']],
     ['absent, missing', { name: 'c', state: 'absent' as const }, none, []],
@@ -19,6 +20,10 @@ describe('snapper_config plan', () => {
     expect(
       planSnapperConfig(args, state).map((c) => (c.action === 'set-config' && Array.isArray(c.data) ? `set-config ${c.data.join(' ')}` : c.action)),
     ).toEqual(want);
+  });
+  it('apply refuses a change it has no step for instead of skipping it', async () => {
+    const typo = { action: 'delete-konfig', target: 'c', summary: 'delete' } as unknown as SnapperConfigChange;
+    await expect(snapperConfig.apply({} as HostContext, { name: 'c', state: 'absent' }, [typo], have)).rejects.toThrow("no apply step for change 'delete-konfig' of c");
   });
   it('refuses the name root', () => {
     const re = new RegExp(SNAPPER_CONFIG_NAME);

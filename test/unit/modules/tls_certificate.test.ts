@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { certbotArgv, certPaths, leafCertArgv, planTls, sanValue, type TlsArgs, type TlsState } from '../../../modules/lib/tls-plan.js';
-import { parseX509Text } from '../../../modules/lib/x509.js';
+import { certbotArgv, certPaths, leafCertArgv, planTls, sanValue, type TlsArgs, type TlsState } from '../../../modules/lib/tls/plan.js';
+import { parseX509Text } from '../../../modules/lib/tls/x509.js';
 
 const a: TlsArgs = {
   domains: ['acme.osm.example', 'acme-mqtt.osm.example'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeFrom } from '../../../modules/lib/ufw-plan.js';
-import { parseShowAdded, parseStatusVerbose } from '../../../modules/lib/ufw-status.js';
+import { normalizeFrom } from '../../../modules/lib/ufw/plan.js';
+import { parseShowAdded, parseStatusVerbose } from '../../../modules/lib/ufw/status.js';
 import { planUfwRule, type UfwRulesState } from '../../../modules/ufw_rule.js';
 
 const added = (text: string): UfwRulesState => ({ active: false, source: 'show added', rules: parseShowAdded(text) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ufwSettings } from '../../../modules/lib/ufw-settings.js';
+import { ufwSettings } from '../../../modules/lib/ufw/settings.js';
 import { planUfwState } from '../../../modules/ufw_state.js';
 
 // /etc/default/ufw and /etc/ufw/ufw.conf as Debian ships them (abridged).

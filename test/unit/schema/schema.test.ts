@@ -139,6 +139,21 @@ describe('module docs', () => {
     expect(moduleDoc(command as AnyModule)).toContain('Free form: `command: <text>` sets cmd.');
   });
 
+  it('an argument with a default is not required: the default fills it', () => {
+    const mod = defineModule({
+      name: 'defaults',
+      doc: 'd',
+      example: '',
+      args: Type.Object({ level: Type.Integer({ default: 3, description: 'How much.' }), name: Type.String({ description: 'Who.' }) }),
+      gather: async () => null,
+      plan: () => [],
+      apply: async () => undefined,
+    });
+    const text = moduleDoc(mod as AnyModule);
+    expect(text).toMatch(/level\s+integer, default 3\n/);
+    expect(text).toMatch(/name\s+string, required\n/);
+  });
+
   it('modulesMarkdown has a contents list and a section per module', () => {
     const md = modulesMarkdown(registry);
     expect(md).toContain('- [command](#command) — Runs a command.');

@@ -2,8 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addDiscovered, containersFromListing, discoverContainers, lxcRootOf } from '../../../../modules/inventory/osm_containers.js';
+import { registerBuiltins } from '../../../../modules/builtins.js';
 import { LocalConnection } from '../../../../runner/connection/local.js';
 import { hostVars, loadInventory, matchHosts } from '../../../../runner/load/inventory.js';
+
+// Registration is explicit: the source exists once the built-ins are registered, as the CLI does.
+registerBuiltins();
 
 describe('containersFromListing', () => {
   it('turns config paths into lxc hosts of their OSM host, skipping strays and bad names', () => {

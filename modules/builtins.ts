@@ -1,0 +1,67 @@
+// The one list of what osm-play has built in: modules, the lxc connection and the osm_containers
+// inventory source. Each module is a lazy loader with a literal path, so a run loads only the
+// modules its playbooks name, and a bundler still sees every file. The engine's own connections
+// (local, ssh) are listed in runner/connection/index.ts. A module file not listed here is not a
+// built-in: test/unit/modules/builtins.test.ts fails when a file in modules/ is missing.
+import { registerConnectionType } from '../runner/connection/index.js';
+import { registerInventorySource } from '../runner/load/inventory.js';
+import { createLxcConnection } from './connections/lxc.js';
+import { osmContainersSource } from './inventory/osm_containers.js';
+
+/** Module name → loader of the file whose default export is that module. */
+export const BUILTIN_MODULES: Readonly<Record<string, () => Promise<{ default: unknown }>>> = {
+  add_host: () => import('./add_host.js'),
+  apt: () => import('./apt.js'),
+  assert: () => import('./assert.js'),
+  blockinfile: () => import('./blockinfile.js'),
+  btrfs_subvolume: () => import('./btrfs_subvolume.js'),
+  command: () => import('./command.js'),
+  copy: () => import('./copy.js'),
+  cron_file: () => import('./cron_file.js'),
+  debug: () => import('./debug.js'),
+  dns_record: () => import('./dns_record.js'),
+  dnsmasq_host: () => import('./dnsmasq_host.js'),
+  fail: () => import('./fail.js'),
+  file: () => import('./file.js'),
+  generated_secret: () => import('./generated_secret.js'),
+  group: () => import('./group.js'),
+  hosts_entry: () => import('./hosts_entry.js'),
+  include_vars: () => import('./include_vars.js'),
+  lineinfile: () => import('./lineinfile.js'),
+  lxc_container: () => import('./lxc_container.js'),
+  mosquitto_user: () => import('./mosquitto_user.js'),
+  nginx_config: () => import('./nginx_config.js'),
+  os_base: () => import('./os_base.js'),
+  osm_facts: () => import('./osm_facts.js'),
+  osm_status: () => import('./osm_status.js'),
+  package: () => import('./package.js'),
+  pause: () => import('./pause.js'),
+  ping: () => import('./ping.js'),
+  reboot: () => import('./reboot.js'),
+  replace: () => import('./replace.js'),
+  rsync: () => import('./rsync.js'),
+  service: () => import('./service.js'),
+  service_settings: () => import('./service_settings.js'),
+  set_fact: () => import('./set_fact.js'),
+  setup: () => import('./setup.js'),
+  shell: () => import('./shell.js'),
+  slurp: () => import('./slurp.js'),
+  snapper_config: () => import('./snapper_config.js'),
+  snapper_snapshot: () => import('./snapper_snapshot.js'),
+  stat: () => import('./stat.js'),
+  systemd: () => import('./systemd.js'),
+  systemd_service: () => import('./systemd_service.js'),
+  template: () => import('./template.js'),
+  tls_certificate: () => import('./tls_certificate.js'),
+  ufw_rule: () => import('./ufw_rule.js'),
+  ufw_state: () => import('./ufw_state.js'),
+  user: () => import('./user.js'),
+  wait_for: () => import('./wait_for.js'),
+  wait_for_connection: () => import('./wait_for_connection.js'),
+};
+
+/** Registers the built-in connections and inventory sources; safe to call more than once. */
+export function registerBuiltins(): void {
+  registerConnectionType('lxc', createLxcConnection);
+  registerInventorySource('osm_containers', osmContainersSource);
+}

@@ -1,0 +1,109 @@
+// The write path of dnsmasq_host: recompute on fresh content, validate with `dnsmasq --test`, swap in
+// under flock if unchanged (else retry), drop leases, reload; a failed reload restores the old file.
+import { ModuleError, type HostContext } from '../../../runner/module.js';
+import type { HostsFormat } from './dhcp-hosts.js';
+import { describeRestart, LXC_DNSMASQ_PID, restartDnsmasqArgv } from './restart.js';
+import { swapIfUnchanged } from '../../../runner/kit/locked-swap.js';
+import { tempBeside } from '../../../runner/kit/temp-beside.js';
+
+interface Texts {
+  text: string;
+  leases: string;
+  ip?: string;
+  mac?: string;
+}
+
+interface WriteArgs {
+  file?: string;
+  format?: HostsFormat;
+  leases_file?: string;
+  reload_command?: string[];
+  lxc_net?: string;
+}
+
+const ATTEMPTS = 5;
+/**
+ * How dnsmasq takes the new file: reload_command when given; a dhcp-hostsfile is re-read on SIGHUP;
+ * dhcp-host lines of a conf file are read only when dnsmasq starts, so it is restarted (alone: see
+ * restart.ts for why not `lxc-net restart`).
+ */
+export function reloadArgv(a: WriteArgs): string[] {
+  if (a.reload_command) return a.reload_command;
+  return (a.format ?? 'conf') === 'conf' ? restartDnsmasqArgv(LXC_DNSMASQ_PID, a.lxc_net) : ['pkill', '-HUP', '-F', LXC_DNSMASQ_PID];
+}
+
+/** reloadArgv in words, for the plan and errors. */
+export function describeReload(a: WriteArgs): string {
+  if (!a.reload_command && (a.format ?? 'conf') === 'conf') return describeRestart(LXC_DNSMASQ_PID, a.lxc_net);
+  return `reload dnsmasq: ${reloadArgv(a).join(' ')}`;
+}
+
+/** `dnsmasq --test` on the candidate; a hostsfile is checked as the dhcp-host options it stands for. */
+async function validate(host: HostContext, tmp: string, text: string, format: HostsFormat): Promise<void> {
+  let conf = tmp;
+  if (format === 'hostsfile') {
+    conf = `${tmp}.test`;
+    const asConf = text
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.trim().startsWith('#'))
+      .map((l) => `dhcp-host=${l.trim()}\n`)
+      .join('');
+    await host.writeFile(conf, asConf, { mode: 0o600 });
+  }
+  try {
+    const r = await host.exec({ argv: ['dnsmasq', '--test', '-C', conf] });
+    if (r.exitCode !== 0) {
+      throw new ModuleError(`dnsmasq --test rejected the new file, left unchanged: ${r.stderr.trim()}`, { rc: r.exitCode, stderr: r.stderr });
+    }
+  } finally {
+    if (conf !== tmp) await host.exec({ argv: ['rm', '-f', '--', conf] });
+  }
+}
+
+async function swapIn(host: HostContext, path: string, before: string, after: string, format: HostsFormat | null): Promise<boolean> {
+  const st = await host.stat(path);
+  const tmp = tempBeside(path);
+  try {
+    await host.writeFile(tmp, after, st ? { mode: st.mode, owner: String(st.uid), group: String(st.gid) } : { mode: 0o644 });
+    if (format) await validate(host, tmp, after, format);
+  } catch (e) {
+    await host.exec({ argv: ['rm', '-f', '--', tmp] });
+    throw e;
+  }
+  return swapIfUnchanged(host, path, tmp, before === '' && !st ? null : before);
+}
+
+export async function writeHostsFile(
+  host: HostContext,
+  a: WriteArgs,
+  compute: (s: { text: string; leases: string }) => Texts,
+): Promise<{ changed: boolean; ip?: string; mac?: string }> {
+  const file = a.file ?? '/etc/lxc/dnsmasq.conf';
+  const leasesFile = a.leases_file ?? '/var/lib/misc/dnsmasq.lxcbr0.leases';
+  const format = a.format ?? 'conf';
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const [text, leases] = await Promise.all([host.readFile(file), host.readFile(leasesFile)]);
+    const before = { text: text ?? '', leases: leases ?? '' };
+    const want = compute(before);
+    if (want.text === before.text && want.leases === before.leases) return { changed: false, ip: want.ip, mac: want.mac };
+    if (want.text !== before.text && !(await swapIn(host, file, before.text, want.text, format))) continue;
+    if (want.leases !== before.leases) await swapIn(host, leasesFile, before.leases, want.leases, null);
+    const reload = reloadArgv(a);
+    if (reload.length) {
+      const r = await host.exec({ argv: reload });
+      if (r.exitCode !== 0) {
+        if (want.text !== before.text) {
+          await swapIn(host, file, want.text, before.text, null);
+          await host.exec({ argv: reload });
+        }
+        throw new ModuleError(`${describeReload(a)} failed, previous ${file} restored: ${r.stderr.trim() || r.stdout.trim()}`, {
+          rc: r.exitCode,
+          stderr: r.stderr,
+          argv: reload,
+        });
+      }
+    }
+    return { changed: true, ip: want.ip, mac: want.mac };
+  }
+  throw new ModuleError(`${file} kept changing under us (${ATTEMPTS} attempts); another run is busy with it`);
+}

@@ -1,0 +1,75 @@
+// Reads of an OSM host that osm_facts and osm_status share: directory listings, the customer
+// markers, nginx include files, dnsmasq and hosts files, listening sockets, snapper configs.
+import type { HostContext } from '../../../runner/module.js';
+import { parseListConfigs } from '../snapper/output.js';
+import type { OsmHostRaw } from './host.js';
+
+export interface OsmPaths {
+  lxc_root: string;
+  nginx_dir: string;
+  dnsmasq_conf: string;
+  hosts_file: string;
+}
+
+/** Names of the entries of a directory (none when it is missing). */
+async function listDir(host: HostContext, dir: string, type: 'd' | 'f'): Promise<string[]> {
+  const r = await host.exec({ argv: ['find', dir, '-mindepth', '1', '-maxdepth', '1', '-type', type, '-printf', '%f\\n'] });
+  if (r.exitCode !== 0) return [];
+  return r.stdout.split('\n').filter(Boolean).sort();
+}
+
+async function snapperConfigs(host: HostContext): Promise<string[]> {
+  const r = await host.exec({ argv: ['snapper', '--no-dbus', '--jsonout', 'list-configs'] });
+  if (r.exitCode !== 0) return [];
+  try {
+    return parseListConfigs(r.stdout).map((c) => c.name);
+  } catch {
+    return [];
+  }
+}
+
+/** The btrfs UUID of a subvolume: names a container's final copy uniquely per incarnation. */
+export async function subvolumeUuid(host: HostContext, path: string): Promise<string | null> {
+  const r = await host.exec({ argv: ['btrfs', 'subvolume', 'show', path] });
+  return r.exitCode === 0 ? (/^\s*UUID:\s*([0-9a-f-]{36})\s*$/m.exec(r.stdout)?.[1] ?? null) : null;
+}
+
+export async function gatherOsmHost(host: HostContext, a: OsmPaths): Promise<OsmHostRaw> {
+  const containersDir = `${a.lxc_root}/containers`;
+  const streamDir = `${a.nginx_dir}/devtank/customers.stream.d`;
+  const [osBases, containerDirs, deleted, streamNames, httpNames, dnsmasqConf, hostsFile, ss, snapper] = await Promise.all([
+    listDir(host, `${a.lxc_root}/os-bases`, 'd'),
+    listDir(host, containersDir, 'd'),
+    listDir(host, `${a.lxc_root}/deleted`, 'd'),
+    listDir(host, streamDir, 'f'),
+    listDir(host, `${a.nginx_dir}/devtank/customers.http.d`, 'f'),
+    host.readFile(a.dnsmasq_conf),
+    host.readFile(a.hosts_file),
+    host.exec({ argv: ['ss', '-ltnpH'] }),
+    snapperConfigs(host),
+  ]);
+  const markers: Record<string, string | null> = {};
+  const configs: Record<string, boolean> = {};
+  await Promise.all(
+    containerDirs.map(async (d) => {
+      markers[d] = await host.readFile(`${containersDir}/${d}/osm-customer.json`);
+      configs[d] = (await host.stat(`${containersDir}/${d}/lxc.container.conf`)) !== null;
+    }),
+  );
+  const streamFiles: Record<string, string> = {};
+  for (const name of streamNames.filter((n) => n.endsWith('.conf'))) streamFiles[`${streamDir}/${name}`] = (await host.readFile(`${streamDir}/${name}`)) ?? '';
+  return {
+    osBases,
+    containerDirs,
+    markers,
+    configs,
+    deleted,
+    streamFiles,
+    httpFiles: httpNames.filter((n) => n.endsWith('.conf')),
+    dnsmasqConf: dnsmasqConf ?? '',
+    hostsFile: hostsFile ?? '',
+    ss: ss.exitCode === 0 ? ss.stdout : '',
+    snapperConfigs: snapper,
+  };
+}
+

@@ -1,0 +1,66 @@
+// Health of one OSM customer from what osm_status gathered: pure, so its rules are unit-tested.
+import type { HttpProbe, MqttProbe } from './probe.js';
+
+export interface CustomerStatus {
+  customer: string;
+  container: string;
+  state: string;
+  ip: string | null;
+  mqtt_port: number | null;
+  mqtt: MqttProbe | null;
+  vhosts: HttpProbe[];
+  snapshots: number;
+  newest_snapshot: string | null;
+  last_backup: { day: string; result: string } | null;
+}
+
+export interface Verdict {
+  healthy: boolean;
+  problems: string[];
+  notes: string[];
+}
+
+export function judge(s: CustomerStatus): Verdict {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  if (s.state !== 'running') problems.push(`container is ${s.state}`);
+  if (s.state === 'running' && !s.ip) problems.push('container has no address');
+  if (s.mqtt_port === null) problems.push('no MQTT port configured');
+  else if (!s.mqtt?.tls) problems.push(`MQTT port ${s.mqtt_port}: no TLS handshake (${s.mqtt?.error ?? 'not probed'})`);
+  else if (s.mqtt.connack === null) problems.push(`MQTT port ${s.mqtt_port}: broker did not answer (${s.mqtt.error ?? ''})`);
+  for (const v of s.vhosts) {
+    if (v.status === null) problems.push(`${v.name}: no answer (${v.error ?? ''})`);
+    else if (v.status >= 500) notes.push(`${v.name}: nginx answers ${v.status} (service in the container not up)`);
+  }
+  if (s.snapshots === 0) notes.push('no snapshots yet');
+  if (s.last_backup === null) notes.push('never backed up');
+  else if (s.last_backup.result !== 'ok') problems.push(`last backup ${s.last_backup.day} ${s.last_backup.result}`);
+  return { healthy: problems.length === 0, problems, notes };
+}
+
+/** The newest `<day> <container> <result> ...` line of the backup log for a container. */
+export function lastBackup(log: string, container: string): { day: string; result: string } | null {
+  let last: { day: string; result: string } | null = null;
+  for (const line of log.split('\n')) {
+    const [day, name, result] = line.trim().split(/\s+/);
+    if (name === container && day && result && (last === null || day >= last.day)) last = { day, result };
+  }
+  return last;
+}
+
+export function statusTable(host: string, rows: (CustomerStatus & Verdict)[]): string {
+  const head = ['customer', 'state', 'address', 'mqtt', 'vhosts', 'snapshots', 'last backup', 'health'];
+  const body = rows.map((r) => [
+    r.customer,
+    r.state,
+    r.ip ?? '-',
+    r.mqtt_port === null ? '-' : `${r.mqtt_port} ${r.mqtt?.connack !== null && r.mqtt?.connack !== undefined ? 'answers' : 'DOWN'}`,
+    `${r.vhosts.filter((v) => v.status !== null).length}/${r.vhosts.length}`,
+    `${r.snapshots}${r.newest_snapshot ? ` (newest ${r.newest_snapshot})` : ''}`,
+    r.last_backup ? `${r.last_backup.day} ${r.last_backup.result}` : 'never',
+    r.healthy ? 'healthy' : `UNHEALTHY: ${r.problems.join('; ')}`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [`${host}:`, line(head), ...body.map(line)].join('\n');
+}

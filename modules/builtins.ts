@@ -23,6 +23,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, () => Promise<{ default: u
   dnsmasq_host: () => import('./dnsmasq_host.js'),
   fail: () => import('./fail.js'),
   file: () => import('./file.js'),
+  find: () => import('./find.js'),
   generated_secret: () => import('./generated_secret.js'),
   group: () => import('./group.js'),
   hosts_entry: () => import('./hosts_entry.js'),

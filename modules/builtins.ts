@@ -22,6 +22,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, () => Promise<{ default: u
   dns_record: () => import('./dns_record.js'),
   dnsmasq_host: () => import('./dnsmasq_host.js'),
   fail: () => import('./fail.js'),
+  fetch: () => import('./fetch.js'),
   file: () => import('./file.js'),
   find: () => import('./find.js'),
   generated_secret: () => import('./generated_secret.js'),

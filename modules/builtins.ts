@@ -58,6 +58,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, () => Promise<{ default: u
   tls_certificate: () => import('./tls_certificate.js'),
   ufw_rule: () => import('./ufw_rule.js'),
   ufw_state: () => import('./ufw_state.js'),
+  unarchive: () => import('./unarchive.js'),
   uri: () => import('./uri.js'),
   user: () => import('./user.js'),
   wait_for: () => import('./wait_for.js'),

@@ -19,6 +19,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, () => Promise<{ default: u
   command: () => import('./command.js'),
   copy: () => import('./copy.js'),
   cron_file: () => import('./cron_file.js'),
+  deb822_repository: () => import('./deb822_repository.js'),
   debug: () => import('./debug.js'),
   dns_record: () => import('./dns_record.js'),
   dnsmasq_host: () => import('./dnsmasq_host.js'),

@@ -6,6 +6,7 @@ import { effectiveForks, mapLimit } from './pool.js';
 import { runNodes, type WalkCtx } from './nodes.js';
 import { runHandlers } from './handlers.js';
 import { openHost } from './host-session.js';
+import { gatherPlayFacts } from './gather-facts.js';
 
 /** Hosts a play targets: its pattern, narrowed by --limit, minus hosts that failed in earlier plays. */
 export function selectHosts(run: RunCtx, play: Play): string[] {
@@ -54,7 +55,8 @@ async function runHostPlay(pc: PlayCtx, host: HostState): Promise<void> {
   if (!(await openHost(pc, host))) return;
   const w: WalkCtx = { pc, host };
   const base = { blockVars: [], tags: [...pc.play.tags], when: [] };
-  let flow = await runNodes(w, pc.play.preTasks, base);
+  let flow: Awaited<ReturnType<typeof runNodes>> = (await gatherPlayFacts(pc, host)) ? 'ok' : 'failed';
+  if (flow === 'ok') flow = await runNodes(w, pc.play.preTasks, base);
   if (flow === 'ok') flow = await runNodes(w, pc.play.tasks, base);
   if (flow === 'ok') flow = await runNodes(w, pc.play.postTasks, base);
   // Handlers notified before a failure do not run on that host (Ansible without force_handlers).

@@ -1,4 +1,5 @@
 // One task on one host: tags, when, loop, become, run_once, delegate_to, register, notify, report.
+import { mergeFacts } from './gather-facts.js';
 import { addHostToInventory } from './add-host.js';
 import type { Connection } from '../connection/types.js';
 import type { ItemResult, ReportedResult } from '../report/events.js';
@@ -127,7 +128,7 @@ async function runTaskBody(
     const r = await attempt({ pc, host, task, scope, module, vars: it.vars, conn: target.conn, become, noLog });
     results.push({ ...r, label: it.label, item: it.item });
     if (r.status === 'unreachable') break;
-    if (r.facts && Object.keys(r.facts).length) Object.assign(host.facts, r.facts);
+    if (r.facts && Object.keys(r.facts).length) mergeFacts(host.facts, r.facts);
     if (r.status !== 'failed') for (const added of r.inventory ?? []) addHostToInventory(pc.run.opts.inventory, added);
   }
 

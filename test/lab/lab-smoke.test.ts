@@ -139,7 +139,7 @@ describe('lab smoke: container, dnsmasq, TLS through nginx, snapper', () => {
     const numbers = list.stdout.split('\n').filter((l) => l.endsWith(',labsmoke')).map((l) => l.split(',')[0]);
     expect(numbers).toHaveLength(1);
     const snap = join(dir, '.snapshots', String(numbers[0]), 'snapshot');
-    expect(readFileSync(join(snap, 'rootfs-layer', 'etc', 'mosquitto', 'conf.d', 'zz-labsmoke.conf'), 'utf8')).toBe('allow_anonymous true\n');
+    expect(readFileSync(join(snap, 'rootfs-layer', 'etc', 'mosquitto', 'conf.d', 'zz-labsmoke.conf'), 'utf8')).toBe('listener 1883\nallow_anonymous true\n');
     await ok(['btrfs', 'subvolume', 'show', snap]);
   });
 });

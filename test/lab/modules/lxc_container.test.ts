@@ -3,6 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import btrfsSubvolume from '../../../modules/btrfs_subvolume.js';
 import dnsmasqHost from '../../../modules/dnsmasq_host.js';
 import lxcContainer from '../../../modules/lxc_container.js';
+import serviceModule from '../../../modules/service.js';
+import systemdModule from '../../../modules/systemd.js';
+import { makeHostContext } from '../../../runner/execute/host-context.js';
+import { runModule } from '../../../runner/execute/run-module.js';
+import type { Vars } from '../../../runner/types.js';
+import type { AnyModule } from '../../../runner/module.js';
 import { createConnection } from '../../../runner/connection/index.js';
 import { registerBuiltins } from '../../../modules/builtins.js';
 import type { Connection } from '../../../runner/connection/types.js';
@@ -117,6 +123,45 @@ describe('lxc_container and the lxc connection (lab)', () => {
     }
   });
 
+  it('service and systemd drive a unit inside over the lxc connection: each state, enabled, daemon_reload, check mode', async () => {
+    const inside = makeHostContext({ name, conn: conn!, vars: {}, searchDirs: { files: [], templates: [] } });
+    const mod = (m: AnyModule, args: Vars, check = false) => runModule(m, inside, args, { check, diff: false });
+    const active = async () => (await conn!.exec({ argv: ['systemctl', 'is-active', 'mosquitto'] })).stdout.trim();
+    const pid = async () => (await conn!.exec({ argv: ['systemctl', 'show', '--property=MainPID', '--value', 'mosquitto'] })).stdout.trim();
+    expect(await active()).toBe('active');
+
+    expect((await mod(systemdModule, { name: 'mosquitto', state: 'stopped' }, true)).status).toBe('changed');
+    expect(await active()).toBe('active');
+    expect((await mod(systemdModule, { name: 'mosquitto', state: 'stopped' })).status).toBe('changed');
+    expect(await active()).toBe('inactive');
+    expect((await mod(systemdModule, { name: 'mosquitto', state: 'stopped' })).status).toBe('ok');
+
+    expect((await mod(serviceModule, { name: 'mosquitto', state: 'started' })).status).toBe('changed');
+    expect(await active()).toBe('active');
+    expect((await mod(serviceModule, { name: 'mosquitto', state: 'started' })).status).toBe('ok');
+
+    const before = await pid();
+    expect((await mod(serviceModule, { name: 'mosquitto', state: 'restarted' })).status).toBe('changed');
+    expect(await pid()).not.toBe(before);
+    const reloaded = await mod(systemdModule, { name: 'mosquitto', state: 'reloaded' });
+    expect(reloaded.error).toBeUndefined();
+    expect(reloaded.status).toBe('changed');
+
+    const enabled = async () => (await conn!.exec({ argv: ['systemctl', 'is-enabled', 'mosquitto'] })).stdout.trim();
+    expect(await enabled()).toBe('enabled');
+    expect((await mod(systemdModule, { name: 'mosquitto', enabled: false }, true)).status).toBe('changed');
+    expect(await enabled()).toBe('enabled');
+    expect((await mod(systemdModule, { name: 'mosquitto', enabled: false })).status).toBe('changed');
+    expect(await enabled()).toBe('disabled');
+    expect((await mod(serviceModule, { name: 'mosquitto', enabled: true })).status).toBe('changed');
+    expect(await enabled()).toBe('enabled');
+    expect((await mod(serviceModule, { name: 'mosquitto', enabled: true })).status).toBe('ok');
+
+    const reload = await mod(systemdModule, { daemon_reload: true });
+    expect(reload.error).toBeUndefined();
+    expect(reload.status).toBe('changed');
+  });
+
   it('a container that cannot start fails with the reason from its log', async () => {
     const bad = `${dir}/t5a-broken.conf`;
     writeFileSync(bad, `lxc.uts.name = t5a-ct2\nlxc.rootfs.path = dir:${dir}/no-such-rootfs\n`);
@@ -148,5 +193,18 @@ describe('lxc_container and the lxc connection (lab)', () => {
     expect((await sh(['lxc-info', '-n', name])).rc).not.toBe(0);
     expect((await sh(['stat', `/var/lib/lxc/${name}`])).rc).not.toBe(0);
     expect((await run(lxcContainer, { name, state: 'absent' })).status).toBe('ok');
+  });
+
+  it('a boot that ends degraded fails, naming the unit that failed', async () => {
+    // A unit of the customer's layer that cannot start, enabled the way systemctl enable does.
+    const units = `${dir}/rootfs-layer/etc/systemd/system`;
+    mkdirSync(`${units}/multi-user.target.wants`, { recursive: true });
+    writeFileSync(`${units}/t5a-broken.service`, '[Unit]\nDescription=fails on purpose\n[Service]\nType=oneshot\nExecStart=/bin/false\n[Install]\nWantedBy=multi-user.target\n');
+    await sh(['ln', '-sf', '../t5a-broken.service', `${units}/multi-user.target.wants/t5a-broken.service`]);
+    const r = await run(lxcContainer, started);
+    await sh(['lxc-stop', '-n', name, '-k']);
+    expect(r.status).toBe('failed');
+    expect(r.error).toMatch(/degraded/);
+    expect(r.error).toContain('t5a-broken.service');
   });
 });

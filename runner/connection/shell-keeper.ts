@@ -6,6 +6,7 @@ import type { ClientChannel } from 'ssh2';
 import { shellQuote } from './quote.js';
 import { RemoteShell } from './remote-shell.js';
 import { DRIVER, readyLine } from './shell-protocol.js';
+import { UnreachableError } from './types.js';
 
 export interface ShellKeeperDeps {
   /** Opens an exec channel for `line`; `setup` runs inside ssh2's callback. */
@@ -84,8 +85,10 @@ export class ShellKeeper {
       shell = await this.deps.openChannel(line, (stream) => new RemoteShell(stream, nonce));
     } catch (err) {
       releaseSlot();
+      // A lost link fails the command; anything else (sshd refusing the channel) just means no shell.
+      if (err instanceof UnreachableError) throw err;
       this.disabled = `cannot open a channel for the remote shell: ${err instanceof Error ? err.message : String(err)}`;
-      throw err;
+      return undefined;
     }
     let ourEnd = false;
     shell.onGone = () => {

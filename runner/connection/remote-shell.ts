@@ -28,6 +28,9 @@ interface InFlight {
 
 export class RemoteShell {
   readonly ready: Promise<void>;
+  /** Settles when the channel has closed (after the driver exited, when sshd is there to say so). */
+  readonly closed: Promise<void>;
+  private markClosed: () => void = () => {};
   /** Called once, when the channel has closed. */
   onGone: (() => void) | undefined;
   private readonly parser: ReplyParser;
@@ -47,6 +50,9 @@ export class RemoteShell {
     this.parser = new ReplyParser(nonce);
     this.ready = new Promise<void>((resolve, reject) => {
       this.settleReady = { resolve, reject };
+    });
+    this.closed = new Promise<void>((resolve) => {
+      this.markClosed = resolve;
     });
     // A failed start is reported by whoever awaits ready; never an unhandled rejection.
     this.ready.catch(() => {});
@@ -142,6 +148,7 @@ export class RemoteShell {
 
   private onClose(): void {
     this.gone = true;
+    this.markClosed();
     const err = new ShellGoneError(`the remote shell ended (${this.how()})`, this.exit !== undefined);
     this.settleReady?.reject(err);
     const c = this.current;

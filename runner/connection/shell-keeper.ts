@@ -19,6 +19,8 @@ export interface ShellKeeperDeps {
 const HANDSHAKE_TIMEOUT_MS = 15_000;
 // A shell that dies this often (commands killing it) is not worth restarting.
 const MAX_DEATHS = 3;
+// How long close() waits for the shell to exit on EOF (it is idle, so it exits at once).
+const CLOSE_WAIT_MS = 1000;
 
 export class ShellKeeper {
   private shell: RemoteShell | undefined;
@@ -61,9 +63,16 @@ export class ShellKeeper {
     this.leased = false;
   }
 
-  close(): void {
+  /**
+   * Ends the shell's input and waits (briefly) for it to exit, so its EXIT trap has removed its
+   * temp dir before the connection goes: whoever comes next may SIGKILL what is left.
+   */
+  async close(): Promise<void> {
     this.closed = true;
-    this.shell?.end();
+    const shell = this.shell;
+    if (!shell) return;
+    shell.end();
+    await Promise.race([shell.closed, new Promise((r) => setTimeout(r, CLOSE_WAIT_MS).unref())]);
   }
 
   private ensure(): Promise<RemoteShell | undefined> {

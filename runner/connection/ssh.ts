@@ -128,8 +128,8 @@ export class SshConnection implements Connection, HeldCommandCapable {
   async close(): Promise<void> {
     if (this.dead) return;
     const closed = new Promise<void>((resolve) => this.client.once('close', () => resolve()));
+    await this.shells?.close();
     this.dead = new UnreachableError(this.host, 'connection already closed');
-    this.shells?.close();
     this.client.end();
     await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
   }

@@ -1,6 +1,7 @@
-// The ssh connection: one ssh2 client per host for the whole run. Commands run on exec channels,
-// at most MaxSessions at once (a FIFO queue beyond); files go over one SFTP channel, or through
-// commands when become is set. A dropped link fails what is running with UnreachableError.
+// The ssh connection: one ssh2 client per host for the whole run. Commands run on its persistent
+// remote shell (shell-keeper.ts) when it is free, else on their own exec channels, at most
+// MaxSessions at once (a FIFO queue beyond); files go over one SFTP channel, or through commands
+// when become is set. A dropped link fails what is running with UnreachableError.
 import { constants as osConstants } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
@@ -12,7 +13,9 @@ import type { ConnectionOptions } from './index.js';
 import { commandArgv, prepareCommand } from './prepare.js';
 import { shellQuote } from './quote.js';
 import { Semaphore } from './semaphore.js';
+import { ShellGoneError, type RemoteShell } from './remote-shell.js';
 import { SftpFiles } from './sftp-files.js';
+import { ShellKeeper } from './shell-keeper.js';
 import { linkLostReason, openClient } from './ssh-connect.js';
 import { resolveSshTarget, type SshConnectOptions, type SshTarget } from './ssh-target.js';
 import {
@@ -42,6 +45,12 @@ function withTimeout(cmd: Command, timeoutMs: number | undefined): Command {
   return { argv: ['timeout', '-s', 'KILL', String(secs), ...commandArgv(cmd)] };
 }
 
+// The shell holds a MaxSessions slot for the run; below this many slots (lock, SFTP, shell, and one
+// for exec channels) commands keep to exec channels.
+const MIN_SESSIONS_FOR_SHELL = 4;
+// After a timeout, how long past the host's own `timeout` kill the shell may take to answer.
+const SHELL_TIMEOUT_GRACE_MS = 3000;
+
 function signalExitCode(signal: string | undefined): number {
   const signals: Partial<Record<string, number>> = osConstants.signals;
   return 128 + (signal ? (signals[`SIG${signal}`] ?? 0) : 0);
@@ -60,6 +69,7 @@ export class SshConnection implements Connection, HeldCommandCapable {
     (what) => (this.dead ? new UnreachableError(this.host, `${this.dead.message} while ${what}`) : undefined),
   );
   private readonly viaExec = new ExecFileOps((cmd, opts) => this.exec(cmd, opts));
+  private readonly shells: ShellKeeper | undefined;
 
   constructor(
     private readonly client: Client,
@@ -67,6 +77,10 @@ export class SshConnection implements Connection, HeldCommandCapable {
   ) {
     this.host = target.name;
     this.slots = new Semaphore(target.maxSessions);
+    this.shells =
+      target.maxSessions >= MIN_SESSIONS_FOR_SHELL
+        ? new ShellKeeper({ openChannel: (line, setup) => this.openChannel(line, setup), tryAcquireSlot: () => this.slots.tryAcquire() })
+        : undefined;
     const where = `${target.host}:${target.port}`;
     client.on('error', (err: Error) => this.die(linkLostReason(where, err)));
     client.on('close', () => this.die(`connection to ${where} was lost`));
@@ -82,6 +96,15 @@ export class SshConnection implements Connection, HeldCommandCapable {
       env: opts.env,
       envInArgv: true,
     });
+    // sudo's password prompt needs a live stdin, which a framed request cannot give: own channel.
+    const shell = prepared.prompt === undefined ? await this.shells?.lease() : undefined;
+    if (shell) {
+      try {
+        return await this.runOnShell(shell, prepared, opts, cmd);
+      } finally {
+        this.shells?.release();
+      }
+    }
     const release = await this.slots.acquire();
     try {
       return await this.runOnChannel(prepared, opts, cmd);
@@ -105,6 +128,7 @@ export class SshConnection implements Connection, HeldCommandCapable {
   async close(): Promise<void> {
     if (this.dead) return;
     const closed = new Promise<void>((resolve) => this.client.once('close', () => resolve()));
+    await this.shells?.close();
     this.dead = new UnreachableError(this.host, 'connection already closed');
     this.client.end();
     await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
@@ -114,6 +138,7 @@ export class SshConnection implements Connection, HeldCommandCapable {
     // SFTP keeps its session slot for the run: with few slots (lock + SFTP) commands could starve,
     // so it opens early only where slots are plentiful, and otherwise on first use as before.
     if (this.target.maxSessions < 4) return;
+    this.shells?.warm();
     // The promise is kept by sftp(); this catch only keeps an early failure from being unhandled.
     this.sftp().catch(() => {});
   }
@@ -178,6 +203,61 @@ export class SshConnection implements Connection, HeldCommandCapable {
     // The box keeps the promise out of `await`'s reach: openChannel must not adopt it.
     const box = await this.openChannel(shellQuote(prepared.argv), (stream) => ({ result: this.collect(stream, prepared, opts, cmd, started) }));
     return box.result;
+  }
+
+  private async runOnShell(shell: RemoteShell, prepared: WrappedCommand, opts: ExecOptions, cmd: Command): Promise<ExecResult> {
+    const started = Date.now();
+    const stdin = opts.stdin === undefined ? Buffer.alloc(0) : Buffer.from(opts.stdin);
+    const running = shell.run(shellQuote(prepared.argv), stdin);
+    let timer: NodeJS.Timeout | undefined;
+    let onDead: ((err: UnreachableError) => void) | undefined;
+    const summary = (): string => shellQuote(commandArgv(cmd)).slice(0, 200);
+    const stops = new Promise<never>((_, reject) => {
+      onDead = (err) => reject(new UnreachableError(this.host, `${err.message} while running: ${summary()}`));
+      this.onDeath.add(onDead);
+      if (opts.timeoutMs === undefined) return;
+      const timeoutMs = opts.timeoutMs;
+      timer = setTimeout(() => {
+        // `timeout` on the host kills the command and the shell answers; the reply is dropped then.
+        const hostKillMs = Math.max(1, Math.ceil(timeoutMs / 1000)) * 1000;
+        shell.abandon(hostKillMs - timeoutMs + SHELL_TIMEOUT_GRACE_MS);
+        reject(new CommandTimeoutError(shellQuote(commandArgv(cmd)), timeoutMs));
+      }, timeoutMs);
+    });
+    try {
+      const reply = await Promise.race([running, stops]);
+      return { exitCode: reply.exitCode, stdout: reply.stdout.toString('utf8'), stderr: reply.stderr.toString('utf8'), durationMs: Date.now() - started };
+    } catch (err) {
+      if (err instanceof ShellGoneError) throw await this.shellGoneError(err, summary());
+      throw err;
+    } finally {
+      if (timer) clearTimeout(timer);
+      if (onDead) this.onDeath.delete(onDead);
+      // The race's loser must not turn into an unhandled rejection.
+      running.catch(() => {});
+    }
+  }
+
+  // sshd reports how the shell ended only while the link is up; even then, check the link with a
+  // command of its own before calling this a command failure rather than UNREACHABLE.
+  private async shellGoneError(err: ShellGoneError, summary: string): Promise<Error> {
+    if (err.shellExited && !this.dead) {
+      await this.execOnChannel({ argv: ['true'] }).catch(() => undefined);
+    }
+    if (this.dead || !err.shellExited) {
+      const why = this.dead?.message ?? 'the ssh channel closed before the command finished';
+      return new UnreachableError(this.host, `${why} while running: ${summary}`);
+    }
+    return new Error(`${err.message} while running: ${summary}`);
+  }
+
+  private async execOnChannel(cmd: Command): Promise<ExecResult> {
+    const release = await this.slots.acquire();
+    try {
+      return await this.runOnChannel(prepareCommand(cmd, { envInArgv: true }), {}, cmd);
+    } finally {
+      release();
+    }
   }
 
   private collect(stream: ClientChannel, prepared: WrappedCommand, opts: ExecOptions, cmd: Command, started: number): Promise<ExecResult> {

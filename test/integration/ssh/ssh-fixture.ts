@@ -1,4 +1,6 @@
 // Shared setup for the ssh integration tests: one throwaway sshd and one sudo-capable user.
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { startSshd, type TestSshd } from '../../helpers/sshd.js';
 import { createTestUser, type TestUser } from '../../helpers/test-user.js';
 import type { Vars } from '../../../runner/types.js';
@@ -35,7 +37,18 @@ export async function sshFixture(opts: { maxSessions?: number } = {}): Promise<S
     }),
     async stop() {
       await sshd.stop();
+      removeShellDirs(user.uid);
       user.remove();
     },
   };
+}
+
+/** Temp dirs of remote shells the tests killed with SIGKILL (no EXIT trap runs then). */
+// sshd sets no TMPDIR, so the shells use /tmp whatever this process's TMPDIR is.
+function removeShellDirs(uid: number): void {
+  for (const name of readdirSync('/tmp')) {
+    if (!name.startsWith('osm-play-shell.')) continue;
+    const dir = join('/tmp', name);
+    if (statSync(dir, { throwIfNoEntry: false })?.uid === uid) rmSync(dir, { recursive: true, force: true });
+  }
 }

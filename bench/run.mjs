@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm run bench [-- --hosts 1,10,50]: the same playbook (bench/playbook/site.yml) through
+// npm run bench [-- --hosts 1,10,50] [--tools ansible,osm] [--syntax-check RUNS] [--label NAME]:
+// the same playbook (bench/playbook/site.yml) through
 // ansible-playbook (pipelining, ControlPersist, forks = hosts) and osm-play, against one throwaway
 // sshd on loopback, cold (first run) then warm (second run, must change nothing). Needs root.
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { changedTotal, measure } from './lib/measure.mjs';
 import { machineInfo, markdown, tableRows, textTable } from './lib/report.mjs';
+import { syntaxCheckRows } from './lib/syntax-check.mjs';
 import { commands, controlMasterPids, writeAnsibleCfg, writeInventory } from './lib/setup.mjs';
 import { startBenchSshd } from './lib/sshd.mjs';
 
@@ -24,6 +26,19 @@ const hostCounts = option('--hosts', process.env.BENCH_HOSTS ?? '1,10,50')
   .split(',')
   .map((s) => Number(s.trim()))
   .filter((n) => Number.isInteger(n) && n > 0);
+
+// --tools osm measures osm-play alone (for host counts where ansible-playbook would take hours);
+// such rows show '-' on the ansible side and say so in the notes.
+const tools = option('--tools', 'ansible,osm')
+  .split(',')
+  .map((s) => s.trim());
+if (tools.some((t) => t !== 'ansible' && t !== 'osm') || !tools.includes('osm')) {
+  throw new Error(`--tools takes ansible,osm or osm (got ${tools.join(',')})`);
+}
+const syntaxRuns = Number(option('--syntax-check', '0'));
+// A label keeps a second run of the day from overwriting the first one's file.
+const label = option('--label', '');
+if (label && !/^[a-z0-9-]+$/.test(label)) throw new Error('--label takes lowercase letters, digits and dashes');
 
 function preflight() {
   if (process.getuid?.() !== 0) throw new Error('the benchmark needs root (it starts sshd and adds a throwaway user)');
@@ -58,7 +73,7 @@ async function runTool(name, cmd, tmp, label) {
 }
 
 /** Writes (and on the last call prints) the table; called after every case so a cut-short run keeps its numbers. */
-function writeResults(info, results, warnings, final) {
+function writeResults(info, results, warnings, final, syntaxRows = []) {
   const rows = tableRows(results);
   if (final) console.log(`\n${textTable(rows)}\n`);
   const notes = [
@@ -67,13 +82,14 @@ function writeResults(info, results, warnings, final) {
     'max RSS: the largest single process (GNU time %M). tree RSS: peak of the summed RSS of the live process tree, sampled every 200 ms (ansible runs one process per fork).',
     'Playbook: bench/playbook/site.yml (29 tasks, loops, a handler). Each inventory name is 127.0.0.1 on one sshd; ansible: pipelining, ControlPersist, forks = hosts; osm-play: -f hosts.',
     `load average at start: ${info.loadAtStart} — numbers from a busy machine are slower for both tools.`,
+    ...(tools.includes('ansible') ? [] : ['ansible-playbook was not run (--tools osm): its cells read -.']),
     ...(final ? [] : ['(partial: the run was still going when this was written)']),
   ];
   const outDir = join(repo, 'bench/results');
   mkdirSync(outDir, { recursive: true });
   // Named by the start of the run, so a run past midnight keeps one file.
-  const file = join(outDir, `${info.started.slice(0, 10)}-${info.host}.md`);
-  writeFileSync(file, markdown(info, rows, notes));
+  const file = join(outDir, `${info.started.slice(0, 10)}-${info.host}${label ? `-${label}` : ''}.md`);
+  writeFileSync(file, markdown(info, rows, notes, syntaxRows));
   if (final) for (const n of warnings) console.log(n);
   return file;
 }
@@ -95,6 +111,7 @@ async function main() {
   process.once('SIGTERM', onSignal);
   const results = [];
   const notes = [];
+  let syntaxRows = [];
   try {
     for (const n of hostCounts) {
       console.log(`${n} host(s):`);
@@ -109,18 +126,28 @@ async function main() {
         osm: commands({ repo, playbook, inventory, ansibleCfg, n, root: roots.osm }).osm,
       };
       const perRun = { cold: {}, warm: {} };
-      for (const tool of ['ansible', 'osm']) {
+      for (const tool of tools) {
         rmSync(roots[tool], { recursive: true, force: true });
         for (const run of ['cold', 'warm']) perRun[run][tool] = await runTool(tool === 'osm' ? 'osm-play' : 'ansible', cmds[tool], tmp, run);
         if (tool === 'ansible') endControlMasters(controlDir);
       }
       for (const run of ['cold', 'warm']) {
         results.push({ hosts: n, run, ansible: perRun[run].ansible, osm: perRun[run].osm });
-        if (run === 'warm' && (perRun.warm.ansible.changed !== 0 || perRun.warm.osm.changed !== 0)) {
-          notes.push(`WARNING: warm run with ${n} hosts was not idempotent (changed ansible ${perRun.warm.ansible.changed}, osm-play ${perRun.warm.osm.changed}).`);
+        const warm = perRun.warm;
+        if (run === 'warm' && ((warm.ansible && warm.ansible.changed !== 0) || warm.osm.changed !== 0)) {
+          notes.push(`WARNING: warm run with ${n} hosts was not idempotent (changed ansible ${warm.ansible?.changed ?? '-'}, osm-play ${warm.osm.changed}).`);
         }
       }
       writeResults(info, results, notes, false);
+    }
+    if (syntaxRuns > 0) {
+      console.log(`--syntax-check, ${syntaxRuns} runs each:`);
+      const inventory = join(tmp, 'inv-syntax.yml');
+      const ansibleCfg = join(tmp, 'ansible-syntax.cfg');
+      writeInventory(inventory, sshd, 1);
+      writeAnsibleCfg(ansibleCfg, sshd, 1, join(sshd.dir, 'c-syntax'));
+      const cmds = commands({ repo, playbook, inventory, ansibleCfg, n: 1, root: join(tmp, 'unused') });
+      syntaxRows = await syntaxCheckRows(cmds, tools, syntaxRuns, tmp);
     }
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -129,7 +156,7 @@ async function main() {
     await sshd.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
-  const file = writeResults(info, results, notes, true);
+  const file = writeResults(info, results, notes, true, syntaxRows);
   console.log(`written: ${file}`);
 }
 

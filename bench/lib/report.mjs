@@ -29,10 +29,12 @@ export function machineInfo(repo) {
 }
 
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(x < 10 ? 2 : 1) : '-');
-const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(1)}x` : '-');
+const ratio = (a, b) => (Number.isFinite(a) && b > 0 ? `${(a / b).toFixed(1)}x` : '-');
+// A case run with --tools osm has no ansible side: its cells read '-'.
+const NONE = { changed: '-' };
 
 export function tableRows(results) {
-  return results.map((r) => [
+  return results.map(({ ansible = NONE, osm = NONE, ...r }) => ({ ...r, ansible, osm })).map((r) => [
     String(r.hosts),
     r.run,
     f1(r.ansible.wallS),
@@ -73,7 +75,9 @@ export function textTable(rows) {
   return all.map((r) => r.map((c, i) => c.padStart(widths[i])).join('  ')).join('\n');
 }
 
-export function markdown(info, rows, notes) {
+export const SYNTAX_HEADER = ['tool', 'runs', 'median wall ms', 'min wall ms', 'median CPU ms', 'ratio (median wall)'];
+
+export function markdown(info, rows, notes, syntaxRows = []) {
   const lines = [
     `# osm-play vs ansible-playbook — ${info.started.slice(0, 10)} on ${info.host}`,
     '',
@@ -81,10 +85,10 @@ export function markdown(info, rows, notes) {
     '| --- | --- |',
     ...Object.entries(info).map(([k, v]) => `| ${k} | ${String(v).replace(/\|/g, '\\|')} |`),
     '',
-    `| ${HEADER.join(' | ')} |`,
-    `| ${HEADER.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-    '',
+    ...(rows.length > 0 ? [`| ${HEADER.join(' | ')} |`, `| ${HEADER.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`), ''] : []),
+    ...(syntaxRows.length > 0
+      ? ['`--syntax-check` of the benchmark playbook:', '', `| ${SYNTAX_HEADER.join(' | ')} |`, `| ${SYNTAX_HEADER.map(() => '---').join(' | ')} |`, ...syntaxRows.map((r) => `| ${r.join(' | ')} |`), '']
+      : []),
     ...notes,
     '',
   ];

@@ -29,6 +29,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, () => Promise<{ default: u
   find: () => import('./find.js'),
   generated_secret: () => import('./generated_secret.js'),
   get_url: () => import('./get_url.js'),
+  git: () => import('./git.js'),
   group: () => import('./group.js'),
   hostname: () => import('./hostname.js'),
   hosts_entry: () => import('./hosts_entry.js'),

@@ -12,6 +12,7 @@ import { osmContainersSource } from './inventory/osm_containers.js';
 export const BUILTIN_MODULES: Readonly<Record<string, () => Promise<{ default: unknown }>>> = {
   add_host: () => import('./add_host.js'),
   apt: () => import('./apt.js'),
+  apt_key: () => import('./apt_key.js'),
   apt_repository: () => import('./apt_repository.js'),
   assert: () => import('./assert.js'),
   blockinfile: () => import('./blockinfile.js'),

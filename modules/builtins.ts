@@ -12,6 +12,7 @@ import { osmContainersSource } from './inventory/osm_containers.js';
 export const BUILTIN_MODULES: Readonly<Record<string, () => Promise<{ default: unknown }>>> = {
   add_host: () => import('./add_host.js'),
   apt: () => import('./apt.js'),
+  apt_key: () => import('./apt_key.js'),
   apt_repository: () => import('./apt_repository.js'),
   assert: () => import('./assert.js'),
   blockinfile: () => import('./blockinfile.js'),
@@ -29,6 +30,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, () => Promise<{ default: u
   find: () => import('./find.js'),
   generated_secret: () => import('./generated_secret.js'),
   get_url: () => import('./get_url.js'),
+  git: () => import('./git.js'),
   group: () => import('./group.js'),
   hostname: () => import('./hostname.js'),
   hosts_entry: () => import('./hosts_entry.js'),

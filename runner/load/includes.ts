@@ -12,15 +12,6 @@ import { checkKeys, parseCommon, parseTaskList, stripUndefined } from './tasks.j
 import { isTemplated } from './values.js';
 import { entries, kindOf, readYaml, type Entry, type YamlSource } from './yaml.js';
 
-/**
- * Tasks of include_tasks files whose name is not templated, read at load time so their problems
- * are reported before any host is contacted; validatePlaybook checks them too.
- */
-export const preloadedIncludes = new WeakMap<IncludeNode, Node[]>();
-
-/** Blocks that stand for an import_tasks (handlers may use those, but not real blocks). */
-export const importBlocks = new WeakSet<BlockNode>();
-
 /** Where a task file name points: the including file's directory, then the role's tasks/, then the playbook's directory. */
 export function resolveTaskFile(name: string, baseDir: string, role?: RoleInfo, playbookDir?: string): string {
   if (isAbsolute(name)) return name;
@@ -84,9 +75,7 @@ export function parseImport(src: YamlSource, pos: SourcePos, es: Entry[], ctx: L
   }
   const file = resolveTaskFile(name, ctx.baseDir, ctx.role, ctx.playbookDir);
   const block = readTaskFile(file, ctx, e.valuePos);
-  const node: BlockNode = { ...parseCommon(src, pos, es, ctx), kind: 'block', block, rescue: [], always: [] };
-  importBlocks.add(node);
-  return node;
+  return { ...parseCommon(src, pos, es, ctx), kind: 'block', block, rescue: [], always: [], imported: true };
 }
 
 export function parseInclude(src: YamlSource, pos: SourcePos, es: Entry[], ctx: LoadContext): IncludeNode | undefined {
@@ -106,7 +95,7 @@ export function parseInclude(src: YamlSource, pos: SourcePos, es: Entry[], ctx: 
   if (!isTemplated(name)) {
     const file = resolveTaskFile(name, ctx.baseDir, ctx.role, ctx.playbookDir);
     // A file including itself (recursion ended by a when:) is legal; read it once.
-    if (!ctx.chain.includes(file)) preloadedIncludes.set(node, readTaskFile(file, ctx, e.valuePos));
+    if (!ctx.chain.includes(file)) node.preloaded = readTaskFile(file, ctx, e.valuePos);
   }
   return stripUndefined(node);
 }

@@ -8,7 +8,6 @@ import type { AnyModule } from '../module.js';
 import type { Node, Playbook } from '../types.js';
 import { LoadError } from './errors.js';
 import { canonicalModuleName } from './keywords.js';
-import { preloadedIncludes } from './includes.js';
 import { checkModuleExport } from './module-check.js';
 
 /** Loads a module file lazily; its default export is one module (or an array). */
@@ -90,7 +89,7 @@ export function moduleNamesOf(nodes: Node[]): Set<string> {
         visit(n.block);
         visit(n.rescue);
         visit(n.always);
-      } else if (n.kind === 'include_tasks') visit(preloadedIncludes.get(n) ?? []);
+      } else if (n.kind === 'include_tasks') visit(n.preloaded ?? []);
       else names.add(n.module);
     }
   };

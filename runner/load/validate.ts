@@ -3,7 +3,6 @@
 import type { Diagnostic, Node, Play, Playbook, TaskNode } from '../types.js';
 import { checkArgs, normalizeArgs } from './args-check.js';
 import { sortDiagnostics } from './errors.js';
-import { preloadedIncludes } from './includes.js';
 import { suggest, TASK_KEYWORDS } from './keywords.js';
 import type { ModuleRegistry } from './modules.js';
 import { keyPos } from './tasks.js';
@@ -27,7 +26,7 @@ export function validatePlaybook(pb: Playbook, registry: ModuleRegistry): Diagno
           visit(n.rescue);
           visit(n.always);
         } else if (n.kind === 'include_tasks') {
-          visit(preloadedIncludes.get(n) ?? []);
+          visit(n.preloaded ?? []);
         } else {
           validateTask(n, registry, diags);
           checkNotify(n, handlers, diags);

@@ -7,7 +7,7 @@ import type { BlockNode, IncludeNode, Node, RoleInfo, SourcePos } from '../types
 import { childContext, type LoadContext } from './context.js';
 import { LoadError, sortDiagnostics } from './errors.js';
 import { IMPORT_KEYWORDS, INCLUDE_KEYWORDS } from './keywords.js';
-import { readLoop, readLoopControl } from './loops.js';
+import { readIncludeLoop } from './loops.js';
 import { checkKeys, parseCommon, parseTaskList, stripUndefined } from './tasks.js';
 import { isTemplated } from './values.js';
 import { entries, kindOf, readYaml, type Entry, type YamlSource } from './yaml.js';
@@ -85,13 +85,7 @@ export function parseInclude(src: YamlSource, pos: SourcePos, es: Entry[], ctx: 
   const name = fileName(src, e, ctx);
   if (name === undefined) return undefined;
   const node: IncludeNode = { ...parseCommon(src, pos, es, ctx), kind: 'include_tasks', file: name, baseDir: ctx.baseDir };
-  const loop = readLoop(src, es, ctx.diags);
-  if (loop !== undefined) {
-    node.loop = loop.loop;
-    if (loop.kind) node.loopKind = loop.kind;
-  }
-  const lc = es.find((x) => x.key === 'loop_control');
-  if (lc) node.loopControl = readLoopControl(src, lc, ctx.diags);
+  readIncludeLoop(src, es, node, ctx.diags);
   if (!isTemplated(name)) {
     const file = resolveTaskFile(name, ctx.baseDir, ctx.role, ctx.playbookDir);
     // A file including itself (recursion ended by a when:) is legal; read it once.

@@ -1,6 +1,6 @@
 // debug: shows a message or a variable's value; never changes anything.
 import { Type } from '@sinclair/typebox';
-import { defineModule } from '../runner/module.js';
+import { defineReadOnlyModule } from '../runner/module.js';
 import type { Vars } from '../runner/types.js';
 
 const args = Type.Object(
@@ -17,7 +17,7 @@ export interface DebugState {
   shown?: { key: string; value: unknown };
 }
 
-export default defineModule({
+export default defineReadOnlyModule({
   name: 'debug',
   doc: 'Shows `msg` (default "Hello world!") or the value of `var` in the run output. Always ok, never changed. With `verbosity: N` it shows only at -v level N or higher.',
   example: ['- name: Show the address', '  debug:', '    msg: "{{ customer_name }} has {{ ip }}"'].join('\n'),
@@ -37,8 +37,6 @@ export default defineModule({
     }
     return { shown: { key: 'msg', value: a.msg ?? 'Hello world!' } };
   },
-  plan: () => [],
-  async apply() {},
   result(_a, s): Vars {
     if (!s.shown) return { skipped_reason: 'verbosity threshold not met' };
     // `_display` is what the run output shows under the task line; the executor removes it from the registered value.

@@ -1,7 +1,7 @@
 // find: files on the host chosen by name, type, age, size and content, as Ansible's find returns them.
 // One `find -printf` per path gathers everything; the filters are pure (lib/find/select.ts). Never changed.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { defineReadOnlyModule, ModuleError, type HostContext } from '../runner/module.js';
 import { FIND_FORMAT, foundResult, parseAge, parseFindOutput, parseSize, selectFound, type FindFilter, type FoundEntry } from './lib/find/select.js';
 
 const StringList = (description: string) => Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description }));
@@ -110,7 +110,7 @@ export function findResult(a: Args, s: FindState): Record<string, unknown> {
   return { files: selected.map(foundResult), matched: selected.length, examined: s.entries.length, skipped_paths: s.skipped };
 }
 
-export default defineModule({
+export default defineReadOnlyModule({
   name: 'find',
   doc:
     'Returns the files below the given paths that match patterns (globs, or regexes with use_regex), excludes, file_type, hidden, age, size and ' +
@@ -119,7 +119,5 @@ export default defineModule({
   example: ['- find:', '    paths: /var/log', '    patterns: "*.gz"', '    age: 4w', '    recurse: true', '  register: old_logs'].join('\n'),
   args,
   gather: gatherFind,
-  plan: () => [],
-  async apply() {},
   result: findResult,
 });

@@ -7,7 +7,8 @@ import { defineModule, ModuleError, type HostContext } from '../runner/module.js
 import { applyAttributes, attributeChanges, gatherAttributes, type AttributeState } from '../runner/kit/index.js';
 import { tempBeside } from '../runner/kit/temp-beside.js';
 import type { Change, Vars } from '../runner/types.js';
-import { ansibleHeaders, CURL_STDIN_ARGV, curlRequestConfig, lastCurlError, newMarker, parseCurlResponse } from './lib/http/request.js';
+import { CURL_STDIN_ARGV } from './lib/http/curl.js';
+import { ansibleHeaders, curlRequestConfig, lastCurlError, newMarker, parseCurlResponse } from './lib/http/request.js';
 
 const args = Type.Object(
   {

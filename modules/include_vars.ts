@@ -6,7 +6,7 @@ import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { formatDiagnostic } from '../runner/load/errors.js';
 import { readVarsFile } from '../runner/load/vars-files.js';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { defineReadOnlyModule, ModuleError, type HostContext } from '../runner/module.js';
 import type { Diagnostic, Vars } from '../runner/types.js';
 
 const args = Type.Object(
@@ -82,7 +82,7 @@ function filesOf(root: string, a: Args): string[] {
   return out;
 }
 
-export default defineModule({
+export default defineReadOnlyModule({
   name: 'include_vars',
   doc: 'Reads variables from YAML or JSON files on the controller (file, or every file of dir) and sets them on the host for the rest of the run, ranked with set_fact; with name, under that one variable. Always ok: it changes nothing on the host. Works in check mode too. Vaulted files are not read yet.',
   example: ['- name: Variables for this OS', '  include_vars: "{{ item }}"', '  with_first_found:', '    - "{{ ansible_os_family }}.yml"', '    - default.yml'].join('\n'),
@@ -96,7 +96,5 @@ export default defineModule({
     for (const f of files) Object.assign(vars, read(f));
     return { vars, files };
   },
-  plan: () => [],
-  async apply() {},
   result: (a: Args, s: State) => ({ ansible_facts: a.name ? { [a.name]: s.vars } : s.vars, ansible_included_var_files: s.files }),
 });

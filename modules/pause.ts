@@ -1,6 +1,6 @@
 // pause: waits a number of seconds or minutes. Runs are non-interactive, so `prompt` is refused.
 import { Type } from '@sinclair/typebox';
-import { defineModule, ModuleError } from '../runner/module.js';
+import { defineReadOnlyModule, ModuleError } from '../runner/module.js';
 
 const args = Type.Object(
   {
@@ -18,7 +18,7 @@ export function pauseMs(a: { seconds?: number; minutes?: number; prompt?: string
   return Math.round(((a.seconds ?? 0) + (a.minutes ?? 0) * 60) * 1000);
 }
 
-export default defineModule({
+export default defineReadOnlyModule({
   name: 'pause',
   doc: 'Waits `seconds` and/or `minutes`, then continues. Always ok. `prompt` is refused: osm-play runs are non-interactive.',
   example: ['- name: Let the broker settle', '  pause:', '    seconds: 2'].join('\n'),
@@ -29,7 +29,5 @@ export default defineModule({
     await new Promise((r) => setTimeout(r, ms));
     return { waitedMs: ms };
   },
-  plan: () => [],
-  async apply() {},
   result: (_a, s) => ({ delta: s.waitedMs / 1000 }),
 });

@@ -1,7 +1,7 @@
 // reboot: refused on purpose. osm-play manages hosts that carry customers' containers; a reboot is an
 // operator's decision, not a playbook step, and over lxc or local it would reboot the machine running us.
 import { Type } from '@sinclair/typebox';
-import { defineModule, ModuleError } from '../runner/module.js';
+import { defineReadOnlyModule, ModuleError } from '../runner/module.js';
 
 const args = Type.Object(
   {
@@ -19,7 +19,7 @@ export const REBOOT_REFUSAL =
   'reboot it by hand (or with `command: systemctl reboot` under `when:` if you really mean it), then run the playbook again. ' +
   'Over a local or lxc connection it would reboot the machine running osm-play.';
 
-export default defineModule({
+export default defineReadOnlyModule({
   name: 'reboot',
   doc: 'Refused on purpose, with an explanation: osm-play never reboots hosts (they carry customers\' containers, and over local/lxc connections it would reboot the controller). Reboot by hand and re-run.',
   example: ['# refused: reboot the host by hand, then run the playbook again', '- reboot:'].join('\n'),
@@ -27,6 +27,4 @@ export default defineModule({
   async gather() {
     throw new ModuleError(REBOOT_REFUSAL);
   },
-  plan: () => [],
-  async apply() {},
 });

@@ -1,7 +1,7 @@
 // setup: gathers facts with one remote command (a POSIX sh script) and sets them as `ansible_facts`
 // and as top-level `ansible_*` variables. Also what play-level gather_facts runs.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, type HostContext } from '../runner/module.js';
+import { defineReadOnlyModule, type HostContext } from '../runner/module.js';
 import type { Vars } from '../runner/types.js';
 import { FACTS_SCRIPT, filterFacts, parseFacts, resolveSubsets } from './lib/facts/gather.js';
 
@@ -31,7 +31,7 @@ export async function gatherFacts(host: HostContext, a: Pick<Args, 'gather_subse
   return filterFacts(parseFacts(out, resolveSubsets(listOf(a.gather_subset))), listOf(a.filter));
 }
 
-export default defineModule({
+export default defineReadOnlyModule({
   name: 'setup',
   doc:
     'Gathers facts about the host in one remote command (os_family, distribution*, hostname, fqdn, architecture, kernel, service_mgr, ' +
@@ -40,7 +40,5 @@ export default defineModule({
   example: ['- setup:', '    gather_subset: [min, network]'].join('\n'),
   args,
   gather: gatherFacts,
-  plan: () => [],
-  async apply() {},
   result: (_a, facts) => ({ ansible_facts: prefixed(facts) }),
 });

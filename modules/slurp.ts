@@ -1,6 +1,6 @@
 // slurp: reads a file from the host and returns it base64-encoded, as Ansible does.
 import { Type } from '@sinclair/typebox';
-import { defineModule, ModuleError } from '../runner/module.js';
+import { defineReadOnlyModule, ModuleError } from '../runner/module.js';
 
 const args = Type.Object(
   {
@@ -10,7 +10,7 @@ const args = Type.Object(
   { additionalProperties: false },
 );
 
-export default defineModule({
+export default defineReadOnlyModule({
   name: 'slurp',
   doc: 'Reads a file on the host and registers `content` (base64), `encoding: base64` and `source`. Decode with `| b64decode`. Never changed; fails when the file is missing.',
   example: ['- slurp:', '    src: /etc/hostname', '  register: hn'].join('\n'),
@@ -22,7 +22,5 @@ export default defineModule({
     if (data === null) throw new ModuleError(`slurp: file not found: ${src}`);
     return data;
   },
-  plan: () => [],
-  async apply() {},
   result: (a, data) => ({ content: data.toString('base64'), encoding: 'base64', source: a.src ?? a.path }),
 });

@@ -1,6 +1,7 @@
 // stat: facts about a path, for `when:` conditions. Never changes anything.
 import { Type } from '@sinclair/typebox';
 import { defineModule } from '../runner/module.js';
+import { parseStatLine } from '../runner/connection/stat.js';
 import type { StatResult } from '../runner/connection/types.js';
 import { formatMode } from '../runner/kit/mode.js';
 import type { Vars } from '../runner/types.js';
@@ -65,20 +66,9 @@ export default defineModule({
     if (r.exitCode === 66) return { stat: null };
     if (r.exitCode !== 0) throw new Error(`stat ${a.path} failed: ${r.stderr.trim()}`);
     const [line, link] = r.stdout.split('\n');
-    const [rawHex, uid, gid, size, mtime, pwName, grName] = line.trim().split(/\s+/);
-    const raw = parseInt(rawHex, 16);
-    const type = raw & 0o170000;
-    const stat: StatResult = {
-      exists: true,
-      isFile: type === 0o100000,
-      isDir: type === 0o040000,
-      isSymlink: type === 0o120000,
-      mode: raw & 0o7777,
-      uid: Number(uid),
-      gid: Number(gid),
-      size: Number(size),
-      mtimeMs: Number(mtime) * 1000,
-    };
+    const fields = line.trim().split(/\s+/);
+    const [pwName, grName] = fields.slice(5);
+    const stat = parseStatLine(fields.slice(0, 5).join(' '));
     const state: StatState = { stat, pwName, grName };
     if (link) state.linkTarget = link;
     if (stat.isFile && a.get_checksum !== false) {

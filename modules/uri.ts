@@ -3,7 +3,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
 import type { Change, Vars } from '../runner/types.js';
-import { ansibleHeaders, CURL_STDIN_ARGV, curlRequestConfig, lastCurlError, newMarker, parseCurlResponse, type CurlRequest, type CurlResponse } from './lib/http/request.js';
+import { CURL_STDIN_ARGV } from './lib/http/curl.js';
+import { ansibleHeaders, curlRequestConfig, lastCurlError, newMarker, parseCurlResponse, type CurlRequest, type CurlResponse } from './lib/http/request.js';
 
 const args = Type.Object(
   {

@@ -1,7 +1,7 @@
 // wait_for: waits until a TCP port or a path on the host reaches a state, polling through the
 // host's own connection (so over ssh it checks the remote side), with short waits between polls.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { defineReadOnlyModule, ModuleError, type HostContext } from '../runner/module.js';
 import type { Command } from '../runner/connection/types.js';
 
 const args = Type.Object(
@@ -56,7 +56,7 @@ async function satisfied(host: HostContext, p: Probe): Promise<boolean> {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export default defineModule({
+export default defineReadOnlyModule({
   name: 'wait_for',
   doc: 'Waits until a TCP port accepts connections (started) or refuses them (stopped), has no established connections (drained), or a path exists (present) or not (absent). Checks run on the target host through its connection every `sleep` seconds until `timeout`. Never changes anything; fails on timeout.',
   example: ['- name: Wait for the broker', '  wait_for:', '    port: 1883', '    timeout: 30'].join('\n'),
@@ -76,7 +76,5 @@ export default defineModule({
       await sleep(Math.min((a.sleep ?? 0.5) * 1000, Math.max(10, deadline - Date.now())));
     }
   },
-  plan: () => [],
-  async apply() {},
   result: (a, s) => ({ elapsed: s.elapsed, state: a.state ?? 'started', ...(a.port !== undefined ? { port: a.port } : {}), ...(a.path !== undefined ? { path: a.path } : {}) }),
 });

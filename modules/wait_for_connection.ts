@@ -1,6 +1,6 @@
 // wait_for_connection: retries `true` over the host's connection until it answers or time runs out.
 import { Type } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { defineReadOnlyModule, ModuleError, type HostContext } from '../runner/module.js';
 
 const args = Type.Object(
   {
@@ -22,7 +22,7 @@ async function answers(host: HostContext, timeoutS: number): Promise<boolean> {
   }
 }
 
-export default defineModule({
+export default defineReadOnlyModule({
   name: 'wait_for_connection',
   doc: 'Waits `delay` seconds, then runs `true` over the connection every `sleep` seconds until it succeeds; fails after `timeout` seconds. Registers `elapsed`. Never changed.',
   example: ['- wait_for_connection:', '    timeout: 60'].join('\n'),
@@ -36,7 +36,5 @@ export default defineModule({
       await pause(a.sleep);
     }
   },
-  plan: () => [],
-  async apply() {},
   result: (_a, elapsed) => ({ elapsed }),
 });

@@ -86,6 +86,11 @@ export function defineModule<A extends TSchema, S, C extends Change = Change>(sp
   return spec;
 }
 
+/** A module that only looks (ping, slurp, setup...): it plans no change, so apply never runs. */
+export function defineReadOnlyModule<A extends TSchema, S>(spec: Omit<ModuleSpec<A, S, never>, 'plan' | 'apply'>): ModuleSpec<A, S, never> {
+  return { ...spec, plan: () => [], async apply() {} };
+}
+
 /** apply()'s default branch over a change union: unreachable by type, an error if a change slips through. */
 export function unknownChange(c: never): never {
   throw new ModuleError(`no apply step for change '${(c as Change).action}' of ${(c as Change).target}`);

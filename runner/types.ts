@@ -57,6 +57,8 @@ export interface TaskNode extends NodeCommon {
   args: Vars;
   /** Position of each argument (key) in the source, for diagnostics. */
   argPos: Record<string, SourcePos>;
+  /** Position of each task keyword as written (the module key under `$module`), for diagnostics found after loading. */
+  keyPos: Record<string, SourcePos>;
   loop?: unknown;
   loopKind?: LoopKind;
   loopControl?: LoopControl;
@@ -82,6 +84,10 @@ export interface BlockNode extends NodeCommon {
   always: Node[];
   /** `notify:` on a block: every task inside notifies these too when it changes something. */
   notify?: string[];
+  /** The block stands for an `import_tasks` (handlers may use those, but not real blocks). */
+  imported?: boolean;
+  /** The block is a role run as another role's meta dependency: Ansible does not count the depending role as its parent. */
+  roleDependency?: boolean;
 }
 
 /** `include_tasks`: resolved at run time, so the file name may be templated. */
@@ -95,6 +101,13 @@ export interface IncludeNode extends NodeCommon {
   loopControl?: LoopControl;
   /** `include_role`: the role's tasks, loaded with the playbook, run in place of a task file. */
   roleBlock?: BlockNode;
+  /**
+   * The file's tasks when its name is not templated, read at load time so their problems are
+   * reported before any host is contacted (validatePlaybook checks them). The executor reads the file again when it runs.
+   */
+  preloaded?: Node[];
+  /** The include's key as written (`ansible.builtin.include_tasks`): what --list-tasks shows for an unnamed include. */
+  action?: string;
 }
 
 export type Node = TaskNode | BlockNode | IncludeNode;

@@ -1,6 +1,5 @@
 // --list-hosts and --list-tasks, in ansible-playbook's layout.
 import { shouldRunByTags } from '../execute/tags.js';
-import { writtenAction } from '../load/tasks.js';
 import type { Inventory, Node, Playbook } from '../types.js';
 
 export function listHosts(pb: Playbook, inv: Inventory, matchHosts: (inv: Inventory, p: string) => string[], limit?: string): string[] {
@@ -32,7 +31,7 @@ export function listTasks(pb: Playbook, only: string[], skip: string[]): string[
           walk([...n.block, ...n.rescue, ...n.always], all);
         } else if (n.kind === 'include_tasks') {
           // As ansible-playbook: the include's name, or its action as written.
-          if (shouldRunByTags(all, only, skip)) out.push(`      ${n.name ?? writtenAction.get(n) ?? 'include_tasks'}\tTAGS: [${all.join(', ')}]`);
+          if (shouldRunByTags(all, only, skip)) out.push(`      ${n.name ?? n.action ?? 'include_tasks'}\tTAGS: [${all.join(', ')}]`);
         } else if (n.module !== 'meta' && shouldRunByTags(all, only, skip)) {
           const name = n.role ? `${n.role.name} : ${n.name ?? n.module}` : (n.name ?? n.module);
           out.push(`      ${name}\tTAGS: [${[...new Set(all)].join(', ')}]`);

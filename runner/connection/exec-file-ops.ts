@@ -1,5 +1,6 @@
 // File operations done through commands (cat/base64, mktemp+mv, stat) so they work under become and
 // over any transport that can exec. Local uses it when become is set; ssh can use it the same way.
+import { parseStatLine } from './stat.js';
 import type { BecomeOptions, Command, ExecOptions, ExecResult, StatResult, WriteOptions } from './types.js';
 
 export type ExecFn = (cmd: Command, opts?: ExecOptions) => Promise<ExecResult>;
@@ -57,30 +58,4 @@ export class ExecFileOps {
 function formatMode(mode: number): string {
   if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw new Error(`invalid file mode: ${mode}`);
   return mode.toString(8).padStart(4, '0');
-}
-
-// S_IFMT bits of `stat -c %f` (raw mode in hex).
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
-const S_IFREG = 0o100000;
-const S_IFLNK = 0o120000;
-
-/** Parses `stat -c "%f %u %g %s %Y"` output. */
-export function parseStatLine(line: string): StatResult {
-  const parts = line.trim().split(/\s+/);
-  if (parts.length !== 5) throw new Error(`unexpected stat output: ${JSON.stringify(line)}`);
-  const [rawHex, uid, gid, size, mtime] = parts;
-  const raw = parseInt(rawHex, 16);
-  const type = raw & S_IFMT;
-  return {
-    exists: true,
-    isFile: type === S_IFREG,
-    isDir: type === S_IFDIR,
-    isSymlink: type === S_IFLNK,
-    mode: raw & 0o7777,
-    uid: Number(uid),
-    gid: Number(gid),
-    size: Number(size),
-    mtimeMs: Number(mtime) * 1000,
-  };
 }

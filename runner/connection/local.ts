@@ -8,6 +8,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { BecomeGate } from './become.js';
 import { CommandTimeoutError } from './errors.js';
 import { ExecFileOps } from './exec-file-ops.js';
+import { statOf } from './stat.js';
 import { commandArgv, prepareCommand } from './prepare.js';
 import { shellQuote } from './quote.js';
 import type { BecomeOptions, Command, Connection, ExecOptions, ExecResult, StatResult, WriteOptions } from './types.js';
@@ -15,20 +16,6 @@ import type { BecomeOptions, Command, Connection, ExecOptions, ExecResult, StatR
 function isMissing(err: unknown): boolean {
   const code = err instanceof Error && 'code' in err ? err.code : undefined;
   return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
-function toStat(st: import('node:fs').Stats): StatResult {
-  return {
-    exists: true,
-    isFile: st.isFile(),
-    isDir: st.isDirectory(),
-    isSymlink: st.isSymbolicLink(),
-    mode: st.mode & 0o7777,
-    uid: st.uid,
-    gid: st.gid,
-    size: st.size,
-    mtimeMs: st.mtimeMs,
-  };
 }
 
 // How long to wait for stdout/stderr to close after the process exited (see exec).
@@ -150,7 +137,8 @@ export class LocalConnection implements Connection {
   async stat(path: string, opts: { become?: BecomeOptions } = {}): Promise<StatResult | null> {
     if (opts.become) return this.viaExec.stat(path, opts.become);
     try {
-      return toStat(await fs.lstat(path));
+      const st = await fs.lstat(path);
+      return statOf(st, st.mtimeMs);
     } catch (err) {
       if (isMissing(err)) return null;
       throw err;

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { SFTPWrapper, Stats } from 'ssh2';
 import { ExecFileOps } from './exec-file-ops.js';
+import { statOf } from './stat.js';
 import type { Command, ExecOptions, ExecResult, StatResult, WriteOptions } from './types.js';
 
 type ExecFn = (cmd: Command, opts?: ExecOptions) => Promise<ExecResult>;
@@ -27,20 +28,6 @@ function isGenericFailure(err: unknown): boolean {
 
 function call<T>(fn: (cb: (err: Error | undefined | null, value: T) => void) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
-}
-
-function toStat(st: Stats): StatResult {
-  return {
-    exists: true,
-    isFile: st.isFile(),
-    isDir: st.isDirectory(),
-    isSymlink: st.isSymbolicLink(),
-    mode: st.mode & 0o7777,
-    uid: st.uid,
-    gid: st.gid,
-    size: st.size,
-    mtimeMs: st.mtime * 1000,
-  };
 }
 
 const ID = /^\d+$/;
@@ -80,7 +67,8 @@ export class SftpFiles {
   async stat(path: string): Promise<StatResult | null> {
     const sftp = await this.sftp();
     try {
-      return toStat(await call<Stats>((cb) => sftp.lstat(path, cb)));
+      const st = await call<Stats>((cb) => sftp.lstat(path, cb));
+      return statOf(st, st.mtime * 1000);
     } catch (err) {
       if (isMissing(err)) return null;
       throw this.linkLost(`stat of ${path} over sftp`) ?? describe('stat of', path, err);

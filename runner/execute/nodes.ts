@@ -6,7 +6,6 @@ import { runHandlers } from './handlers.js';
 import { itemVars, loopItems } from './loop.js';
 import { expandLoop } from './loop-kinds.js';
 import { reachedStartTask } from './start-at-task.js';
-import { dependencyBlocks } from '../load/roles.js';
 import { taskScope } from './scope.js';
 import type { Flow, HostState, NodeScope, PlayCtx } from './state.js';
 import { shouldRunByTags } from './tags.js';
@@ -43,7 +42,7 @@ function childScope(scope: NodeScope, node: Node, extraVars?: Vars): NodeScope {
     environment: node.environment !== undefined ? [...(scope.environment ?? []), node.environment] : scope.environment,
     checkMode: node.checkMode ?? scope.checkMode,
     notify: node.kind === 'block' && node.notify?.length ? [...(scope.notify ?? []), ...node.notify] : scope.notify,
-    roleStack: !node.role || node.role === scope.role ? scope.roleStack : node.kind === 'block' && dependencyBlocks.has(node) ? [node.role] : [...(scope.roleStack ?? []), node.role],
+    roleStack: !node.role || node.role === scope.role ? scope.roleStack : node.kind === 'block' && node.roleDependency ? [node.role] : [...(scope.roleStack ?? []), node.role],
   };
 }
 

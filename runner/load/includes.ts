@@ -7,19 +7,10 @@ import type { BlockNode, IncludeNode, Node, RoleInfo, SourcePos } from '../types
 import { childContext, type LoadContext } from './context.js';
 import { LoadError, sortDiagnostics } from './errors.js';
 import { IMPORT_KEYWORDS, INCLUDE_KEYWORDS } from './keywords.js';
-import { readLoop, readLoopControl } from './loops.js';
+import { readIncludeLoop } from './loops.js';
 import { checkKeys, parseCommon, parseTaskList, stripUndefined } from './tasks.js';
 import { isTemplated } from './values.js';
 import { entries, kindOf, readYaml, type Entry, type YamlSource } from './yaml.js';
-
-/**
- * Tasks of include_tasks files whose name is not templated, read at load time so their problems
- * are reported before any host is contacted; validatePlaybook checks them too.
- */
-export const preloadedIncludes = new WeakMap<IncludeNode, Node[]>();
-
-/** Blocks that stand for an import_tasks (handlers may use those, but not real blocks). */
-export const importBlocks = new WeakSet<BlockNode>();
 
 /** Where a task file name points: the including file's directory, then the role's tasks/, then the playbook's directory. */
 export function resolveTaskFile(name: string, baseDir: string, role?: RoleInfo, playbookDir?: string): string {
@@ -84,9 +75,7 @@ export function parseImport(src: YamlSource, pos: SourcePos, es: Entry[], ctx: L
   }
   const file = resolveTaskFile(name, ctx.baseDir, ctx.role, ctx.playbookDir);
   const block = readTaskFile(file, ctx, e.valuePos);
-  const node: BlockNode = { ...parseCommon(src, pos, es, ctx), kind: 'block', block, rescue: [], always: [] };
-  importBlocks.add(node);
-  return node;
+  return { ...parseCommon(src, pos, es, ctx), kind: 'block', block, rescue: [], always: [], imported: true };
 }
 
 export function parseInclude(src: YamlSource, pos: SourcePos, es: Entry[], ctx: LoadContext): IncludeNode | undefined {
@@ -96,17 +85,11 @@ export function parseInclude(src: YamlSource, pos: SourcePos, es: Entry[], ctx: 
   const name = fileName(src, e, ctx);
   if (name === undefined) return undefined;
   const node: IncludeNode = { ...parseCommon(src, pos, es, ctx), kind: 'include_tasks', file: name, baseDir: ctx.baseDir };
-  const loop = readLoop(src, es, ctx.diags);
-  if (loop !== undefined) {
-    node.loop = loop.loop;
-    if (loop.kind) node.loopKind = loop.kind;
-  }
-  const lc = es.find((x) => x.key === 'loop_control');
-  if (lc) node.loopControl = readLoopControl(src, lc, ctx.diags);
+  readIncludeLoop(src, es, node, ctx.diags);
   if (!isTemplated(name)) {
     const file = resolveTaskFile(name, ctx.baseDir, ctx.role, ctx.playbookDir);
     // A file including itself (recursion ended by a when:) is legal; read it once.
-    if (!ctx.chain.includes(file)) preloadedIncludes.set(node, readTaskFile(file, ctx, e.valuePos));
+    if (!ctx.chain.includes(file)) node.preloaded = readTaskFile(file, ctx, e.valuePos);
   }
   return stripUndefined(node);
 }

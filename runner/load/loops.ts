@@ -81,3 +81,14 @@ export function readLoopControl(src: YamlSource, e: Entry, diags: Diagnostic[]):
   for (const k of Object.keys(lc) as (keyof LoopControl)[]) if (lc[k] === undefined) delete lc[k];
   return lc;
 }
+
+/** An include's `loop:` (or `with_*:`) and `loop_control:`, set on the node. */
+export function readIncludeLoop(src: YamlSource, es: Entry[], node: { loop?: unknown; loopKind?: LoopKind; loopControl?: LoopControl }, diags: Diagnostic[]): void {
+  const loop = readLoop(src, es, diags);
+  if (loop !== undefined) {
+    node.loop = loop.loop;
+    if (loop.kind) node.loopKind = loop.kind;
+  }
+  const lc = es.find((x) => x.key === 'loop_control');
+  if (lc) node.loopControl = readLoopControl(src, lc, diags);
+}

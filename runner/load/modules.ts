@@ -8,8 +8,8 @@ import type { AnyModule } from '../module.js';
 import type { Node, Playbook } from '../types.js';
 import { LoadError } from './errors.js';
 import { canonicalModuleName } from './keywords.js';
-import { preloadedIncludes } from './includes.js';
 import { checkModuleExport } from './module-check.js';
+import { walkTasks } from './walk.js';
 
 /** Loads a module file lazily; its default export is one module (or an array). */
 export type ModuleLoader = () => Promise<{ default: unknown }>;
@@ -81,20 +81,7 @@ async function importBuiltin(name: string, load: ModuleLoader): Promise<AnyModul
 /** Module names used by tasks among `nodes`, through blocks and statically loaded includes. */
 export function moduleNamesOf(nodes: Node[]): Set<string> {
   const names = new Set<string>();
-  const seen = new Set<Node>();
-  const visit = (list: Node[]): void => {
-    for (const n of list) {
-      if (seen.has(n)) continue;
-      seen.add(n);
-      if (n.kind === 'block') {
-        visit(n.block);
-        visit(n.rescue);
-        visit(n.always);
-      } else if (n.kind === 'include_tasks') visit(preloadedIncludes.get(n) ?? []);
-      else names.add(n.module);
-    }
-  };
-  visit(nodes);
+  walkTasks(nodes, (t) => names.add(t.module));
   return names;
 }
 

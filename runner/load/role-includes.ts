@@ -7,7 +7,7 @@ import type { BlockNode, IncludeNode, Node, SourcePos } from '../types.js';
 import type { LoadContext, RoleRef } from './context.js';
 import { checkKeysPlain } from './keys.js';
 import { COMMON_KEYWORDS, IMPORT_ROLE_KEYWORDS, INCLUDE_ROLE_KEYWORDS, ROLE_INCLUDE_OPTIONS } from './keywords.js';
-import { readLoop, readLoopControl } from './loops.js';
+import { readIncludeLoop } from './loops.js';
 import { expandRoles } from './roles.js';
 import { checkKeys, parseCommon, stripUndefined } from './tasks.js';
 import { isTemplated, readBool, readString } from './values.js';
@@ -75,13 +75,7 @@ export function parseRoleInclude(src: YamlSource, pos: SourcePos, es: Entry[], c
   }
   const applied = applyBlock(src, opt('apply'), roleBlock, ctx);
   const node: IncludeNode = { ...common, kind: 'include_tasks', file: `role ${name}`, baseDir: ctx.baseDir, roleBlock: applied };
-  const loop = readLoop(src, es, ctx.diags);
-  if (loop !== undefined) {
-    node.loop = loop.loop;
-    if (loop.kind) node.loopKind = loop.kind;
-  }
-  const lc = es.find((x) => x.key === 'loop_control');
-  if (lc) node.loopControl = readLoopControl(src, lc, ctx.diags);
+  readIncludeLoop(src, es, node, ctx.diags);
   return stripUndefined(node);
 }
 

@@ -6,9 +6,8 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import { join, resolve } from 'node:path';
 import type { BlockNode, Node, RoleInfo, TaskNode, Vars } from '../types.js';
 import { childContext, type LoadContext, type LoadedRole, type RoleRef } from './context.js';
-import { importBlocks } from './includes.js';
 import { COMMON_KEYWORDS } from './keywords.js';
-import { nodeKeyPos, parseCommon, parseTaskList } from './tasks.js';
+import { parseCommon, parseTaskList } from './tasks.js';
 import { readVarsFile } from './vars-files.js';
 import { entries, items, kindOf, posOf, readYaml, type YamlSource, type YNode } from './yaml.js';
 import { readString } from './values.js';
@@ -114,12 +113,9 @@ export function handlersOnly(nodes: Node[], ctx: LoadContext): TaskNode[] {
   const out: TaskNode[] = [];
   for (const n of nodes) {
     if (n.kind === 'task') out.push(n);
-    else if (n.kind === 'block' && importBlocks.has(n)) {
+    else if (n.kind === 'block' && n.imported) {
       for (const t of handlersOnly(n.block, ctx)) {
-        const merged: TaskNode = { ...t, when: [...n.when, ...t.when], tags: [...n.tags, ...t.tags], vars: { ...n.vars, ...t.vars } };
-        const positions = nodeKeyPos.get(t);
-        if (positions) nodeKeyPos.set(merged, positions);
-        out.push(merged);
+        out.push({ ...t, when: [...n.when, ...t.when], tags: [...n.tags, ...t.tags], vars: { ...n.vars, ...t.vars } });
       }
     } else {
       ctx.diags.push({ pos: n.pos, message: `handlers must be plain tasks, not ${n.kind === 'block' ? 'a block' : 'include_tasks'}` });
@@ -127,9 +123,6 @@ export function handlersOnly(nodes: Node[], ctx: LoadContext): TaskNode[] {
   }
   return out;
 }
-
-/** Blocks of roles run as meta dependencies: Ansible does not count the depending role as their parent. */
-export const dependencyBlocks = new WeakSet<BlockNode>();
 
 export interface ExpandedRoles {
   roles: RoleInfo[];
@@ -152,7 +145,7 @@ export function expandRoles(refs: RoleRef[], ctx: LoadContext): ExpandedRoles {
     if (applied.has(key)) return undefined;
     applied.add(key);
     const deps = role.dependencies.map((d) => visit(d, [...stack, role.info.path])).filter((b): b is BlockNode => b !== undefined);
-    for (const d of deps) dependencyBlocks.add(d);
+    for (const d of deps) d.roleDependency = true;
     if (!out.roles.includes(role.info)) {
       out.roles.push(role.info);
       out.handlers.push(...role.handlers);

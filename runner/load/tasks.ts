@@ -14,15 +14,9 @@ import {
 } from './values.js';
 import { entries, items, kindOf, plain, posOf, type Entry, type YamlSource, type YNode } from './yaml.js';
 
-/**
- * Where each key of a task was written (the module key under '$module'), for diagnostics found
- * after loading (validatePlaybook). Kept beside the AST so runner/types.ts stays as it is.
- */
-export const nodeKeyPos = new WeakMap<object, Record<string, SourcePos>>();
-
 /** Position of a task's key (`notify`, `$module`), falling back to the task's own position. */
-export function keyPos(node: Node, key: string): SourcePos {
-  return nodeKeyPos.get(node)?.[key] ?? node.pos;
+export function keyPos(task: TaskNode, key: string): SourcePos {
+  return task.keyPos[key] ?? task.pos;
 }
 
 /** Parses a list of tasks (`tasks:`, `block:`, a task file). `owner` names the list in messages. */
@@ -52,13 +46,10 @@ export function parseTaskItem(src: YamlSource, node: YNode, ctx: LoadContext): N
   const n = parseTaskKind(src, pos, es, keys, ctx);
   if (n?.kind === 'include_tasks') {
     const action = written.find((e) => ['include_tasks', 'include_role', 'include'].includes(canonicalModuleName(e.key)));
-    if (action) writtenAction.set(n, action.key);
+    if (action) n.action = action.key;
   }
   return n;
 }
-
-/** The include's key as written (`ansible.builtin.include_tasks`): what --list-tasks shows for an unnamed include. */
-export const writtenAction = new WeakMap<object, string>();
 
 function parseTaskKind(src: YamlSource, pos: SourcePos, es: Entry[], keys: Set<string>, ctx: LoadContext): Node | undefined {
   if (keys.has('block')) return parseBlock(src, pos, es, ctx);
@@ -167,7 +158,7 @@ function parseTask(src: YamlSource, pos: SourcePos, es: Entry[], ctx: LoadContex
   if (action) modEntry = action.entry;
   const module = canonicalModuleName(action?.module ?? modEntry.key);
   const task: TaskNode = {
-    ...parseCommon(src, pos, es, ctx), kind: 'task', module, args: {}, argPos: {}, notify: [], listen: [],
+    ...parseCommon(src, pos, es, ctx), kind: 'task', module, args: {}, argPos: {}, keyPos: { $module: modEntry.pos }, notify: [], listen: [],
   };
   // `args:` first: arguments written on the module key win, as in Ansible.
   const argsEntry = es.find((e) => e.key === 'args');
@@ -183,9 +174,7 @@ function parseTask(src: YamlSource, pos: SourcePos, es: Entry[], ctx: LoadContex
     task.loop = loop.loop;
     if (loop.kind) task.loopKind = loop.kind;
   }
-  const positions: Record<string, SourcePos> = { $module: modEntry.pos };
-  for (const e of es) positions[e.key] = e.pos;
-  nodeKeyPos.set(task, positions);
+  for (const e of es) task.keyPos[e.key] = e.pos;
   return stripUndefined(task);
 }
 

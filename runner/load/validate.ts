@@ -1,13 +1,13 @@
 // validatePlaybook: every task's module exists and its literal arguments match the module's schema;
 // every notify names a handler. Arguments holding `{{ }}` are checked after templating at run time.
-import type { Diagnostic, Node, Play, Playbook, TaskNode } from '../types.js';
+import type { Diagnostic, Play, Playbook, TaskNode } from '../types.js';
 import { checkArgs, normalizeArgs } from './args-check.js';
 import { sortDiagnostics } from './errors.js';
-import { preloadedIncludes } from './includes.js';
 import { suggest, TASK_KEYWORDS } from './keywords.js';
 import type { ModuleRegistry } from './modules.js';
 import { keyPos } from './tasks.js';
 import { isTemplated } from './values.js';
+import { walkTasks } from './walk.js';
 
 /** Modules the executor implements itself. */
 const EXECUTOR_MODULES = new Set(['meta']);
@@ -17,24 +17,10 @@ export function validatePlaybook(pb: Playbook, registry: ModuleRegistry): Diagno
   const diags: Diagnostic[] = [];
   for (const play of pb.plays) {
     const handlers = handlerNames(play);
-    const seen = new Set<Node>();
-    const visit = (nodes: Node[]): void => {
-      for (const n of nodes) {
-        if (seen.has(n)) continue;
-        seen.add(n);
-        if (n.kind === 'block') {
-          visit(n.block);
-          visit(n.rescue);
-          visit(n.always);
-        } else if (n.kind === 'include_tasks') {
-          visit(preloadedIncludes.get(n) ?? []);
-        } else {
-          validateTask(n, registry, diags);
-          checkNotify(n, handlers, diags);
-        }
-      }
-    };
-    visit([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers]);
+    walkTasks([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers], (t) => {
+      validateTask(t, registry, diags);
+      checkNotify(t, handlers, diags);
+    });
   }
   return sortDiagnostics(diags);
 }

@@ -1,5 +1,6 @@
-// HTTP through curl on the managed host, configured on stdin (`curl --config -`): the API key and
-// the body never reach a command line, where `ps` on that host would show them.
+// The PowerDNS API through curl on the managed host, configured on stdin (`curl --config -`): the API
+// key and the body never reach a command line, where `ps` on that host would show them.
+import { curlConfig } from '../http/curl.js';
 
 export interface HttpRequest {
   method: 'GET' | 'PATCH' | 'POST' | 'PUT' | 'DELETE';
@@ -15,33 +16,12 @@ export interface HttpResponse {
   body: string;
 }
 
-/** The argv: everything else comes on stdin. */
-export const CURL_ARGV = ['curl', '--config', '-'];
-
-/** A curl config string: `\` and `"` escaped, and newlines, which would end the line. */
-export function curlQuote(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`;
+/** The config for a request whose status follows the body on the last line, as parseCurlOutput reads it. */
+export function apiCurlConfig(req: HttpRequest): string {
+  return curlConfig({ ...req, timeoutSeconds: req.timeoutSeconds ?? 30 }, '\n%{http_code}');
 }
 
-/** The config curl reads on stdin. The status code is written after the body, on its own last line. */
-export function curlConfig(req: HttpRequest): string {
-  if (req.body?.startsWith('@')) throw new Error('a request body may not start with @ (curl would read a file)');
-  const lines = [
-    `url = ${curlQuote(req.url)}`,
-    `request = ${curlQuote(req.method)}`,
-    'silent',
-    'show-error',
-    `max-time = ${req.timeoutSeconds ?? 30}`,
-    // Never follow a redirect with the key to another place.
-    'proto = "=http,https"',
-    `write-out = ${curlQuote('\n%{http_code}')}`,
-  ];
-  for (const [k, v] of Object.entries(req.headers)) lines.push(`header = ${curlQuote(`${k}: ${v}`)}`);
-  if (req.body !== undefined) lines.push(`data-binary = ${curlQuote(req.body)}`);
-  return `${lines.join('\n')}\n`;
-}
-
-/** Splits curl's stdout (body, newline, status) as curlConfig asks for it. */
+/** Splits curl's stdout (body, newline, status) as apiCurlConfig asks for it. */
 export function parseCurlOutput(output: string): HttpResponse {
   const stdout = output.replace(/\n$/, '');
   const cut = stdout.lastIndexOf('\n');

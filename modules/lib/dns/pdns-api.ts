@@ -1,7 +1,8 @@
 // The PowerDNS authoritative HTTP API (v1), as far as dns_record needs it: read a zone, PATCH rrsets.
 // Requests run on the managed host through curl (see curl.ts); answers are parsed here, pure.
 import { ModuleError, type HostContext } from '../../../runner/module.js';
-import { CURL_ARGV, curlConfig, parseCurlOutput, type HttpRequest, type HttpResponse } from './curl.js';
+import { CURL_STDIN_ARGV } from '../http/curl.js';
+import { apiCurlConfig, parseCurlOutput, type HttpRequest, type HttpResponse } from './curl.js';
 
 export interface PdnsTarget {
   apiUrl: string;
@@ -65,7 +66,7 @@ export function findRrset(rrsets: PdnsRrset[], name: string, type: string): Pdns
 
 /** Runs one request through curl on the host. Transport failures are ModuleErrors naming the URL. */
 export async function httpOnHost(host: HostContext, req: HttpRequest): Promise<HttpResponse> {
-  const r = await host.exec({ argv: CURL_ARGV }, { stdin: curlConfig(req) });
+  const r = await host.exec({ argv: CURL_STDIN_ARGV }, { stdin: apiCurlConfig(req) });
   if (r.exitCode === 127 || /curl: (command )?not found/.test(r.stderr)) {
     throw new ModuleError(`curl is not installed on ${host.name}: dns_record calls the API from there (apt: curl)`);
   }

@@ -3,20 +3,12 @@
 // marker line with the status, redirect count and final URL. (Headers go to stdout, not /dev/stderr:
 // a connection's stderr may be a socket, which curl cannot open.) Parsing the output is pure.
 import { randomBytes } from 'node:crypto';
-import { curlQuote } from '../dns/curl.js';
+import { curlConfig, type CurlOptions } from './curl.js';
 
-export interface CurlRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body?: string;
-  timeoutSeconds: number;
+/** A request of uri or get_url: redirects and certificate checks are always decided. */
+export interface CurlRequest extends CurlOptions {
   followRedirects: boolean;
   validateCerts: boolean;
-  /** user:password for basic authentication. */
-  user?: { name: string; password: string };
-  /** Write the body to this file on the host instead of stdout. */
-  output?: string;
 }
 
 export interface CurlResponse {
@@ -28,33 +20,14 @@ export interface CurlResponse {
   redirected: boolean;
 }
 
-export const CURL_STDIN_ARGV = ['curl', '--config', '-'];
-
 /** A random line that marks where the body ends in stdout. */
 export function newMarker(): string {
   return `--osm-play-${randomBytes(8).toString('hex')}--`;
 }
 
+/** uri and get_url's config: header blocks, body, then the marker line that parseCurlResponse reads. */
 export function curlRequestConfig(req: CurlRequest, marker: string): string {
-  if (req.body?.startsWith('@')) throw new Error('a request body may not start with @ (curl would read a file)');
-  const lines = [
-    `url = ${curlQuote(req.url)}`,
-    `request = ${curlQuote(req.method)}`,
-    'silent',
-    'show-error',
-    `max-time = ${req.timeoutSeconds}`,
-    'proto = "=http,https"',
-    'dump-header = "-"',
-    `write-out = ${curlQuote(`\n${marker}\n%{http_code}\n%{num_redirects}\n%{url_effective}\n`)}`,
-  ];
-  if (req.method === 'HEAD') lines.push('head');
-  if (req.followRedirects) lines.push('location');
-  if (!req.validateCerts) lines.push('insecure');
-  if (req.user) lines.push(`user = ${curlQuote(`${req.user.name}:${req.user.password}`)}`);
-  if (req.output) lines.push(`output = ${curlQuote(req.output)}`);
-  for (const [k, v] of Object.entries(req.headers)) lines.push(`header = ${curlQuote(`${k}: ${v}`)}`);
-  if (req.body !== undefined) lines.push(`data-binary = ${curlQuote(req.body)}`);
-  return `${lines.join('\n')}\n`;
+  return curlConfig({ ...req, dumpHeaders: true }, `\n${marker}\n%{http_code}\n%{num_redirects}\n%{url_effective}\n`);
 }
 
 /** Splits the header blocks (one per response: redirects, 100 Continue) off the front of stdout. */

@@ -1,7 +1,7 @@
 // Plays: hosts, vars, vars_files, params, modules, import_playbook; include/import of task files.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTaskFile, preloadedIncludes, resolveTaskFile } from '../../../runner/load/includes.js';
+import { loadTaskFile, resolveTaskFile } from '../../../runner/load/includes.js';
 import type { BlockNode, IncludeNode } from '../../../runner/types.js';
 import { loadTree, writeTree } from './fixture.js';
 
@@ -103,9 +103,9 @@ describe('import_tasks and include_tasks', () => {
     const [inc, dyn] = pb.plays[0].tasks as IncludeNode[];
     expect(inc).toMatchObject({ kind: 'include_tasks', file: 'inc.yml', loop: [1, 2], loopControl: { loopVar: 'n' } });
     expect(inc.baseDir).toBe(join(pb.file, '..'));
-    expect(preloadedIncludes.get(inc)?.[0]).toMatchObject({ module: 'debug' });
+    expect(inc.preloaded?.[0]).toMatchObject({ module: 'debug' });
     expect(dyn.file).toBe('{{ name }}.yml');
-    expect(preloadedIncludes.has(dyn)).toBe(false);
+    expect(dyn.preloaded).toBeUndefined();
   });
 
   it('flattens import_tasks in handlers, pushing its when and tags down', async () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { wantedRrset } from '../../../modules/dns_record.js';
-import { curlConfig, curlQuote, parseCurlOutput } from '../../../modules/lib/dns/curl.js';
+import { apiCurlConfig, parseCurlOutput } from '../../../modules/lib/dns/curl.js';
+import { curlQuote } from '../../../modules/lib/http/curl.js';
 import { canonicalValue, canonicalValues, recordFqdn } from '../../../modules/lib/dns/names.js';
 import { apiError, findRrset, parseZone, zoneUrl, type PdnsTarget } from '../../../modules/lib/dns/pdns-api.js';
 import { planRrset, type WantedRrset } from '../../../modules/lib/dns/rrset-plan.js';
@@ -68,7 +69,7 @@ describe('curl on stdin', () => {
   });
 
   it('puts the key and the body in the config, never in argv', () => {
-    const cfg = curlConfig({ method: 'PATCH', url: 'http://127.0.0.1:8081/x', headers: { 'X-API-Key': 'k"1' }, body: '{"a":"b\\n"}' });
+    const cfg = apiCurlConfig({ method: 'PATCH', url: 'http://127.0.0.1:8081/x', headers: { 'X-API-Key': 'k"1' }, body: '{"a":"b\\n"}' });
     expect(cfg.split('\n')).toEqual([
       'url = "http://127.0.0.1:8081/x"',
       'request = "PATCH"',
@@ -81,7 +82,7 @@ describe('curl on stdin', () => {
       'data-binary = "{\\"a\\":\\"b\\\\n\\"}"',
       '',
     ]);
-    expect(() => curlConfig({ method: 'POST', url: 'http://x', headers: {}, body: '@/etc/shadow' })).toThrow('may not start with @');
+    expect(() => apiCurlConfig({ method: 'POST', url: 'http://x', headers: {}, body: '@/etc/shadow' })).toThrow('may not start with @');
   });
 
   it.each([

@@ -9,7 +9,8 @@ import { writeValidated } from '../runner/kit/index.js';
 import { tempBeside } from '../runner/kit/temp-beside.js';
 import type { Change } from '../runner/types.js';
 import { dearmor, defaultKeyring, keyMatches, normaliseKeyId, parseColons, type KeyInfo } from './lib/apt_key/keys.js';
-import { CURL_STDIN_ARGV, curlRequestConfig, lastCurlError, newMarker, parseCurlResponse } from './lib/http/request.js';
+import { CURL_STDIN_ARGV } from './lib/http/curl.js';
+import { curlRequestConfig, lastCurlError, newMarker, parseCurlResponse } from './lib/http/request.js';
 
 const args = Type.Object(
   {

@@ -14,7 +14,9 @@ import { createServer as createTlsServer } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { JsonReport } from '../../../runner/report/json.js';
 import { createTemplater } from '../../../runner/template/index.js';
+import { runCli } from '../cli/run-cli.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const ROLE = join(REPO, 'playbooks/roles/osm_monitoring_agent');
@@ -84,6 +86,7 @@ function samples(text: string): Map<string, number> {
 
 let certNotAfter = 0;
 let conf = '';
+let httpsPort = 0;
 const lxc = join(work, 'lxc');
 
 beforeAll(async () => {
@@ -112,7 +115,7 @@ beforeAll(async () => {
     res.writeHead(String(req.headers.host).startsWith('acme') ? 200 : 502);
     res.end();
   });
-  const httpsPort = await listen(nginx);
+  httpsPort = await listen(nginx);
 
   const ports: Record<string, number> = { acme: acmePort, beta: betaPort, gamma: gammaPort, delta: deltaPort };
   for (const [customer, port] of Object.entries(ports)) {
@@ -131,7 +134,13 @@ beforeAll(async () => {
     '',
   ].join('\n'));
 
-  fakeCommand('lxc-info', 'case "$2" in gamma-svr) echo "State:          STOPPED" ;; *) echo "State:          RUNNING" ;; esac');
+  fakeCommand('lxc-info', [
+    'case "$2 $3" in',
+    '  "gamma-svr -s") echo "State:          STOPPED" ;;',
+    '  *" -s") echo "State:          RUNNING" ;;',
+    '  *" -iH") printf "10.0.3.7\\nfd42::7\\n" ;;',
+    'esac',
+  ].join('\n'));
   fakeCommand('lxc-cgroup', '[ "$3" = memory.current ] && echo 104857600');
   fakeCommand('btrfs', `[ "$1 $2 $3" = "filesystem usage -b" ] || exit 1\nprintf 'Overall:\\n    Device size:\\t\\t%s\\n    Free (estimated):\\t\\t%s\\t(min: 1)\\n' ${100 * GiB} ${40 * GiB}`);
 
@@ -259,4 +268,37 @@ describe('osm-metrics systemd units', () => {
     const r = await verify({ osm_metrics_interval: 'every minute' });
     expect(r.stderr).toContain('osm-metrics.timer');
   });
+});
+
+describe('status.yaml runs the same checks', () => {
+  it('reports what osm-metrics measures, and fails for the unhealthy customers', async () => {
+    const inventory = join(work, 'status-inventory.yaml');
+    writeFileSync(inventory, [
+      'osm_hosts:',
+      '  hosts:',
+      '    lab:',
+      '      ansible_connection: local',
+      '      osm_domain: osm.test',
+      `      osm_lxc_root: ${lxc}`,
+      `      osm_backup_log: ${join(work, 'backup.log')}`,
+      `      osm_https_port: ${httpsPort}`,
+      '',
+    ].join('\n'));
+    const report = join(work, 'status.json');
+    const r = await runCli(['-i', inventory, join(REPO, 'playbooks/status.yaml'), '--json', report], { env: { PATH: `${join(work, 'bin')}:${process.env['PATH'] ?? ''}` } });
+    expect(r.stdout).toContain('unhealthy on lab: beta, delta, gamma');
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(readFileSync(report, 'utf8')) as JsonReport;
+    const status = doc.plays.flatMap((p) => p.results).find((x) => x.module === 'osm_status');
+    const customers = (status?.data['customers'] ?? []) as { customer: string; state: string; ip: string | null; healthy: boolean; problems: string[]; mqtt: unknown; last_backup: unknown; newest_snapshot: unknown }[];
+    const byName = Object.fromEntries(customers.map((x) => [x.customer, x]));
+    expect(byName['acme']).toMatchObject({
+      state: 'running', ip: '10.0.3.7', healthy: true, problems: [],
+      mqtt: { tls: true, connack: 0, certificate_matches: true, name: 'acme-mqtt.osm.test' },
+      last_backup: { day: '2026-12-04', result: 'ok' }, newest_snapshot: '2026-12-04 02:43:10',
+    });
+    expect(byName['beta']?.problems).toContain(`MQTT port ${JSON.parse(readFileSync(join(lxc, 'containers/beta-svr/osm-customer.json'), 'utf8')).mqtt_port}: the certificate is not for beta-mqtt.osm.test`);
+    expect(byName['gamma']).toMatchObject({ state: 'stopped', ip: null, healthy: false });
+    expect(byName['delta']?.problems.join('; ')).toContain('broker did not answer');
+  }, 120_000);
 });

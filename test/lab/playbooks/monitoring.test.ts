@@ -16,6 +16,8 @@ import { createArgs, exists, purge, type Customer } from './customers.js';
 import { DOMAIN, inContainer, play, type PlayRun } from './helpers.js';
 
 const STEP_MS = 10 * 60_000;
+/** A run may wait for another test's run to release the lab host. */
+const LOCK_FLAGS = ['--lock-timeout', '900'];
 /** Longer than the lab's customer-down `for:` (30s) plus its scrape, evaluation, osm-metrics and group_wait intervals (5s each). */
 const ALERT_WAIT_S = 240;
 
@@ -179,7 +181,7 @@ describe('monitoring end to end in the lab (issue 18)', () => {
       }
       // Alertmanager is left without this test's webhook, which is about to go away.
       if (await ready(`${mon.alertmanager}/-/ready`)) {
-        await play('setup-monitoring');
+        await play('setup-monitoring', {}, LOCK_FLAGS);
         await fetch(`${mon.alertmanager}/-/reload`, { method: 'POST' }).catch(() => undefined);
       }
     } finally {
@@ -189,17 +191,17 @@ describe('monitoring end to end in the lab (issue 18)', () => {
   }, 2 * STEP_MS);
 
   it('1. setup-host installs the agent: osm-metrics and its settings', { timeout: STEP_MS }, async () => {
-    expectOk(await play('setup-host'));
+    expectOk(await play('setup-host', {}, LOCK_FLAGS));
     expect(existsSync(mon.script)).toBe(true);
     expect(existsSync(join(mon.dir, 'metrics.conf'))).toBe(true);
   });
 
   it('2. create-container makes two customers', { timeout: 2 * STEP_MS }, async () => {
-    for (const c of ours) expectOk(await play('create-container', createArgs(c)));
+    for (const c of ours) expectOk(await play('create-container', createArgs(c), LOCK_FLAGS));
   });
 
   it('3. setup-monitoring writes files Prometheus and Alertmanager load: the lab host is a target', { timeout: STEP_MS }, async () => {
-    const run = await play('setup-monitoring', {}, ['-e', JSON.stringify({ osm_alert_webhooks: [{ url: hookUrl }] })]);
+    const run = await play('setup-monitoring', {}, [...LOCK_FLAGS, '-e', JSON.stringify({ osm_alert_webhooks: [{ url: hookUrl }] })]);
     expectOk(run);
     await reloadMonitoring();
     const targets = (await getJson(`${mon.prometheus}/api/v1/targets?state=active`)) as {

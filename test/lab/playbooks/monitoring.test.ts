@@ -4,6 +4,7 @@
 // them on loopback. With two customers up, the agent reports both healthy; stopping one customer's
 // broker inside its container fires OsmCustomerDown for that customer alone in Prometheus and
 // Alertmanager, and a webhook receiver of this test gets it; starting the broker again resolves it.
+// A backup made to fail (the backup host unreachable) raises OsmBackupFailed; a good one clears it.
 // The steps share the lab state, so they run in order in this one file.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePromText, type Sample } from '../../../modules/lib/prometheus/text.js';
 import { ensureLab, labPaths } from '../../helpers/lab.js';
-import { createArgs, exists, purge, type Customer } from './customers.js';
+import { backupState, createArgs, exists, purge, restoreBackupState, type BackupState, type Customer } from './customers.js';
 import { DOMAIN, inContainer, play, type PlayRun } from './helpers.js';
 
 const STEP_MS = 10 * 60_000;
@@ -46,6 +47,7 @@ interface Hook {
 const hooks: Hook[] = [];
 let hookServer: Server | undefined;
 let hookUrl = '';
+let before: BackupState = { finalCopies: [], backupDirs: [], backupSnapshots: [], log: null };
 
 function expectOk(run: PlayRun): void {
   expect(run.code, run.output).toBe(0);
@@ -117,21 +119,23 @@ async function promAlerts(alertname: string): Promise<Map<string, string>> {
   return out;
 }
 
-/** Customers of ours with an active OsmCustomerDown in Alertmanager. */
-async function alertmanagerDown(): Promise<string[]> {
+/** Customers of ours with an active alert of this name in Alertmanager. */
+async function alertmanagerActive(alertname: string): Promise<string[]> {
   const alerts = (await getJson(`${mon.alertmanager}/api/v2/alerts?active=true&silenced=false&inhibited=false&unprocessed=false`)) as {
     labels: Record<string, string>;
   }[];
   return alerts
-    .filter((a) => a.labels['alertname'] === 'OsmCustomerDown')
+    .filter((a) => a.labels['alertname'] === alertname)
     .map((a) => a.labels['customer'] ?? '?')
     .filter((c) => ours.some((o) => o.name === c))
     .sort();
 }
 
-/** Webhook notifications of OsmCustomerDown for customer c with the given status. */
-function hooksFor(c: Customer, status: 'firing' | 'resolved'): number {
-  return hooks.filter((h) => h.alerts.some((a) => a.status === status && a.labels['alertname'] === 'OsmCustomerDown' && a.labels['customer'] === c.name)).length;
+const alertmanagerDown = (): Promise<string[]> => alertmanagerActive('OsmCustomerDown');
+
+/** Webhook notifications of the alert (OsmCustomerDown unless named) for customer c with the given status. */
+function hooksFor(c: Customer, status: 'firing' | 'resolved', alertname = 'OsmCustomerDown'): number {
+  return hooks.filter((h) => h.alerts.some((a) => a.status === status && a.labels['alertname'] === alertname && a.labels['customer'] === c.name)).length;
 }
 
 /** Prometheus, Alertmanager and the blackbox exporter read their files again (no systemd in the lab). */
@@ -162,6 +166,7 @@ describe('monitoring end to end in the lab (issue 18)', () => {
     }
     // Leftovers of an interrupted earlier run would make the first create a re-run.
     for (const c of ours) await purge(c);
+    before = await backupState(ours);
     hookServer = createServer((req, res) => {
       void readBody(req).then((body) => {
         hooks.push(JSON.parse(body) as Hook);
@@ -179,6 +184,7 @@ describe('monitoring end to end in the lab (issue 18)', () => {
         if (exists(c)) await inContainer(c.container, ['systemctl', 'start', 'mosquitto']).catch(() => undefined);
         await purge(c);
       }
+      await restoreBackupState(ours, before);
       // Alertmanager is left without this test's webhook, which is about to go away.
       if (await ready(`${mon.alertmanager}/-/ready`)) {
         await play('setup-monitoring', {}, LOCK_FLAGS);
@@ -260,5 +266,39 @@ describe('monitoring end to end in the lab (issue 18)', () => {
     expect(await promAlerts('OsmCustomerDown')).toEqual(new Map());
     await waitFor('the webhook notified of the resolution', ALERT_WAIT_S, async () => (hooksFor(watched, 'resolved') > 0 ? true : undefined));
     expect(hooksFor(steady, 'firing')).toBe(0);
+  });
+
+  it('7. a backup made to fail (the backup host unreachable) raises OsmBackupFailed for the customers', { timeout: STEP_MS }, async () => {
+    // Port 1 on loopback: nothing listens, so every rsync to the backup host fails and is logged.
+    const run = await play('backup', { osm_backup_target_port: '1' }, LOCK_FLAGS);
+    expect(run.code, run.output).not.toBe(0);
+    const failed = await waitFor('failed backups in the agent metrics', ALERT_WAIT_S, async () => {
+      const samples = await agentSamples();
+      const v = ours.map((c) => agentValue(samples, 'osm_backup_last_run_success', c));
+      return v.every((x) => x === 0) ? v : undefined;
+    });
+    expect(failed).toEqual([0, 0]);
+    const alerting = await waitFor('OsmBackupFailed in Alertmanager for both customers', ALERT_WAIT_S, async () => {
+      const active = await alertmanagerActive('OsmBackupFailed');
+      return active.length === ours.length ? active : undefined;
+    });
+    expect(alerting).toEqual(ours.map((c) => c.name).sort());
+    await waitFor('the webhook notified of OsmBackupFailed', ALERT_WAIT_S, async () =>
+      ours.every((c) => hooksFor(c, 'firing', 'OsmBackupFailed') > 0) ? true : undefined,
+    );
+  });
+
+  it('8. a good backup clears OsmBackupFailed', { timeout: STEP_MS }, async () => {
+    expectOk(await play('backup', {}, LOCK_FLAGS));
+    const good = await waitFor('good backups in the agent metrics', ALERT_WAIT_S, async () => {
+      const samples = await agentSamples();
+      const v = ours.map((c) => agentValue(samples, 'osm_backup_last_run_success', c));
+      return v.every((x) => x === 1) ? v : undefined;
+    });
+    expect(good).toEqual([1, 1]);
+    await waitFor('OsmBackupFailed gone from Alertmanager', ALERT_WAIT_S, async () =>
+      (await alertmanagerActive('OsmBackupFailed')).length === 0 ? true : undefined,
+    );
+    expect(await alertmanagerActive('OsmBackupTooOld')).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePromText, type Sample } from '../../../modules/lib/prometheus/text.js';
 import { ensureLab, labPaths } from '../../helpers/lab.js';
-import { backupState, createArgs, exists, purge, restoreBackupState, type BackupState, type Customer } from './customers.js';
+import { backupState, createArgs, purge, restoreBackupState, type BackupState, type Customer } from './customers.js';
 import { DOMAIN, inContainer, play, type PlayRun } from './helpers.js';
 
 const STEP_MS = 10 * 60_000;
@@ -47,7 +47,8 @@ interface Hook {
 const hooks: Hook[] = [];
 let hookServer: Server | undefined;
 let hookUrl = '';
-let before: BackupState = { finalCopies: [], backupDirs: [], backupSnapshots: [], log: null };
+/** Taken in beforeAll; without it (the lab not ready) there is nothing to put back. */
+let before: BackupState | undefined;
 
 function expectOk(run: PlayRun): void {
   expect(run.code, run.output).toBe(0);
@@ -180,10 +181,8 @@ describe('monitoring end to end in the lab (issue 18)', () => {
 
   afterAll(async () => {
     try {
-      for (const c of ours) {
-        if (exists(c)) await inContainer(c.container, ['systemctl', 'start', 'mosquitto']).catch(() => undefined);
-        await purge(c);
-      }
+      if (before === undefined) return;
+      for (const c of ours) await purge(c);
       await restoreBackupState(ours, before);
       // Alertmanager is left without this test's webhook, which is about to go away.
       if (await ready(`${mon.alertmanager}/-/ready`)) {
@@ -192,7 +191,10 @@ describe('monitoring end to end in the lab (issue 18)', () => {
       }
     } finally {
       const server = hookServer;
-      if (server) await new Promise((done) => server.close(done));
+      if (server) {
+        server.closeAllConnections();
+        await new Promise((done) => server.close(done));
+      }
     }
   }, 2 * STEP_MS);
 
@@ -210,10 +212,14 @@ describe('monitoring end to end in the lab (issue 18)', () => {
     const run = await play('setup-monitoring', {}, [...LOCK_FLAGS, '-e', JSON.stringify({ osm_alert_webhooks: [{ url: hookUrl }] })]);
     expectOk(run);
     await reloadMonitoring();
-    const targets = (await getJson(`${mon.prometheus}/api/v1/targets?state=active`)) as {
-      data: { activeTargets: { labels: Record<string, string>; health: string }[] };
-    };
-    const lab = targets.data.activeTargets.filter((t) => t.labels['job'] === 'osm_hosts');
+    // Service discovery hands new targets to the scrapers a few seconds after a reload.
+    const lab = await waitFor('the lab host among the targets', ALERT_WAIT_S, async () => {
+      const targets = (await getJson(`${mon.prometheus}/api/v1/targets?state=active`)) as {
+        data: { activeTargets: { labels: Record<string, string> }[] };
+      };
+      const found = targets.data.activeTargets.filter((t) => t.labels['job'] === 'osm_hosts');
+      return found.length > 0 ? found : undefined;
+    });
     expect(lab.map((t) => t.labels['instance'])).toEqual(['127.0.0.1:19100']);
     expect(lab[0]?.labels['host']).toBe('lab');
     const rules = (await getJson(`${mon.prometheus}/api/v1/rules?type=alert`)) as { data: { groups: { rules: { name: string; duration: number }[] }[] } };

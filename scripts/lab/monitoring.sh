@@ -2,7 +2,8 @@
 # run here as lab daemons on loopback (this machine has no systemd). inventory/lab.yaml points the
 # osm_monitoring_agent and osm_monitoring_server roles at the same paths and ports.
 #   node-exporter   127.0.0.1:19100, textfile collector $LAB_MONITORING/textfile
-#   osm-metrics     every 5 s in the timer's place, once setup-host has installed it
+#   osm-metrics     the ExecStart of the osm-metrics.service setup-host writes (in $LAB_STATE/systemd),
+#                   every 5 s in the timer's place (1 min in production: 5 s keeps the lab test short)
 #   prometheus      127.0.0.1:19090 (--web.enable-lifecycle: POST /-/reload after setup-monitoring)
 #   alertmanager    127.0.0.1:19093
 #   blackbox        127.0.0.1:19115
@@ -14,13 +15,29 @@ LAB_NODE_EXPORTER_PORT=19100
 LAB_PROMETHEUS_PORT=19090
 LAB_ALERTMANAGER_PORT=19093
 LAB_BLACKBOX_PORT=19115
-LAB_OSM_METRICS=$LAB_BIN/osm-metrics
+LAB_OSM_METRICS_UNIT=$LAB_STATE/systemd/osm-metrics.service
 LAB_OSM_METRICS_INTERVAL=5
 
 # Writes FILE with stdin's text unless it exists (setup-monitoring's files are never overwritten).
 monitoring_seed_file() {
   local file=$1
   if [[ -s $file ]]; then cat > /dev/null; else cat > "$file"; fi
+}
+
+# monitoring_daemon NAME PORT ARGV...: starts NAME unless its pid is alive, and waits for its port.
+# A port already held by another program (say one a lab-down of an older branch left running) is
+# an error naming it, rather than a daemon that dies unseen while the other answers in its place.
+monitoring_daemon() {
+  local name=$1 port=$2 holder; shift 2
+  if pid_alive "$name"; then
+    echo "    $name already running (pid $(cat "$LAB_RUN/$name.pid"), 127.0.0.1:$port)"
+    return 0
+  fi
+  holder=$(ss -Hltnp "sport = :$port" 2>/dev/null)
+  [[ -z $holder ]] || die "port $port for the lab's $name is held: $holder"
+  start_daemon "$name" "$@"
+  wait_port "$port" && pid_alive "$name" || die "$name did not start (see $LAB_STATE/logs/$name.log)"
+  echo "    $name http://127.0.0.1:$port/"
 }
 
 monitoring_up() {
@@ -47,57 +64,39 @@ modules:
     prober: tcp
 CONF
 
-  if pid_alive node-exporter; then
-    echo "    node-exporter already running (pid $(cat "$LAB_RUN/node-exporter.pid"))"
-  else
-    start_daemon node-exporter /usr/bin/prometheus-node-exporter \
-      "--collector.textfile.directory=$m/textfile" "--web.listen-address=127.0.0.1:$LAB_NODE_EXPORTER_PORT"
-    wait_port "$LAB_NODE_EXPORTER_PORT" || die "node-exporter did not start (see $LAB_STATE/logs/node-exporter.log)"
-    echo "    node-exporter http://127.0.0.1:$LAB_NODE_EXPORTER_PORT/metrics, textfile folder $m/textfile"
-  fi
+  monitoring_daemon node-exporter "$LAB_NODE_EXPORTER_PORT" /usr/bin/prometheus-node-exporter \
+    "--collector.textfile.directory=$m/textfile" "--web.listen-address=127.0.0.1:$LAB_NODE_EXPORTER_PORT"
 
-  # The systemd timer's stand-in: the same command the osm-metrics.service runs (setup-host's
-  # osm_monitoring_agent installs the script and its settings; until then it waits).
+  # The systemd timer's stand-in: runs the command of the osm-metrics.service that setup-host's
+  # osm_monitoring_agent wrote (until it has, it waits), so the lab runs what systemd would.
   if pid_alive osm-metrics-timer; then
     echo "    osm-metrics timer already running (pid $(cat "$LAB_RUN/osm-metrics-timer.pid"))"
   else
+    # shellcheck disable=SC2016 # expanded by the inner sh
     start_daemon osm-metrics-timer sh -c \
-      'while :; do if [ -x "$0" ] && [ -r "$1" ]; then "$0" --config "$1" --textfile "$2"; fi; sleep "$3"; done' \
-      "$LAB_OSM_METRICS" "$m/metrics.conf" "$m/textfile" "$LAB_OSM_METRICS_INTERVAL"
-    echo "    osm-metrics every ${LAB_OSM_METRICS_INTERVAL}s ($LAB_OSM_METRICS --config $m/metrics.conf --textfile $m/textfile)"
+      'while :; do cmd=$(sed -n "s/^ExecStart=//p" "$0" 2>/dev/null); [ -n "$cmd" ] && $cmd; sleep "$1"; done' \
+      "$LAB_OSM_METRICS_UNIT" "$LAB_OSM_METRICS_INTERVAL"
+    echo "    osm-metrics every ${LAB_OSM_METRICS_INTERVAL}s (ExecStart of $LAB_OSM_METRICS_UNIT)"
   fi
 
-  if pid_alive prometheus; then
-    echo "    prometheus already running (pid $(cat "$LAB_RUN/prometheus.pid"))"
-  else
-    start_daemon prometheus /usr/bin/prometheus "--config.file=$m/prometheus.yml" \
-      "--storage.tsdb.path=$m/prometheus-data" --storage.tsdb.retention.time=2d \
-      "--web.listen-address=127.0.0.1:$LAB_PROMETHEUS_PORT" --web.enable-lifecycle
-    wait_port "$LAB_PROMETHEUS_PORT" || die "prometheus did not start (see $LAB_STATE/logs/prometheus.log)"
-    echo "    prometheus http://127.0.0.1:$LAB_PROMETHEUS_PORT/ (config $m/prometheus.yml)"
-  fi
-
-  if pid_alive alertmanager; then
-    echo "    alertmanager already running (pid $(cat "$LAB_RUN/alertmanager.pid"))"
-  else
-    start_daemon alertmanager /usr/bin/prometheus-alertmanager "--config.file=$m/alertmanager.yml" \
-      "--storage.path=$m/alertmanager-data" "--web.listen-address=127.0.0.1:$LAB_ALERTMANAGER_PORT" \
-      --cluster.listen-address=
-    wait_port "$LAB_ALERTMANAGER_PORT" || die "alertmanager did not start (see $LAB_STATE/logs/alertmanager.log)"
-    echo "    alertmanager http://127.0.0.1:$LAB_ALERTMANAGER_PORT/ (config $m/alertmanager.yml)"
-  fi
-
-  if pid_alive blackbox; then
-    echo "    blackbox exporter already running (pid $(cat "$LAB_RUN/blackbox.pid"))"
-  else
-    start_daemon blackbox /usr/bin/prometheus-blackbox-exporter "--config.file=$m/blackbox.yml" \
-      "--web.listen-address=127.0.0.1:$LAB_BLACKBOX_PORT"
-    wait_port "$LAB_BLACKBOX_PORT" || die "blackbox exporter did not start (see $LAB_STATE/logs/blackbox.log)"
-    echo "    blackbox exporter http://127.0.0.1:$LAB_BLACKBOX_PORT/ (config $m/blackbox.yml)"
-  fi
+  monitoring_daemon prometheus "$LAB_PROMETHEUS_PORT" /usr/bin/prometheus "--config.file=$m/prometheus.yml" \
+    "--storage.tsdb.path=$m/prometheus-data" --storage.tsdb.retention.time=2d \
+    "--web.listen-address=127.0.0.1:$LAB_PROMETHEUS_PORT" --web.enable-lifecycle
+  monitoring_daemon alertmanager "$LAB_ALERTMANAGER_PORT" /usr/bin/prometheus-alertmanager "--config.file=$m/alertmanager.yml" \
+    "--storage.path=$m/alertmanager-data" "--web.listen-address=127.0.0.1:$LAB_ALERTMANAGER_PORT" \
+    --cluster.listen-address=
+  monitoring_daemon blackbox "$LAB_BLACKBOX_PORT" /usr/bin/prometheus-blackbox-exporter "--config.file=$m/blackbox.yml" \
+    "--web.listen-address=127.0.0.1:$LAB_BLACKBOX_PORT"
 }
 
 monitoring_down() {
-  local name
-  for name in blackbox alertmanager prometheus osm-metrics-timer node-exporter; do stop_pid "$name"; done
+  local name pid
+  # The timer's stand-in is a session of its own (start_daemon): end its whole process group, so no
+  # osm-metrics run or sleep of it outlives the loop.
+  if pid_alive osm-metrics-timer; then
+    pid=$(cat "$LAB_RUN/osm-metrics-timer.pid")
+    kill -- "-$pid" 2>/dev/null || true
+  fi
+  stop_pid osm-metrics-timer
+  for name in blackbox alertmanager prometheus node-exporter; do stop_pid "$name"; done
 }

@@ -1,8 +1,9 @@
 // The osm_monitoring_agent role (setup-host includes it) over the local connection into a temp dir,
-// without systemd as in the lab: the script, its settings and node-exporter's ARGS are written, and
-// the command the timer would run, run directly, writes osm.prom. A second run changes nothing.
+// without systemd as in the lab: the script, its settings, node-exporter's ARGS and the enabled timer's
+// unit files are written, and the service's ExecStart, run as written, writes osm.prom. A second run
+// changes nothing.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,7 @@ describe('osm_monitoring_agent role', () => {
       `      osm_metrics_conf: ${join(work, 'etc/metrics.conf')}`,
       `      osm_metrics_textfile_dir: ${join(work, 'textfile')}`,
       `      osm_node_exporter_defaults: ${join(work, 'default/prometheus-node-exporter')}`,
+      `      osm_systemd_dir: ${join(work, 'systemd')}`,
       '',
     ].join('\n'));
     mkdirSync(join(work, 'bin'));
@@ -59,8 +61,14 @@ describe('osm_monitoring_agent role', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/osm1\s*: ok=\d+\s+changed=0 /);
 
-    // What osm-metrics.service runs, run directly (the lab has no systemd on the host).
-    const r = spawnSync(join(work, 'bin/osm-metrics'), ['--config', join(work, 'etc/metrics.conf'), '--textfile', join(work, 'textfile')], { encoding: 'utf8', timeout: 60_000 });
+    // The timer is enabled as `systemctl enable` would (its wants link), and fires the service.
+    expect(readlinkSync(join(work, 'systemd/timers.target.wants/osm-metrics.timer'))).toBe(join(work, 'systemd/osm-metrics.timer'));
+    expect(readFileSync(join(work, 'systemd/osm-metrics.timer'), 'utf8')).toMatch(/^OnUnitActiveSec=1min$/m);
+    // What osm-metrics.service runs, taken from the unit and run directly (no systemd on this host).
+    const service = readFileSync(join(work, 'systemd/osm-metrics.service'), 'utf8');
+    const execStart = /^ExecStart=(.+)$/m.exec(service)?.[1]?.split(' ') ?? [];
+    expect(execStart).toEqual([join(work, 'bin/osm-metrics'), '--config', join(work, 'etc/metrics.conf'), '--textfile', join(work, 'textfile')]);
+    const r = spawnSync(execStart[0]!, execStart.slice(1), { encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(readdirSync(join(work, 'textfile'))).toEqual(['osm.prom']);

@@ -4,6 +4,7 @@
 // them on loopback. With two customers up, the agent reports both healthy; stopping one customer's
 // broker inside its container fires OsmCustomerDown for that customer alone in Prometheus and
 // Alertmanager, and a webhook receiver of this test gets it; starting the broker again resolves it.
+// The whole container stopped fires it again; start-containers (the boot job) resolves it.
 // A backup made to fail (the backup host unreachable) raises OsmBackupFailed; a good one clears it.
 // The steps share the lab state, so they run in order in this one file.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -12,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePromText, type Sample } from '../../../modules/lib/prometheus/text.js';
-import { ensureLab, labPaths } from '../../helpers/lab.js';
+import { ensureLab, labPaths, runArgv } from '../../helpers/lab.js';
 import { backupState, createArgs, purge, restoreBackupState, type BackupState, type Customer } from './customers.js';
 import { DOMAIN, inContainer, play, type PlayRun } from './helpers.js';
 
@@ -274,7 +275,34 @@ describe('monitoring end to end in the lab (issue 18)', () => {
     expect(hooksFor(steady, 'firing')).toBe(0);
   });
 
-  it('7. a backup made to fail (the backup host unreachable) raises OsmBackupFailed for the customers', { timeout: STEP_MS }, async () => {
+  it('7. the whole container stopped: OsmCustomerDown fires again for it alone; start-containers brings it back and it resolves', { timeout: STEP_MS }, async () => {
+    const fired = hooksFor(watched, 'firing');
+    const resolved = hooksFor(watched, 'resolved');
+    const stop = await runArgv(['lxc-stop', '-n', watched.container, '-t', '30'], { timeoutMs: 60_000 });
+    expect(stop.exitCode, stop.stderr).toBe(0);
+    const agent = await waitFor(`${watched.name}'s container down in the agent metrics`, ALERT_WAIT_S, async () => {
+      const h = await agentHealth(ours);
+      return h[0]?.[1] === 0 ? h : undefined;
+    });
+    expect(agent).toEqual([[watched.name, 0, 0], [steady.name, 1, 1]]);
+    const firing = await waitFor('OsmCustomerDown in Alertmanager', ALERT_WAIT_S, async () => {
+      const down = await alertmanagerDown();
+      return down.length > 0 ? down : undefined;
+    });
+    expect(firing).toEqual([watched.name]);
+    await waitFor('the webhook notified of the firing alert', ALERT_WAIT_S, async () => (hooksFor(watched, 'firing') > fired ? true : undefined));
+
+    expectOk(await play('start-containers', {}, LOCK_FLAGS));
+    await waitFor(`${watched.name} up again in the agent metrics`, ALERT_WAIT_S, async () => {
+      const h = await agentHealth([watched]);
+      return h[0]?.[1] === 1 && h[0][2] === 1 ? true : undefined;
+    });
+    await waitFor('OsmCustomerDown gone from Alertmanager', ALERT_WAIT_S, async () => ((await alertmanagerDown()).length === 0 ? true : undefined));
+    await waitFor('the webhook notified of the resolution', ALERT_WAIT_S, async () => (hooksFor(watched, 'resolved') > resolved ? true : undefined));
+    expect(hooksFor(steady, 'firing')).toBe(0);
+  });
+
+  it('8. a backup made to fail (the backup host unreachable) raises OsmBackupFailed for the customers', { timeout: STEP_MS }, async () => {
     // Port 1 on loopback: nothing listens, so every rsync to the backup host fails and is logged.
     const run = await play('backup', { osm_backup_target_port: '1' }, LOCK_FLAGS);
     expect(run.code, run.output).not.toBe(0);
@@ -294,7 +322,7 @@ describe('monitoring end to end in the lab (issue 18)', () => {
     );
   });
 
-  it('8. a good backup clears OsmBackupFailed', { timeout: STEP_MS }, async () => {
+  it('9. a good backup clears OsmBackupFailed', { timeout: STEP_MS }, async () => {
     expectOk(await play('backup', {}, LOCK_FLAGS));
     const good = await waitFor('good backups in the agent metrics', ALERT_WAIT_S, async () => {
       const samples = await agentSamples();

@@ -228,7 +228,7 @@ describe('monitoring end to end in the lab (issue 18)', () => {
     expect(down?.duration).toBe(30);
   });
 
-  it("4. the agent's metrics show both customers' services up, and Prometheus has them", { timeout: STEP_MS }, async () => {
+  it("4. the agent's metrics show both customers' services up (every metric present and healthy), and Prometheus has them", { timeout: STEP_MS }, async () => {
     // The broker and the certificate come up with create-container; osm-metrics runs every 5 s.
     const healthy = ours.map((c): [string, number, number] => [c.name, 1, 1]);
     const last = await waitFor('both customers up in the agent metrics', ALERT_WAIT_S, async () => {
@@ -242,6 +242,24 @@ describe('monitoring end to end in the lab (issue 18)', () => {
     });
     expect([...inProm.entries()].sort()).toEqual(ours.map((c) => [c.name, 1]).sort());
     expect(await alertmanagerDown()).toEqual([]);
+
+    // Every per-customer metric is there and healthy, and the host's disk is reported.
+    const samples = await agentSamples();
+    const now = Date.now() / 1000;
+    for (const c of ours) {
+      const of = (name: string): Sample[] => samples.filter((x) => x.name === name && x.labels['customer'] === c.name && x.labels['host'] === 'lab');
+      expect(of('osm_certificate_expiry_seconds')[0]?.value, c.name).toBeGreaterThan(now);
+      expect(of('osm_certificate_matches_name').map((x) => x.value), c.name).toEqual([1]);
+      expect(of('osm_customer_mqtt_port').map((x) => x.value), c.name).toEqual([c.port]);
+      const vhosts = of('osm_vhost_up').map((x) => [x.labels['vhost'], x.value]).sort();
+      expect(vhosts, c.name).toEqual(['', '-chirpstack', '-influx', '-mqtt'].map((suffix) => [`${c.name}${suffix}.${DOMAIN}`, 1]).sort());
+      expect(of('osm_snapshots'), c.name).toHaveLength(1);
+      expect(of('osm_container_memory_bytes')[0]?.value, c.name).toBeGreaterThan(0);
+      expect(of('osm_customer_created_timestamp_seconds')[0]?.value, c.name).toBeLessThanOrEqual(now);
+    }
+    const disk = samples.filter((x) => x.name === 'osm_btrfs_free_bytes' && x.labels['host'] === 'lab');
+    expect(disk.map((x) => x.labels['path'])).toEqual(['/srv/osm-lxc/lxc']);
+    expect(disk[0]?.value).toBeGreaterThan(0);
   });
 
   it("5. one customer's broker stopped: OsmCustomerDown fires for it alone, and the webhook gets it", { timeout: STEP_MS }, async () => {

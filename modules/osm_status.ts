@@ -1,78 +1,65 @@
 // osm_status: the monitoring the seed asks for. For every customer of an OSM host: container state
-// and address, MQTT over TLS with a broker answer, the vhosts, snapshots, and the last backup.
-import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, type HostContext } from '../runner/module.js';
-import { ipv4Only, parseIpList, parseLxcInfo } from './lib/lxc/info.js';
-import { listSnapshots } from './lib/snapper/run.js';
-import { gatherOsmHost } from './lib/osm/gather.js';
-import { summarizeOsmHost, type CustomerFacts } from './lib/osm/host.js';
-import { judge, lastBackup, statusTable, type CustomerStatus } from './lib/osm/health.js';
-import { probeMqtt, probeVhost } from './lib/osm/probe.js';
+// and address, MQTT over TLS with its own certificate and a broker answer, the vhosts, snapshots,
+// and the last backup. The checks are osm-metrics', the script the host's timer runs for
+// Prometheus: status.yaml and the alerts cannot disagree.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Type } from '@sinclair/typebox';
+import { defineModule, ModuleError } from '../runner/module.js';
+import { judge, statusTable } from './lib/osm/health.js';
+import { statusFromMetrics } from './lib/osm/metrics-status.js';
+import { parsePromText } from './lib/prometheus/text.js';
 
 const args = Type.Object(
   {
     lxc_root: Type.String({ pattern: '^/', default: '/srv/osm-lxc/lxc', description: 'OSM LXC root.' }),
-    nginx_dir: Type.String({ pattern: '^/', default: '/etc/nginx', description: 'nginx directory with devtank/customers.*.d/.' }),
-    dnsmasq_conf: Type.String({ pattern: '^/', default: '/etc/lxc/dnsmasq.conf', description: "lxc-net's dnsmasq file." }),
-    hosts_file: Type.String({ pattern: '^/', default: '/etc/hosts', description: 'The hosts file.' }),
     backup_log: Type.String({ pattern: '^/', default: '/var/log/osm-backup', description: 'Log that backup.yaml writes (`<day> <container> <result> ...`).' }),
     domain: Type.String({ minLength: 3, description: 'Domain of the customer names (vhosts are <customer>[-influx|-chirpstack|-mqtt].<domain>).' }),
-    probe_address: Type.String({ minLength: 1, description: 'Address the controller probes the host on (its ansible_host).' }),
+    probe_address: Type.String({ minLength: 1, default: '127.0.0.1', description: "Address the host's checks reach its own nginx on." }),
     https_port: Type.Integer({ minimum: 1, maximum: 65535, default: 443, description: 'Port of the vhosts.' }),
     timeout: Type.Number({ minimum: 0.1, maximum: 60, default: 5, description: 'Seconds per probe.' }),
   },
   { additionalProperties: false },
 );
 
-type Args = Static<typeof args>;
+const SCRIPT_PATH = 'playbooks/roles/osm_monitoring_agent/files/osm-metrics';
 
-async function customerStatus(host: HostContext, a: Args, c: CustomerFacts, backupLog: string): Promise<CustomerStatus> {
-  const ms = a.timeout * 1000;
-  const info = await host.exec({ argv: ['lxc-info', '-n', c.container, '-s'] });
-  const ips = await host.exec({ argv: ['lxc-info', '-n', c.container, '-iH'] });
-  const snaps = c.traces.includes('snapper') ? await listSnapshots(host, c.container).catch(() => []) : [];
-  const real = snaps.filter((s) => s.number !== 0);
-  const names = ['', '-influx', '-chirpstack', '-mqtt'].map((suffix) => `${c.customer}${suffix}.${a.domain}`);
-  const [mqtt, ...vhosts] = await Promise.all([
-    c.mqtt_port === null ? Promise.resolve(null) : probeMqtt(a.probe_address, c.mqtt_port, `${c.customer}-mqtt.${a.domain}`, ms),
-    ...names.map((n) => probeVhost(a.probe_address, a.https_port, n, ms)),
-  ]);
-  return {
-    customer: c.customer,
-    container: c.container,
-    state: parseLxcInfo(info.stdout, info.stderr, info.exitCode).state,
-    ip: ipv4Only(parseIpList(ips.stdout))[0] ?? null,
-    mqtt_port: c.mqtt_port ?? null,
-    mqtt,
-    vhosts,
-    snapshots: real.length,
-    newest_snapshot: real[real.length - 1]?.date ?? null,
-    last_backup: lastBackup(backupLog, c.container),
-  };
+/** osm-metrics from this checkout (modules/ when run from source, dist/modules/ when built). */
+function metricsScript(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const file = ['..', '../..'].map((up) => join(here, up, SCRIPT_PATH)).find((f) => existsSync(f));
+  if (!file) throw new ModuleError(`osm_status: ${SCRIPT_PATH} is missing from this osm-play checkout`);
+  return readFileSync(file, 'utf8');
 }
 
 export default defineModule({
   name: 'osm_status',
   doc:
-    'Reports the health of every customer on an OSM host, changing nothing: container state and address ' +
-    '(lxc-info), a TLS handshake on the MQTT port followed by an MQTT CONNECT that the broker must answer, ' +
-    'an HTTPS request to each vhost by name (nginx must answer; a 5xx from a service that is down is a note), ' +
-    'snapper snapshot count and newest date, and the last backup from the backup log. The probes go from the ' +
-    'controller to probe_address, as a customer would connect. Registers customers (one record each), ' +
-    'healthy (all of them) and table (for printing). Never changed.',
-  example: [
-    '- osm_status:',
-    '    domain: "{{ osm_domain }}"',
-    '    probe_address: "{{ ansible_host | default(inventory_hostname) }}"',
-    '  register: status',
-  ].join('\n'),
+    'Reports the health of every customer on an OSM host, changing nothing. Runs on the host the same ' +
+    "checks as the host's osm-metrics timer (the script is sent along, nothing is installed): container " +
+    'state and address (lxc-info), a TLS handshake on the MQTT port with a certificate for ' +
+    '<customer>-mqtt.<domain> followed by an MQTT CONNECT the broker must answer, an HTTPS request to each ' +
+    'vhost by name through the host\'s nginx (nginx must answer; a 5xx from a service that is down is a ' +
+    'note), the snapshot count and newest date, and the last backup from the backup log. Registers ' +
+    'customers (one record each), healthy (all of them) and table (for printing). Never changed.',
+  example: ['- osm_status:', '    domain: "{{ osm_domain }}"', '  register: status'].join('\n'),
   args,
   async gather(host, a) {
-    const facts = summarizeOsmHost(await gatherOsmHost(host, a));
-    const backupLog = (await host.readFile(a.backup_log)) ?? '';
-    const customers = Object.values(facts.customers).filter((c) => c.traces.includes('container'));
-    const rows = await Promise.all(customers.map((c) => customerStatus(host, a, c, backupLog)));
-    return rows.map((r) => ({ ...r, ...judge(r) }));
+    const env = [
+      `OSM_HOST=${host.name}`, `OSM_DOMAIN=${a.domain}`, `OSM_LXC_ROOT=${a.lxc_root}`, `OSM_BACKUP_LOG=${a.backup_log}`,
+      `OSM_PROBE_ADDRESS=${a.probe_address}`, `OSM_HTTPS_PORT=${a.https_port}`, `OSM_TIMEOUT=${a.timeout}`,
+    ];
+    const argv = ['env', ...env, 'sh', '-c', metricsScript(), 'osm-metrics', '--config', '/dev/null'];
+    const r = await host.exec({ argv }, { timeoutMs: (a.timeout * 10 + 60) * 1000 });
+    if (r.exitCode !== 0) throw new ModuleError(`osm_status: the checks (osm-metrics) failed with exit ${r.exitCode}: ${r.stderr.trim()}`);
+    let samples;
+    try {
+      samples = parsePromText(r.stdout, 'osm-metrics output');
+    } catch (e) {
+      throw new ModuleError(`osm_status: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return statusFromMetrics(samples).map((s) => ({ ...s, ...judge(s) }));
   },
   plan: () => [],
   async apply() {

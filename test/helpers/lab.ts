@@ -103,7 +103,9 @@ export function labIsUp(): boolean {
 
 /** The lab's daemons named by their pid files are running (they die with the session that started them). */
 export function labDaemonsAlive(): boolean {
-  const pidFiles = ['nginx', 'sshd-host', 'sshd-backup', 'pebble'].map((n) => join(labPaths.run, `${n}.pid`));
+  // scripts/lab/monitoring.sh's daemons too: a lab brought up by an older lab-up lacks them.
+  const daemons = ['nginx', 'sshd-host', 'sshd-backup', 'pebble', 'node-exporter', 'osm-metrics-timer', 'prometheus', 'alertmanager', 'blackbox'];
+  const pidFiles = daemons.map((n) => join(labPaths.run, `${n}.pid`));
   return [...pidFiles, labPaths.dnsmasqPidFile].every((f) => {
     if (!existsSync(f)) return false;
     const pid = readFileSync(f, 'utf8').trim();

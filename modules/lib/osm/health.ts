@@ -27,6 +27,7 @@ export function judge(s: CustomerStatus): Verdict {
   if (s.state === 'running' && !s.ip) problems.push('container has no address');
   if (s.mqtt_port === null) problems.push('no MQTT port configured');
   else if (!s.mqtt?.tls) problems.push(`MQTT port ${s.mqtt_port}: no TLS handshake (${s.mqtt?.error ?? 'not probed'})`);
+  else if (s.mqtt.certificate_matches === false) problems.push(`MQTT port ${s.mqtt_port}: the certificate is not for ${s.mqtt.name ?? 'the customer'}`);
   else if (s.mqtt.connack === null) problems.push(`MQTT port ${s.mqtt_port}: broker did not answer (${s.mqtt.error ?? ''})`);
   for (const v of s.vhosts) {
     if (v.status === null) problems.push(`${v.name}: no answer (${v.error ?? ''})`);

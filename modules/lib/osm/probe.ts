@@ -1,12 +1,15 @@
-// Probes an OSM host from outside, as a customer's gateway or browser would: a TLS handshake on
-// the MQTT port followed by an MQTT CONNECT, and HTTPS requests with each vhost's name.
-import { request } from 'node:https';
-import { connect, type TLSSocket } from 'node:tls';
+// What the MQTT and vhost checks of an OSM customer found (osm-metrics makes them on the host),
+// and the MQTT packets they exchange: osm-metrics sends mqttConnectPacket('osm-metrics') and a
+// DISCONNECT (test/unit/modules/osm_status.test.ts holds the script to these bytes).
 
 export interface MqttProbe {
   tls: boolean;
   /** CONNACK return code (0 accepted, 5 not authorized...), or null when the broker did not answer. */
   connack: number | null;
+  /** false when the certificate served is not for `name`. */
+  certificate_matches?: boolean;
+  /** The name the certificate must be for (<customer>-mqtt.<domain>). */
+  name?: string;
   error?: string;
 }
 
@@ -25,46 +28,9 @@ export function parseConnack(data: Buffer): number | null {
   return data[3] ?? null;
 }
 
-export function probeMqtt(address: string, port: number, servername: string, timeoutMs: number): Promise<MqttProbe> {
-  return new Promise((resolve) => {
-    const result: MqttProbe = { tls: false, connack: null };
-    const socket: TLSSocket = connect({ host: address, port, servername, rejectUnauthorized: false }, () => {
-      result.tls = true;
-      socket.write(mqttConnectPacket(`osm-status-${process.pid}`));
-    });
-    const finish = (error?: string): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(error && result.connack === null ? { ...result, error } : result);
-    };
-    const timer = setTimeout(() => finish(`no answer within ${timeoutMs} ms`), timeoutMs);
-    socket.on('data', (d: Buffer) => {
-      result.connack = parseConnack(d);
-      finish(result.connack === null ? 'the answer is not an MQTT CONNACK' : undefined);
-    });
-    socket.on('error', (e) => finish(e.message));
-    socket.on('close', () => finish('connection closed before a CONNACK'));
-  });
-}
-
 export interface HttpProbe {
   name: string;
   /** HTTP status nginx answered with (502 when the service in the container is down), or null. */
   status: number | null;
   error?: string;
-}
-
-export function probeVhost(address: string, port: number, name: string, timeoutMs: number): Promise<HttpProbe> {
-  return new Promise((resolve) => {
-    const req = request(
-      { host: address, port, path: '/', method: 'GET', servername: name, headers: { Host: name }, rejectUnauthorized: false, timeout: timeoutMs },
-      (res) => {
-        res.resume();
-        resolve({ name, status: res.statusCode ?? null });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', (e) => resolve({ name, status: null, error: e.message }));
-    req.end();
-  });
 }

@@ -1,6 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { judge, lastBackup, statusTable, type CustomerStatus } from '../../../modules/lib/osm/health.js';
 import { mqttConnectPacket, parseConnack } from '../../../modules/lib/osm/probe.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const healthy: CustomerStatus = {
   customer: 'acme',
@@ -64,5 +70,23 @@ describe('statusTable', () => {
     expect(t).toMatch(/^osm-lab:\ncustomer\s+state/);
     expect(t).toContain('acme      running  10.0.3.2  8883 answers');
     expect(t).toMatch(/healthy$/);
+  });
+});
+
+describe('osm-metrics sends the MQTT packets of osm-probe', () => {
+  it("its printf is CONNECT('osm-metrics') then DISCONNECT", () => {
+    const script = readFileSync(join(REPO, 'playbooks/roles/osm_monitoring_agent/files/osm-metrics'), 'utf8');
+    const format = /printf '(\\020[^']*)'/.exec(script)?.[1] ?? '';
+    const r = spawnSync('sh', ['-c', 'printf "$1"', 'sh', format]);
+    expect(r.status).toBe(0);
+    expect([...r.stdout]).toEqual([...mqttConnectPacket('osm-metrics'), 0xe0, 0x00]);
+  });
+});
+
+describe('judge with the certificate check', () => {
+  it('a certificate for another name is a problem naming the expected one', () => {
+    const v = judge({ ...healthy, mqtt: { tls: true, connack: 0, certificate_matches: false, name: 'acme-mqtt.example.org' } });
+    expect(v.healthy).toBe(false);
+    expect(v.problems).toEqual(['MQTT port 8883: the certificate is not for acme-mqtt.example.org']);
   });
 });

@@ -1,0 +1,83 @@
+// osm_status's reading of osm-metrics' output: the exposition-format parser and the customers' status.
+import { describe, expect, it } from 'vitest';
+import { judge } from '../../../../../modules/lib/osm/health.js';
+import { statusFromMetrics } from '../../../../../modules/lib/osm/metrics-status.js';
+import { parsePromText } from '../../../../../modules/lib/prometheus/text.js';
+
+describe('parsePromText', () => {
+  it.each([
+    ['up 1', { name: 'up', labels: {}, value: 1 }],
+    ['a_b:c{x="1"} 2.5', { name: 'a_b:c', labels: { x: '1' }, value: 2.5 }],
+    ['m{a="q\\"uote",b="back\\\\slash",c="new\\nline",} 1e3', { name: 'm', labels: { a: 'q"uote', b: 'back\\slash', c: 'new\nline' }, value: 1000 }],
+    ['m{a="x, y}"} -3 1700000000000', { name: 'm', labels: { a: 'x, y}' }, value: -3 }],
+    ['m +Inf', { name: 'm', labels: {}, value: Infinity }],
+  ])('%s', (line, sample) => {
+    expect(parsePromText(`# HELP m help\n# TYPE m gauge\n${line}\n`)).toEqual([sample]);
+  });
+  it.each([
+    ['m{a=1} 1', 'osm:1: bad label at column 3'],
+    ['m{a="1} 1', 'osm:1: unterminated label value of a'],
+    ['m{a="1"} one', "osm:1: 'one' is not a sample value"],
+    ['m', "osm:1: '' is not a sample value"],
+    ['{a="1"} 1', 'osm:1: no metric name'],
+  ])('%s is refused: %s', (line, message) => {
+    expect(() => parsePromText(line, 'osm')).toThrow(message);
+  });
+});
+
+const text = (over: string[] = []) => [
+  'osm_customer_up{customer="acme",host="h"} 1',
+  'osm_customer_info{customer="acme",host="h",container="acme-svr",state="running",ip="10.0.3.7"} 1',
+  'osm_customer_info{customer="gamma",host="h",container="gamma-svr",state="stopped",ip=""} 1',
+  'osm_customer_mqtt_port{customer="acme",host="h"} 8883',
+  'osm_customer_mqtt_port{customer="gamma",host="h"} 8884',
+  'osm_customer_mqtt_connack{customer="acme",host="h"} 5',
+  'osm_certificate_expiry_seconds{customer="acme",host="h",name="acme-mqtt.osm.test"} 1800000000',
+  'osm_certificate_matches_name{customer="acme",host="h",name="acme-mqtt.osm.test"} 1',
+  'osm_vhost_http_status{customer="acme",host="h",vhost="acme.osm.test"} 200',
+  'osm_vhost_http_status{customer="acme",host="h",vhost="acme-influx.osm.test"} 502',
+  'osm_vhost_http_status{customer="gamma",host="h",vhost="gamma.osm.test"} 0',
+  'osm_backup_last_run_success{customer="acme",host="h"} 0',
+  `osm_backup_last_run_timestamp_seconds{customer="acme",host="h"} ${Date.UTC(2026, 11, 4) / 1000}`,
+  'osm_snapshots{customer="acme",host="h"} 3',
+  `osm_snapshot_newest_timestamp_seconds{customer="acme",host="h"} ${Date.UTC(2026, 11, 4, 2, 43, 10) / 1000}`,
+  'osm_snapshots{customer="gamma",host="h"} 0',
+  ...over,
+].join('\n');
+
+describe('statusFromMetrics', () => {
+  it('one record per customer, in the shape status.yaml has always registered', () => {
+    const [acme, gamma] = statusFromMetrics(parsePromText(text()));
+    expect(acme).toEqual({
+      customer: 'acme', container: 'acme-svr', state: 'running', ip: '10.0.3.7', mqtt_port: 8883,
+      mqtt: { tls: true, connack: 5, certificate_matches: true, name: 'acme-mqtt.osm.test' },
+      vhosts: [{ name: 'acme.osm.test', status: 200 }, { name: 'acme-influx.osm.test', status: 502 }],
+      snapshots: 3, newest_snapshot: '2026-12-04 02:43:10', last_backup: { day: '2026-12-04', result: 'failed' },
+    });
+    expect(gamma).toEqual({
+      customer: 'gamma', container: 'gamma-svr', state: 'stopped', ip: null, mqtt_port: 8884,
+      mqtt: { tls: false, connack: null, error: 'refused, or no handshake in time' },
+      vhosts: [{ name: 'gamma.osm.test', status: null, error: 'no answer' }],
+      snapshots: 0, newest_snapshot: null, last_backup: null,
+    });
+  });
+
+  it('judge reads them as before: a failed backup and a stopped container are problems', () => {
+    const [acme, gamma] = statusFromMetrics(parsePromText(text())).map(judge);
+    expect(acme?.problems).toEqual(['last backup 2026-12-04 failed']);
+    expect(gamma?.problems.join('; ')).toContain('container is stopped');
+    expect(gamma?.problems.join('; ')).toContain('gamma.osm.test: no answer');
+  });
+
+  it('a broker behind a certificate for another name is a problem', () => {
+    const over = text().replace('osm_certificate_matches_name{customer="acme",host="h",name="acme-mqtt.osm.test"} 1', 'osm_certificate_matches_name{customer="acme",host="h",name="acme-mqtt.osm.test"} 0');
+    const [acme] = statusFromMetrics(parsePromText(over)).map(judge);
+    expect(acme?.problems).toContain('MQTT port 8883: the certificate is not for acme-mqtt.osm.test');
+  });
+
+  it('a customer with no MQTT port has no probe', () => {
+    const [acme] = statusFromMetrics(parsePromText(text().replace(/^osm_customer_mqtt_port\{customer="acme".*$/m, '')));
+    expect(acme?.mqtt).toBeNull();
+    expect(acme ? judge(acme).problems : []).toContain('no MQTT port configured');
+  });
+});

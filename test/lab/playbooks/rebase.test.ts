@@ -2,7 +2,7 @@
 // as an operator would. Two customers on the lab's real base A; base B (A plus a marker file) and a
 // base whose mosquitto cannot start are made from A (test-bases.ts). The steps share the lab state.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -178,5 +178,14 @@ describe('restart, rebase and prune in the lab (issue 13)', () => {
     expectOk(again);
     expect(changedCount(again)).toBe(0);
     for (const c of both) await expectServed(c);
+  });
+
+  it('7. upgrade-host --check shows the whole plan: a fresh base, every customer moved, the prune; nothing changes', { timeout: STEP_MS }, async () => {
+    const run = await play('upgrade-host', {}, ['--check']);
+    expectOk(run);
+    expect(run.output).toMatch(/build OS base \S+-bookworm/);
+    for (const c of both) expect(run.output).toContain(`${c.name}: switch the lower layer to ${baseA}`);
+    for (const c of both) expect(lowerOf(c)).toBe(join(labPaths.osBases, BASE_B));
+    expect(readdirSync(labPaths.osBases).filter((n) => !n.startsWith('.')).sort()).toEqual([BASE_B, baseA].sort());
   });
 });

@@ -33,6 +33,12 @@ const args = Type.Object(
         'When started, wait until the container has booted: for systemd as PID 1, until `systemctl is-system-running` says running (degraded fails naming the failed units).',
     }),
     timeout: Type.Integer({ minimum: 1, maximum: 3600, default: 30, description: 'Seconds to wait for RUNNING, for an address, or for a clean stop.' }),
+    note: Type.Optional(
+      Type.String({
+        pattern: '^[^\\n]{1,200}$',
+        description: 'Why (e.g. "restart-customer"): with log_file, each stop and start is logged there as `<UTC time> osm-play: <note>: stopped|started`.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -141,6 +147,13 @@ async function start(host: HostContext, a: Args): Promise<void> {
   await host.run(['lxc-wait', '-n', a.name, '-s', 'RUNNING', '-t', timeout]);
 }
 
+/** One line in the container's log, so its history shows who stopped and started it and when. */
+async function logNote(host: HostContext, a: Args, what: string): Promise<void> {
+  if (!a.note || !a.log_file) return;
+  const line = `${new Date().toISOString()} osm-play: ${a.note}: ${what}`;
+  await host.run(['/bin/sh', '-c', 'printf "%s\\n" "$1" >> "$2"', 'sh', line, a.log_file]);
+}
+
 export default defineModule({
   name: 'lxc_container',
   doc:
@@ -150,7 +163,8 @@ export default defineModule({
     'stops the container (restarted always is). absent stops it and removes leftovers under /var/lib/lxc/NAME ' +
     'that hold no config; the storage is btrfs_subvolume\'s job. Registers `state` (running/stopped/absent) ' +
     'and `ips` (waits for an IPv4 address with wait_for_ip). A started container counts as up once its systemd says running ' +
-    '(wait_for_boot); degraded fails the task naming the failed units. lxc-stop halts it cleanly (common.conf sets SIGRTMIN+3).',
+    '(wait_for_boot); degraded fails the task naming the failed units. lxc-stop halts it cleanly (common.conf sets SIGRTMIN+3). ' +
+    'When it changed, also registers stopped_at / up_at (UNIX seconds) and, for a restart, downtime_s; with note and log_file each stop and start is logged.',
   example: [
     '- name: Start the customer container',
     '  lxc_container:',
@@ -165,10 +179,13 @@ export default defineModule({
   plan: (a, s) => planContainer(a, s),
   async apply(host, a, changes) {
     const timeout = String(a.timeout);
+    let stoppedAt: number | undefined;
     for (const c of changes) {
       switch (c.action) {
         case 'stop':
           await host.run(['lxc-stop', '-n', a.name, '-t', timeout]);
+          stoppedAt = Date.now();
+          await logNote(host, a, 'stopped');
           break;
         case 'start':
           await start(host, a);
@@ -182,7 +199,15 @@ export default defineModule({
     }
     const info = await lxcInfo(host, a.name);
     if (info.state === 'running') await waitUntilUp(host, a, info);
-    return { data: { state: info.state === 'running' ? 'running' : a.state === 'absent' ? 'absent' : 'stopped', ips: info.ips } };
+    const upAt = info.state === 'running' && changes.some((c) => c.action === 'start') ? Date.now() : undefined;
+    if (upAt !== undefined) await logNote(host, a, 'started');
+    const times = {
+      ...(stoppedAt === undefined ? {} : { stopped_at: stoppedAt / 1000 }),
+      ...(upAt === undefined ? {} : { up_at: upAt / 1000 }),
+      // A restart: from the moment it was down (lxc-stop returned) until it was up again (booted).
+      ...(stoppedAt !== undefined && upAt !== undefined ? { downtime_s: Math.round((upAt - stoppedAt) / 100) / 10 } : {}),
+    };
+    return { data: { state: info.state === 'running' ? 'running' : a.state === 'absent' ? 'absent' : 'stopped', ips: info.ips, ...times } };
   },
   result: (a, s, changes) => {
     const want = a.state;

@@ -1,6 +1,6 @@
 // Compare-and-swap of a file under flock: the new content goes into place only if the file still has
-// the content it was computed from. Lets a read-allocate-write (dnsmasq_host) be safe against a
-// concurrent run without holding a lock across several commands.
+// the content it was computed from. writeValidated's unchangedSince uses it, so a read-allocate-write
+// (dnsmasq_host) is safe against a concurrent run without holding a lock across several commands.
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { ModuleError, type HostContext } from '../module.js';

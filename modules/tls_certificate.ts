@@ -53,16 +53,34 @@ async function checkStandalonePort(host: HostContext, a: TlsArgs): Promise<void>
   }
 }
 
+const CERTBOT_BUSY = /Another instance of Certbot is already running/;
+const CERTBOT_BUSY_WAIT_MS = 180_000;
+
+/**
+ * certbot allows one instance per config dir. Another may hold it for a while: Debian's certbot.timer
+ * renewing, or the certbot of a run whose link dropped, still finishing on the host. Wait for it
+ * rather than fail the customer.
+ */
+async function runCertbotWhenFree(host: HostContext, argv: string[], env: Record<string, string> | undefined) {
+  const deadline = Date.now() + CERTBOT_BUSY_WAIT_MS;
+  for (;;) {
+    const r = await host.exec({ argv }, { env, timeoutMs: 300_000 });
+    if (r.exitCode === 0 || !CERTBOT_BUSY.test(r.stderr + r.stdout) || Date.now() > deadline) return r;
+    host.log('another certbot is running on the host; waiting for it');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
 async function issueAcme(host: HostContext, a: TlsArgs, renewing: boolean): Promise<void> {
   if (a.authenticator === 'standalone') await checkStandalonePort(host, a);
   const argv = certbotArgv(a, renewing);
   const env = a.ca_bundle ? { REQUESTS_CA_BUNDLE: a.ca_bundle } : undefined;
-  let r = await host.exec({ argv }, { env, timeoutMs: 300_000 });
+  let r = await runCertbotWhenFree(host, argv, env);
   // An ACME server may refuse a nonce (badNonce; pebble does it to 5% of requests on purpose). certbot 2.1
   // with josepy then dies with "AttributeError: can't set attribute" instead of retrying: retry it here.
   for (let attempt = 1; attempt < 3 && r.exitCode !== 0 && /badNonce|can't set attribute/.test(r.stderr); attempt++) {
     host.log(`certbot hit a refused nonce, retrying (${attempt})`);
-    r = await host.exec({ argv }, { env, timeoutMs: 300_000 });
+    r = await runCertbotWhenFree(host, argv, env);
   }
   if (r.exitCode !== 0) {
     const why = r.stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Saving debug log')).slice(-4).join(' ');

@@ -15,6 +15,7 @@ import {
   planTls,
   type TlsState,
 } from './lib/tls/plan.js';
+import { runCertbotWhenFree } from './lib/tls/certbot-run.js';
 import { tlsArgs, type TlsArgs } from './lib/tls/args.js';
 import { describeHolder, parseSsListeners } from './lib/net/ss-listeners.js';
 import { parseX509Text, type CertInfo } from './lib/tls/x509.js';
@@ -50,24 +51,6 @@ async function checkStandalonePort(host: HostContext, a: TlsArgs): Promise<void>
       `http_01_port ${a.http_01_port} is held by ${held.map(describeHolder).join('; ')}: certbot --standalone cannot listen there; ` +
         'use authenticator: webroot (nginx serves /.well-known/acme-challenge/) or another http_01_port',
     );
-  }
-}
-
-const CERTBOT_BUSY = /Another instance of Certbot is already running/;
-const CERTBOT_BUSY_WAIT_MS = 180_000;
-
-/**
- * certbot allows one instance per config dir. Another may hold it for a while: Debian's certbot.timer
- * renewing, or the certbot of a run whose link dropped, still finishing on the host. Wait for it
- * rather than fail the customer.
- */
-async function runCertbotWhenFree(host: HostContext, argv: string[], env: Record<string, string> | undefined) {
-  const deadline = Date.now() + CERTBOT_BUSY_WAIT_MS;
-  for (;;) {
-    const r = await host.exec({ argv }, { env, timeoutMs: 300_000 });
-    if (r.exitCode === 0 || !CERTBOT_BUSY.test(r.stderr + r.stdout) || Date.now() > deadline) return r;
-    host.log('another certbot is running on the host; waiting for it');
-    await new Promise((resolve) => setTimeout(resolve, 2000));
   }
 }
 

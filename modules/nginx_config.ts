@@ -139,10 +139,7 @@ export default defineModule({
     try {
       await check(host);
     } catch (err) {
-      if (previous !== null) {
-        const attrs = prevStat ? { mode: prevStat.mode, owner: String(prevStat.uid), group: String(prevStat.gid) } : {};
-        await writeValidated(host, a.path, previous, { ...attrs, known: { content: null, stat: null } });
-      }
+      if (previous !== null) await host.writeFile(a.path, previous, prevStat ? { mode: prevStat.mode, owner: String(prevStat.uid), group: String(prevStat.gid) } : {});
       await onRollback(host);
       const why = err instanceof Error ? err.message : String(err);
       throw new ModuleError(`removing ${a.path} failed, file restored: ${why}`, err instanceof ModuleError ? err.detail : {});

@@ -2,8 +2,6 @@
 // by a local CA with openssl. Reissued when the names differ or it expires within renew_before_days.
 import { posix } from 'node:path';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
-import { writeValidated } from '../runner/kit/index.js';
-import { tempBeside } from '../runner/kit/temp-beside.js';
 import {
   caArgv,
   certbotArgv,
@@ -71,10 +69,7 @@ async function issueAcme(host: HostContext, a: TlsArgs, renewing: boolean): Prom
   }
 }
 
-/**
- * Key and cert made beside the targets under temp names; the fullchain goes in place first through
- * writeValidated, then key and cert are renamed over theirs: a failure before that leaves the old set.
- */
+/** Key and cert made beside the target under temp names, then renamed: a failure leaves the old pair. */
 async function issueSelfSigned(host: HostContext, a: TlsArgs, paths: TlsState['paths'], caExists: boolean): Promise<void> {
   if (!caExists) {
     await host.run(['mkdir', '-p', '-m', '0700', posix.dirname(a.ca_key)]);
@@ -83,23 +78,19 @@ async function issueSelfSigned(host: HostContext, a: TlsArgs, paths: TlsState['p
   }
   const dir = posix.dirname(paths.cert);
   await host.run(['mkdir', '-p', '-m', '0755', dir]);
-  const tmpKey = tempBeside(paths.key);
-  const tmpCert = tempBeside(paths.cert);
+  const tmpKey = `${paths.key}.osm-play-new`;
+  const tmpCert = `${paths.cert}.osm-play-new`;
   try {
     await host.run(leafKeyArgv(tmpKey));
     await host.run(leafCertArgv(a, tmpKey, tmpCert));
     const leaf = (await host.readFile(tmpCert)) ?? '';
     const ca = (await host.readFile(a.ca_cert)) ?? '';
-    const chain = await writeValidated(host, paths.fullchain, leaf + ca, { mode: 0o644 });
-    try {
-      await host.run(['mv', '-f', '--', tmpKey, paths.key]);
-      await host.run(['mv', '-f', '--', tmpCert, paths.cert]);
-    } catch (e) {
-      await chain.rollback();
-      throw e;
-    }
+    await host.writeFile(`${paths.fullchain}.osm-play-new`, leaf + ca, { mode: 0o644 });
+    await host.run(['mv', '-f', '--', tmpKey, paths.key]);
+    await host.run(['mv', '-f', '--', tmpCert, paths.cert]);
+    await host.run(['mv', '-f', '--', `${paths.fullchain}.osm-play-new`, paths.fullchain]);
   } finally {
-    await host.exec({ argv: ['rm', '-f', '--', tmpKey, tmpCert] });
+    await host.exec({ argv: ['rm', '-f', '--', tmpKey, tmpCert, `${paths.fullchain}.osm-play-new`] });
   }
 }
 

@@ -136,6 +136,12 @@ export class RemoteShell {
 
   /** The stream can no longer be trusted: fail what waits and close the channel. */
   private fail(err: Error): void {
+    this.rejectWaiting(err);
+    this.kill();
+  }
+
+  /** Fails the start-up wait and the command in flight, if any. */
+  private rejectWaiting(err: Error): void {
     this.settleReady?.reject(err);
     const c = this.current;
     this.current = undefined;
@@ -143,20 +149,13 @@ export class RemoteShell {
       if (c.graceTimer) clearTimeout(c.graceTimer);
       c.reject(err);
     }
-    this.kill();
   }
 
   private onClose(): void {
     this.gone = true;
     this.markClosed();
     const err = new ShellGoneError(`the remote shell ended (${this.how()})`, this.exit !== undefined);
-    this.settleReady?.reject(err);
-    const c = this.current;
-    this.current = undefined;
-    if (c) {
-      if (c.graceTimer) clearTimeout(c.graceTimer);
-      c.reject(err);
-    }
+    this.rejectWaiting(err);
     this.onGone?.();
   }
 

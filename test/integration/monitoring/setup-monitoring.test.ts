@@ -5,6 +5,7 @@
 // receiver of its own. A customer down fires OsmCustomerDown for that customer alone, the webhook
 // gets it with its bearer token, and it resolves when the customer is back. Then: a rules or
 // Alertmanager file that fails its check is never installed, and secrets appear in no output.
+import { waitFor } from '../../helpers/wait-for.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -72,21 +73,6 @@ function start(argv: string[]): ChildProcess {
   return child;
 }
 
-/** Polls until `probe` returns a value, at most `seconds`; the last probe error is the failure. */
-async function waitFor<T>(what: string, seconds: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e instanceof Error ? e.message : String(e);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`not within ${seconds}s: ${what}${last ? ` (last error: ${last})` : ''}`);
-}
 
 interface AmAlert {
   labels: Record<string, string>;

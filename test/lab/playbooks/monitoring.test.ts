@@ -7,6 +7,7 @@
 // The whole container stopped fires it again; start-containers (the boot job) resolves it.
 // A backup made to fail (the backup host unreachable) raises OsmBackupFailed; a good one clears it.
 // The steps share the lab state, so they run in order in this one file.
+import { waitFor } from '../../helpers/wait-for.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -63,21 +64,6 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** Polls until `probe` returns a value, at most `seconds`; the last probe error is the failure. */
-async function waitFor<T>(what: string, seconds: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e instanceof Error ? e.message : String(e);
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`not within ${seconds}s: ${what}${last ? ` (last error: ${last})` : ''}`);
-}
 
 async function getJson(url: string): Promise<unknown> {
   const r = await fetch(url);

@@ -87,21 +87,30 @@ restore_path() {
 }
 
 # pid file helpers: every process the lab starts has its pid under $LAB_RUN.
+# True while a process runs. A zombie counts as gone: where PID 1 does not reap orphans (this
+# machine's, and CI's), a killed daemon stays a zombie and `kill -0` alone would call it alive.
+pid_running() {
+  local pid=$1 stat
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} != Z ]]
+}
+
 pid_alive() {
-  local f=$LAB_RUN/$1.pid pid
+  local f=$LAB_RUN/$1.pid
   [[ -s $f ]] || return 1
-  pid=$(cat "$f")
-  kill -0 "$pid" 2>/dev/null
+  pid_running "$(cat "$f")"
 }
 
 stop_pid() {
   local name=$1 f=$LAB_RUN/$1.pid pid i
   [[ -s $f ]] || { rm -f "$f"; return 0; }
   pid=$(cat "$f")
-  if kill -0 "$pid" 2>/dev/null; then
+  if pid_running "$pid"; then
     kill "$pid" 2>/dev/null || true
     for i in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
+      pid_running "$pid" || break
       sleep 0.1
     done
     kill -9 "$pid" 2>/dev/null || true
@@ -110,12 +119,83 @@ stop_pid() {
   echo "    stopped $name ($pid)"
 }
 
-# Starts a daemon in its own session, detached from our stdio, with its pid recorded.
+LAB_LOCK=/run/lock/osm-lab.lock
+
+# The processes with the lab lock open, as "pid command" lines, leaving out this script and what
+# it forked (bash keeps saved copies of fd 9 in its subshells).
+lab_lock_holders() {
+  local want fd pid
+  want=$(readlink -f "$LAB_LOCK")
+  for fd in /proc/[0-9]*/fd/*; do
+    [[ $(readlink "$fd" 2>/dev/null) == "$want" ]] || continue
+    pid=${fd#/proc/}; pid=${pid%%/*}
+    descends_from_us "$pid" && continue
+    printf '%s %s\n' "$pid" "$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)"
+  done | sort -u
+}
+
+descends_from_us() {
+  local pid=$1 i stat
+  for i in $(seq 1 64); do
+    [[ $pid == "$$" ]] && return 0
+    ((pid > 1)) || return 1
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }; set -- $stat; pid=$2
+  done
+  return 1
+}
+
+# Takes the lab lock on fd 9 (one lab-up or lab-down at a time) and records our pid in it. While
+# the recorded pid lives, we wait for it. When it does not, whoever still holds the lock inherited
+# the descriptor from a lab-up or lab-down that has ended (lab daemons once did); those holders are
+# ended, or the lab could never be taken down again.
+take_lab_lock() {
+  exec 9<> "$LAB_LOCK"
+  if ! flock -n 9; then
+    local owner
+    sleep 1   # a lab-up that has just taken the lock may not have written its pid yet
+    owner=$(tr -cd 0-9 < "$LAB_LOCK")
+    if [[ -n $owner ]] && pid_running "$owner"; then
+      echo "lab: waiting for lab-up/lab-down (pid $owner) to finish"
+      flock -w 900 9 || die "another lab-up/lab-down (pid $owner) holds $LAB_LOCK"
+    elif ! flock -n 9; then
+      local stale
+      stale=$(lab_lock_holders)
+      printf 'lab: %s is held by processes left from an ended lab-up/lab-down; ending them:\n%s\n' "$LAB_LOCK" "$stale"
+      # shellcheck disable=SC2046
+      kill $(cut -d' ' -f1 <<< "$stale") 2>/dev/null || true
+      flock -w 30 9 || die "$LAB_LOCK is still held by: $(lab_lock_holders)"
+    fi
+  fi
+  echo "$$" > "$LAB_LOCK"
+}
+
+# Closes every descriptor above 2 of the current shell; call it in a subshell about to exec. A daemon
+# that kept one would hold a lock of whoever ran lab-up (`flock LOCKFILE scripts/lab-up`, or lab-up's
+# own fd 9) for as long as it lives. The descriptors are listed first and closed after, with no
+# redirection on the loop: bash restores a redirected loop's descriptors when it ends.
+close_inherited_fds() {
+  local fds=() fd
+  for fd in /proc/$BASHPID/fd/*; do fds+=("${fd##*/}"); done
+  for fd in "${fds[@]}"; do
+    if ((fd > 2)) && [[ -e /proc/$BASHPID/fd/$fd ]]; then eval "exec $fd>&-"; fi
+  done
+}
+
+# Runs a command (a self-daemonizing nginx, sshd, lxc-net) with no descriptor of ours above 2.
+without_inherited_fds() {
+  ( close_inherited_fds; exec "$@" )
+}
+
+# Starts a daemon in its own session, detached from our stdio, with its pid recorded. One process
+# only: a subshell that waited for the daemon would keep every descriptor we hold, the lab lock too.
 start_daemon() {
   local name=$1; shift
   local log=$LAB_STATE/logs/$name.log
   mkdir -p "$LAB_RUN" "$LAB_STATE/logs"
-  setsid bash -c 'echo $$ > "$0"; exec "$@"' "$LAB_RUN/$name.pid" "$@" < /dev/null >> "$log" 2>&1 9>&- &
+  # shellcheck disable=SC2016
+  ( close_inherited_fds; exec setsid bash -c 'echo $$ > "$0"; exec "$@"' "$LAB_RUN/$name.pid" "$@" ) \
+    < /dev/null >> "$log" 2>&1 &
   local i
   for i in $(seq 1 50); do [[ -s $LAB_RUN/$name.pid ]] && break; sleep 0.05; done
 }

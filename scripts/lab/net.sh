@@ -57,11 +57,11 @@ net_up() {
   write_lxc_net_config
   guard_up
   if [[ -f /run/lxc/network_up ]] && ip link show "$LAB_BRIDGE" > /dev/null 2>&1 \
-     && [[ -s /run/lxc/dnsmasq.pid ]] && kill -0 "$(cat /run/lxc/dnsmasq.pid)" 2>/dev/null; then
+     && [[ -s /run/lxc/dnsmasq.pid ]] && pid_running "$(cat /run/lxc/dnsmasq.pid)"; then
     echo "    lxc-net already up"
   else
     "$LXC_NET" stop force > /dev/null 2>&1 || true
-    "$LXC_NET" start 9>&-
+    without_inherited_fds "$LXC_NET" start
   fi
   echo "    $LAB_BRIDGE $LAB_BRIDGE_ADDR/24, dnsmasq pid $(cat /run/lxc/dnsmasq.pid), nft table inet $LAB_NFT_TABLE"
 }

@@ -77,7 +77,7 @@ nginx_up() {
     echo "    nginx reloaded (pid $(cat "$LAB_RUN/nginx.pid"))"
   else
     rm -f "$LAB_RUN/nginx.pid"
-    "$LAB_BIN/nginx-lab" 9>&-   # the daemon must not hold the lab lock
+    without_inherited_fds "$LAB_BIN/nginx-lab"   # the daemon must not hold a caller's lock
     echo "    nginx started (pid $(cat "$LAB_RUN/nginx.pid")), conf $LAB_NGINX/nginx.conf"
   fi
 }
@@ -87,8 +87,8 @@ nginx_down() {
   stop_pid nginx
   for master in $(lab_nginx_masters); do
     kill "$master" 2>/dev/null || true
-    for i in $(seq 1 50); do kill -0 "$master" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$master" 2>/dev/null; then
+    for i in $(seq 1 50); do pid_running "$master" || break; sleep 0.1; done
+    if pid_running "$master"; then
       pkill -9 -P "$master" || true   # workers first: they outlive a killed master
       kill -9 "$master" 2>/dev/null || true
     fi

@@ -33,6 +33,10 @@ CONF
   if pid_alive pebble; then
     echo "    pebble already running (pid $(cat "$LAB_RUN/pebble.pid"))"
   else
+    # pebble keeps its ACME accounts in memory only: the accounts certbot registered with an earlier
+    # pebble (a lab whose processes ended while its state stayed) are unknown to this one, and certbot
+    # would fail every customer with accountDoesNotExist. certbot registers anew without them.
+    rm -rf "$LAB_STATE/letsencrypt/accounts"
     start_daemon pebble env PEBBLE_VA_ALWAYS_VALID=1 PEBBLE_VA_NOSLEEP=1 \
       /usr/bin/pebble -config "$p/pebble-config.json" -strict=false
     wait_port "$LAB_PEBBLE_PORT" || die "pebble did not start (see $LAB_STATE/logs/pebble.log)"

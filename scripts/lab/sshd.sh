@@ -74,7 +74,7 @@ sshd_up() {
     if pid_alive "sshd-$name"; then
       kill -HUP "$(cat "$LAB_RUN/sshd-$name.pid")"
     else
-      /usr/sbin/sshd -f "$LAB_SSH/${name}_sshd_config" -E "$LAB_STATE/logs/sshd-$name.log" 9>&-
+      without_inherited_fds /usr/sbin/sshd -f "$LAB_SSH/${name}_sshd_config" -E "$LAB_STATE/logs/sshd-$name.log"
     fi
   done
   wait_port "$LAB_SSH_PORT" && wait_port "$LAB_BACKUP_SSH_PORT" || die "sshd did not start (see $LAB_STATE/logs/sshd-*.log)"

@@ -103,8 +103,8 @@ export function labIsUp(): boolean {
 
 /** The lab's daemons named by their pid files are running (they die with the session that started them). */
 export function labDaemonsAlive(): boolean {
-  // scripts/lab/monitoring.sh's daemons too: a lab brought up by an older lab-up lacks them.
-  const daemons = ['nginx', 'sshd-host', 'sshd-backup', 'pebble', 'node-exporter', 'osm-metrics-timer', 'prometheus', 'alertmanager', 'blackbox'];
+  // scripts/lab/pdns.sh's and monitoring.sh's daemons too: a lab brought up by an older lab-up lacks them.
+  const daemons = ['nginx', 'sshd-host', 'sshd-backup', 'pebble', 'pdns', 'node-exporter', 'osm-metrics-timer', 'prometheus', 'alertmanager', 'blackbox'];
   const pidFiles = daemons.map((n) => join(labPaths.run, `${n}.pid`));
   return [...pidFiles, labPaths.dnsmasqPidFile].every((f) => {
     if (!existsSync(f)) return false;

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isRunning } from '../../helpers/process.js';
 import { pdnsSh, startPdns, type PdnsInstance } from './pdns-instance.js';
 
 let pdns: PdnsInstance;
@@ -13,14 +14,6 @@ beforeAll(async () => {
 afterAll(() => pdns?.cleanup());
 
 const pidFile = () => join(pdns.dir, 'run/pdns-test.pid');
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const pdnsUid = () => Number(execFileSync('id', ['-u', 'pdns'], { encoding: 'utf8' }).trim());
 
 describe('scripts/lab/pdns.sh', () => {
@@ -57,11 +50,11 @@ describe('scripts/lab/pdns.sh', () => {
 
   it('pdns_cleanup stops the daemon and removes its files', () => {
     const pid = Number(readFileSync(pidFile(), 'utf8'));
-    expect(alive(pid)).toBe(true);
+    expect(isRunning(pid)).toBe(true);
     const r = pdnsSh(pdns.dir, pdns.env, 'pdns_cleanup');
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain(`stopped pdns-test (${pid})`);
-    expect(alive(pid)).toBe(false);
+    expect(isRunning(pid)).toBe(false);
     expect(existsSync(join(pdns.dir, 'pdns'))).toBe(false);
     expect(existsSync(pidFile())).toBe(false);
   });

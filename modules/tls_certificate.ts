@@ -2,6 +2,8 @@
 // by a local CA with openssl. Reissued when the names differ or it expires within renew_before_days.
 import { posix } from 'node:path';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { moveIntoPlace, writeValidated } from '../runner/kit/index.js';
+import { tempBeside } from '../runner/kit/temp-beside.js';
 import {
   caArgv,
   certbotArgv,
@@ -13,7 +15,7 @@ import {
   planTls,
   type TlsState,
 } from './lib/tls/plan.js';
-import { runCertbotWhenFree } from './lib/tls/certbot-run.js';
+import { CERTBOT_MASKED_ERROR, acmeErrorInLog, isRefusedNonce, runCertbotWhenFree } from './lib/tls/certbot-run.js';
 import { tlsArgs, type TlsArgs } from './lib/tls/args.js';
 import { describeHolder, parseSsListeners } from './lib/net/ss-listeners.js';
 import { parseX509Text, type CertInfo } from './lib/tls/x509.js';
@@ -57,19 +59,32 @@ async function issueAcme(host: HostContext, a: TlsArgs, renewing: boolean): Prom
   const argv = certbotArgv(a, renewing);
   const env = a.ca_bundle ? { REQUESTS_CA_BUNDLE: a.ca_bundle } : undefined;
   let r = await runCertbotWhenFree(host, argv, env);
-  // An ACME server may refuse a nonce (badNonce; pebble does it to 5% of requests on purpose). certbot 2.1
-  // with josepy then dies with "AttributeError: can't set attribute" instead of retrying: retry it here.
-  for (let attempt = 1; attempt < 3 && r.exitCode !== 0 && /badNonce|can't set attribute/.test(r.stderr); attempt++) {
+  let why = await certbotFailure(host, a, r);
+  // An ACME server may refuse a nonce (badNonce; pebble does it to 5% of requests on purpose); certbot
+  // 2.1 gives up on it. Any other ACME error would only repeat.
+  for (let attempt = 1; attempt < 3 && r.exitCode !== 0 && isRefusedNonce(why); attempt++) {
     host.log(`certbot hit a refused nonce, retrying (${attempt})`);
     r = await runCertbotWhenFree(host, argv, env);
+    why = await certbotFailure(host, a, r);
   }
   if (r.exitCode !== 0) {
-    const why = r.stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Saving debug log')).slice(-4).join(' ');
     throw new ModuleError(`certbot failed for ${a.domains.join(', ')}: ${why}`, { rc: r.exitCode, stdout: r.stdout, stderr: r.stderr, argv });
   }
 }
 
-/** Key and cert made beside the target under temp names, then renamed: a failure leaves the old pair. */
+/** What certbot's failure was: its last lines, or the ACME error its log holds when certbot masked it. */
+async function certbotFailure(host: HostContext, a: TlsArgs, r: { exitCode: number; stderr: string }): Promise<string> {
+  if (r.exitCode === 0) return '';
+  const said = r.stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Saving debug log')).slice(-4).join(' ');
+  if (!CERTBOT_MASKED_ERROR.test(r.stderr)) return said;
+  const acme = acmeErrorInLog((await host.readFile(posix.join(a.logs_dir, 'letsencrypt.log'))) ?? '');
+  return acme ? `the ACME server refused: ${acme} (certbot itself said: ${said})` : said;
+}
+
+/**
+ * Key and cert made beside the targets under temp names; the fullchain goes in place first through
+ * writeValidated, then key and cert are renamed over theirs: a failure before that leaves the old set.
+ */
 async function issueSelfSigned(host: HostContext, a: TlsArgs, paths: TlsState['paths'], caExists: boolean): Promise<void> {
   if (!caExists) {
     await host.run(['mkdir', '-p', '-m', '0700', posix.dirname(a.ca_key)]);
@@ -78,19 +93,23 @@ async function issueSelfSigned(host: HostContext, a: TlsArgs, paths: TlsState['p
   }
   const dir = posix.dirname(paths.cert);
   await host.run(['mkdir', '-p', '-m', '0755', dir]);
-  const tmpKey = `${paths.key}.osm-play-new`;
-  const tmpCert = `${paths.cert}.osm-play-new`;
+  const tmpKey = tempBeside(paths.key);
+  const tmpCert = tempBeside(paths.cert);
   try {
     await host.run(leafKeyArgv(tmpKey));
     await host.run(leafCertArgv(a, tmpKey, tmpCert));
     const leaf = (await host.readFile(tmpCert)) ?? '';
     const ca = (await host.readFile(a.ca_cert)) ?? '';
-    await host.writeFile(`${paths.fullchain}.osm-play-new`, leaf + ca, { mode: 0o644 });
-    await host.run(['mv', '-f', '--', tmpKey, paths.key]);
-    await host.run(['mv', '-f', '--', tmpCert, paths.cert]);
-    await host.run(['mv', '-f', '--', `${paths.fullchain}.osm-play-new`, paths.fullchain]);
+    const chain = await writeValidated(host, paths.fullchain, leaf + ca, { mode: 0o644 });
+    try {
+      await moveIntoPlace(host, tmpKey, paths.key);
+      await moveIntoPlace(host, tmpCert, paths.cert);
+    } catch (e) {
+      await chain.rollback();
+      throw e;
+    }
   } finally {
-    await host.exec({ argv: ['rm', '-f', '--', tmpKey, tmpCert, `${paths.fullchain}.osm-play-new`] });
+    await host.exec({ argv: ['rm', '-f', '--', tmpKey, tmpCert] });
   }
 }
 

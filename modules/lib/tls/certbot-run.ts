@@ -31,3 +31,20 @@ export async function runCertbotWhenFree(
     await new Promise((resolve) => setTimeout(resolve, wait.pauseMs));
   }
 }
+
+/**
+ * certbot 2.1 (Debian 12) on Python 3.11 reports any ACME error as "AttributeError: can't set
+ * attribute" (certbot issue 9539); the ACME error itself is only in its log. The last one the last run logged.
+ */
+export function acmeErrorInLog(log: string): string | undefined {
+  // Debian's cli.ini sets max-log-backups = 0: one log that every run appends to. Only the last run counts.
+  const lastRun = log.slice(Math.max(0, log.lastIndexOf(':certbot version: ')));
+  const errors = [...lastRun.matchAll(/^acme\.messages\.Error: (.+)$/gm)];
+  return errors.at(-1)?.[1]?.trim();
+}
+
+/** certbot's own crash in place of an ACME error, see acmeErrorInLog. */
+export const CERTBOT_MASKED_ERROR = /can't set attribute/;
+
+/** A refused nonce is worth a new try; any other ACME error (unknown account, rate limit) is not. */
+export const isRefusedNonce = (text: string) => /badNonce/.test(text);

@@ -1,7 +1,7 @@
 // tls_certificate: acme through certbot against the lab pebble (every challenge passes there), and
 // selfsigned with a local CA. certbot's dirs live in a temp dir, so /etc/letsencrypt is untouched.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,14 @@ beforeAll(async () => {
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** Files named `name` anywhere under root. */
+function findFiles(root: string, name: string): string[] {
+  return readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(`/${name}`)).map((f) => join(root, f));
+}
+
+/** How many times certbot ran with the test's logs dir (Debian's cli.ini keeps one log that runs append to). */
+const certbotRuns = () => readFileSync(join(dir, 'le/logs/letsencrypt.log'), 'utf8').split(':certbot version: ').length - 1;
 
 const sans = (path: string) => execFileSync('openssl', ['x509', '-in', path, '-noout', '-ext', 'subjectAltName']).toString();
 
@@ -71,6 +79,21 @@ describe('tls_certificate acme (lab pebble)', () => {
     expect(existsSync(join(dir, 'le/config/live/t5b-busy.lab.example'))).toBe(false);
   });
 
+  it('an account the CA does not know fails naming the ACME error, with no retry', async () => {
+    const regr = findFiles(join(dir, 'le/config/accounts'), 'regr.json')[0]!;
+    const saved = readFileSync(regr, 'utf8');
+    const runsBefore = certbotRuns();
+    writeFileSync(regr, saved.replace(/my-account\/[^"]+/, 'my-account/00000000deadbeef'));
+    try {
+      const r = await run(tlsCertificate, { ...acme, domains: ['t5b-lost-account.lab.example'] });
+      expect(r.status).toBe('failed');
+      expect(r.error).toMatch(/the ACME server refused: urn:ietf:params:acme:error:accountDoesNotExist/);
+      expect(certbotRuns()).toBe(runsBefore + 1);
+    } finally {
+      writeFileSync(regr, saved);
+    }
+  });
+
   it('absent deletes the lineage; again is ok', async () => {
     expect((await run(tlsCertificate, { ...acme, state: 'absent' })).status).toBe('changed');
     expect(existsSync(live())).toBe(false);
@@ -109,3 +132,38 @@ describe('tls_certificate selfsigned (local CA)', () => {
     expect(existsSync(join(dir, 'certs/t5b-self.lab.example/fullchain.pem'))).toBe(false);
   });
 });
+
+describe('the lab after pebble restarts (its accounts live in memory only)', () => {
+  const labLe = '/var/lib/osm-lab/letsencrypt';
+  const inLab = (domain: string) => ({
+    ...acme,
+    domains: [domain],
+    config_dir: labLe,
+    work_dir: join(labLe, 'work'),
+    logs_dir: join(labLe, 'logs'),
+  });
+
+  it('lab-up starting a new pebble drops the accounts of the old one, so certbot issues again', async () => {
+    try {
+      expect((await run(tlsCertificate, inLab('t5b-before-restart.lab.example'))).error).toBeUndefined();
+      execFileSync('kill', [readFileSync('/var/lib/osm-lab/run/pebble.pid', 'utf8').trim()]);
+      await waitGone(14000);
+      execFileSync('bash', ['scripts/lab-up'], { stdio: 'ignore' });
+      const r = await run(tlsCertificate, inLab('t5b-after-restart.lab.example'));
+      expect(r.error).toBeUndefined();
+      expect(r.status).toBe('changed');
+    } finally {
+      for (const d of ['t5b-before-restart.lab.example', 't5b-after-restart.lab.example']) await run(tlsCertificate, { ...inLab(d), state: 'absent' });
+    }
+  });
+});
+
+/** Until nothing listens on 127.0.0.1:port. */
+async function waitGone(port: number): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const ss = execFileSync('ss', ['-ltnH', `sport = :${port}`]).toString();
+    if (ss.trim() === '') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} still held`);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCertbotWhenFree } from '../../../../../modules/lib/tls/certbot-run.js';
+import { acmeErrorInLog, isRefusedNonce, runCertbotWhenFree } from '../../../../../modules/lib/tls/certbot-run.js';
 
 const BUSY = { exitCode: 1, stdout: '', stderr: 'Another instance of Certbot is already running.\n' };
 const OK = { exitCode: 0, stdout: 'Successfully received certificate.\n', stderr: '' };
@@ -44,5 +44,36 @@ describe('runCertbotWhenFree', () => {
     const r = await runCertbotWhenFree(f.host, ['certbot', 'certonly'], undefined, { waitMs: 0, pauseMs: 1 });
     expect(r.stderr).toContain('Another instance');
     expect(f.runs).toHaveLength(1);
+  });
+});
+
+describe('acmeErrorInLog', () => {
+  const log = [
+    '2026-12-06 19:15:47,700:DEBUG:acme.client:Received response:',
+    'Traceback (most recent call last):',
+    'acme.messages.Error: urn:ietf:params:acme:error:badNonce :: JWS has an invalid anti-replay nonce',
+    'Traceback (most recent call last):',
+    'acme.messages.Error: urn:ietf:params:acme:error:accountDoesNotExist :: The request specified an account that does not exist',
+    '    raise AttributeError("can\'t set attribute")',
+    "AttributeError: can't set attribute",
+  ].join('\n');
+
+  it('finds the last ACME error certbot logged', () => {
+    expect(acmeErrorInLog(log)).toBe('urn:ietf:params:acme:error:accountDoesNotExist :: The request specified an account that does not exist');
+  });
+
+  it('reads only the last run of a log that every run appends to', () => {
+    const next = '2026-12-06 19:18:03,204:DEBUG:certbot._internal.main:certbot version: 2.1.0\nAttributeError: can\'t set attribute\n';
+    expect(acmeErrorInLog(log + '\n' + next)).toBeUndefined();
+  });
+
+  it('finds none in a log without one', () => {
+    expect(acmeErrorInLog("AttributeError: can't set attribute\n")).toBeUndefined();
+    expect(acmeErrorInLog('')).toBeUndefined();
+  });
+
+  it('only a refused nonce is worth a retry', () => {
+    expect(isRefusedNonce('the ACME server refused: urn:ietf:params:acme:error:badNonce :: JWS has an invalid anti-replay nonce')).toBe(true);
+    expect(isRefusedNonce(`the ACME server refused: ${acmeErrorInLog(log)}`)).toBe(false);
   });
 });

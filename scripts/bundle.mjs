@@ -2,11 +2,26 @@
 // parse instead of hundreds to resolve, which is most of osm-play's start-up. Lazily loaded parts
 // (each built-in module, ssh, the terminal reporter) become chunks loaded only when a run needs
 // them. Every import in the sources is static or a literal import(), so nothing can fall out.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { build } from 'esbuild';
+import { writeValidators } from './validators.mjs';
 
 // Chunk names carry content hashes: stale ones from an older build would pile up.
 rmSync('dist/bundle', { recursive: true, force: true });
+
+// The built-ins' argument validators, compiled now (ajv standalone code) instead of at every run.
+const precompiledIndex = await writeValidators('dist/gen');
+const precompiled = {
+  name: 'precompiled-validators',
+  setup(b) {
+    b.onLoad({ filter: /runner[\\/]load[\\/]precompiled\.ts$/ }, () => ({
+      contents: readFileSync(precompiledIndex, 'utf8'),
+      loader: 'js',
+      resolveDir: dirname(precompiledIndex),
+    }));
+  },
+};
 
 await build({
   entryPoints: { cli: 'runner/cli.ts' },
@@ -24,5 +39,6 @@ await build({
   // Less to parse at every start; identifiers stay, so stack traces still name functions.
   minifyWhitespace: true,
   minifySyntax: true,
+  plugins: [precompiled],
   logLevel: 'warning',
 });

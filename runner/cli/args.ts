@@ -1,21 +1,16 @@
 // argv → CliOptions. A small parser of our own: the option set is fixed and ansible-playbook's
 // conventions (-vvv, repeatable -i/-e, `--json [FILE]` with an optional value) fit no framework well.
+import type { RunFlags } from '../execute/types.js';
 
-export interface CliOptions {
+/** The command line; the run's switches (check, tags, forks, …) are the executor's RunFlags. */
+export interface CliOptions extends RunFlags {
   command: 'run' | 'schema' | 'doc' | 'completion' | 'help' | 'version';
   playbooks: string[];
   inventories: string[];
   extraVars: string[];
-  check: boolean;
-  diff: boolean;
-  limit?: string;
-  tags: string[];
-  skipTags: string[];
-  forks?: number;
   listHosts: boolean;
   listTasks: boolean;
   syntaxCheck: boolean;
-  verbosity: number;
   /** `--json` alone: '-' (stdout); `--json FILE`. */
   json?: string;
   junit?: string;
@@ -23,11 +18,8 @@ export interface CliOptions {
   become: boolean;
   becomeUser?: string;
   lockTimeoutSec: number;
-  acceptNewHostKeys: boolean;
   /** --step: confirm each task (one line per answer on stdin). */
   step: boolean;
-  /** -c: connection type where the play and inventory name none. */
-  connection?: string;
   /** -u: SSH user where the play and inventory name none. */
   user?: string;
   /** --private-key / --key-file. */
@@ -35,7 +27,6 @@ export interface CliOptions {
   /** -T: SSH connect timeout in seconds. */
   timeout?: number;
   listTags: boolean;
-  startAtTask?: string;
   /** --flush-cache: accepted; facts are gathered afresh each run anyway. */
   flushCache: boolean;
   /** Roles search path from ansible.cfg / ANSIBLE_ROLES_PATH (set by applyAnsibleSettings, not a flag). */

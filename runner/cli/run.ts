@@ -1,20 +1,14 @@
 // The run command: prepare (all diagnostics before any connection), optional listings, then run.
-import { realDeps } from '../execute/deps.js';
-import { formatProfile, TaskProfiler } from '../execute/profile.js';
-import { runPlaybook } from '../execute/run-playbook.js';
 import { formatDiagnostic } from '../load/errors.js';
-import { groupNames, hostVars, matchHosts } from '../load/inventory.js';
+import { matchHosts } from '../load/inventory.js';
 import { EXIT_USAGE } from '../report/exit-code.js';
 import { Redactor } from '../report/redact.js';
 import { loadRunVaultSecrets, vaultSecretStrings } from '../vault/run-secrets.js';
-import type { Playbook } from '../types.js';
 import { UsageError, type CliOptions } from './args.js';
-import { readBecomePassword } from './become-pass.js';
 import { listHosts, listTags, listTasks } from './lists.js';
 import { applyAnsibleSettings, readAnsibleSettings, type AnsibleSettings, type RunSettings } from './ansible-config.js';
 import { prepare } from './prepare.js';
-import { makeReporter, type Streams } from './reporters.js';
-import { lineStepPrompter } from './step-prompt.js';
+import type { Streams } from './reporters.js';
 
 export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promise<number> {
   let settings: AnsibleSettings;
@@ -45,9 +39,14 @@ export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promi
     io.err(`osm-play: ${n} problem${n === 1 ? '' : 's'} found; nothing was run\n`);
     return EXIT_USAGE;
   }
-  const { inventory, playbooks, registry, paramVars, extraVars, secrets } = prepared.value;
+  const { inventory, playbooks, secrets } = prepared.value;
   for (const s of secrets) redactor.add(s);
 
+  // As ansible-playbook: a --limit that leaves no host to target is an error, not a run that does nothing.
+  if (o.limit && matchHosts(inventory, o.limit).length === 0) {
+    io.err(`osm-play: --limit ${o.limit} matches no host of the inventory; nothing was run\n`);
+    return EXIT_USAGE;
+  }
   if (o.syntaxCheck || o.listHosts || o.listTasks || o.listTags) {
     for (const pb of playbooks) {
       if (o.syntaxCheck && !o.listHosts && !o.listTasks && !o.listTags) io.out(`playbook: ${pb.file}\n`);
@@ -58,39 +57,8 @@ export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promi
     return 0;
   }
 
-  if (o.step && o.askBecomePass && !process.stdin.isTTY) {
-    io.err('osm-play: --step with --ask-become-pass needs a terminal: both would read stdin\n');
-    return EXIT_USAGE;
-  }
-  let becomePassword: string | undefined;
-  if (o.askBecomePass) {
-    becomePassword = await readBecomePassword();
-    redactor.add(becomePassword);
-  }
-  if (o.becomeUser) extraVars['ansible_become_user'] = o.becomeUser;
-
-  const profiler = o.profileTasks ? new TaskProfiler() : undefined;
-  const deps = await realDeps((n) => registry.get(n), { hostVars, matchHosts, groupNames }, (nodes) => registry.loadFor(nodes), profiler);
-  const reporter = await makeReporter(o, io, redactor);
-  const step = o.step ? lineStepPrompter(process.stdin, (s) => io.err(redactor.text(s))) : undefined;
-  // Several playbooks run as one: plays in order, one connection and lock per host throughout.
-  const all: Playbook = { file: playbooks[0]!.file, plays: playbooks.flatMap((pb) => pb.plays), modulePackages: [] };
-  try {
-    const summary = await runPlaybook(
-      all,
-      {
-        inventory, extraVars, paramVars, check: o.check, diff: o.diff, limit: o.limit, tags: o.tags, skipTags: o.skipTags,
-        forks: o.forks, verbosity: o.verbosity, become: o.become || undefined, becomePassword, lockTimeoutMs: o.lockTimeoutSec * 1000,
-        acceptNewHostKeys: o.acceptNewHostKeys, step, redactor, deps, startAtTask: o.startAtTask,
-        connectionDefaults: run.connectionDefaults, connection: o.connection, configFile: settings.file,
-        becomeUser: run.becomeUser, becomeMethod: run.becomeMethod,
-      },
-      reporter,
-    );
-    if (profiler) io.out(formatProfile(profiler.report()));
-    return summary.exitCode;
-  } finally {
-    step?.close();
-    await reporter.close();
-  }
+  // The executor (ssh, templating, reporters) is loaded only for a real run: a syntax check or a
+  // listing never needs it.
+  const { executeRun } = await import('./execute-run.js');
+  return executeRun(o, io, { settings, run, redactor, prepared: prepared.value });
 }

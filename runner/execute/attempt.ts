@@ -11,6 +11,7 @@ import type { HostState, NodeScope, PlayCtx } from './state.js';
 import { normalizeArgs } from '../load/args-check.js';
 import { taskCheckMode, taskEnvironment, taskTimeoutMs } from './task-keywords.js';
 import type { ModuleRun } from './run-module.js';
+import { keyPos } from '../load/tasks.js';
 
 /** The module's result after until/retries, changed_when and failed_when: ModuleRun with the registered value. */
 export interface AttemptResult extends Pick<ModuleRun, 'changes' | 'msg' | 'diff' | 'facts' | 'inventory'> {
@@ -86,7 +87,7 @@ export async function attempt(a: AttemptInput): Promise<AttemptResult> {
     const probe = { ...a.vars, ...(task.register ? { [task.register]: result.registered } : {}), ...result.registered };
     let done: boolean;
     try {
-      done = evalCondition(t, 'until', task.until, probe, task.pos);
+      done = evalCondition(t, 'until', task.until, probe, keyPos(task, 'until'));
     } catch (err) {
       // The condition needs output of work that check mode planned but did not do: nothing to wait for.
       if (result.pending) break;
@@ -136,14 +137,14 @@ async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<Att
   const t = deps.templater;
   // As Ansible: changed_when is decided even for a failed result (failed_when may clear the failure).
   if (task.changedWhen?.length) {
-    const changed = decide(() => evalList(t, 'changed_when', task.changedWhen!, probe, task.pos), pending);
+    const changed = decide(() => evalList(t, 'changed_when', task.changedWhen!, probe, keyPos(task, 'changed_when')), pending);
     if (changed !== undefined) {
       if (status !== 'failed') status = changed ? 'changed' : 'ok';
       registered['changed'] = changed;
     }
   }
   if (task.failedWhen?.length) {
-    const failed = decide(() => evalList(t, 'failed_when', task.failedWhen!, probe, task.pos), pending);
+    const failed = decide(() => evalList(t, 'failed_when', task.failedWhen!, probe, keyPos(task, 'failed_when')), pending);
     if (failed !== undefined) {
       if (failed) status = 'failed';
       else if (status === 'failed') status = registered['changed'] ? 'changed' : 'ok';

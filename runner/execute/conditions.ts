@@ -2,6 +2,13 @@
 // A condition that fails to evaluate is a task error naming the file and line of the task.
 import type { SourcePos, Vars } from '../types.js';
 import type { ExecTemplater } from './types.js';
+import type { TaskNode } from '../types.js';
+import { keyPos } from '../load/tasks.js';
+
+/** The conditions a task runs under: its scope's, then its own `when:` (positioned at that key). */
+export function taskConditions(scopeWhen: { expr: string; pos: SourcePos }[], task: TaskNode): { expr: string; pos: SourcePos }[] {
+  return [...scopeWhen, ...task.when.map((expr) => ({ expr, pos: keyPos(task, 'when') }))];
+}
 
 export class ConditionError extends Error {
   constructor(

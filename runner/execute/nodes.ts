@@ -1,7 +1,7 @@
 // Walks a host's task list: blocks with rescue/always, include_tasks, meta tasks and tag filtering.
 // Scope (vars, tags, when, become, role) flows from blocks and includes to the tasks inside them.
 import type { BlockNode, IncludeNode, Node, TaskNode, Vars } from '../types.js';
-import { evalAll } from './conditions.js';
+import { evalAll, taskConditions } from './conditions.js';
 import { runHandlers } from './handlers.js';
 import { itemVars, loopItems } from './loop.js';
 import { expandLoop } from './loop-kinds.js';
@@ -113,7 +113,7 @@ async function runInclude(w: WalkCtx, inc: IncludeNode, scope: NodeScope): Promi
 async function runMeta(w: WalkCtx, task: TaskNode, scope: NodeScope): Promise<Flow> {
   const action = String(task.args['_raw_params'] ?? Object.values(task.args)[0] ?? '').trim();
   const vars = taskScope(w.pc, w.host, scope, task.vars);
-  const conds = [...scope.when, ...task.when.map((expr) => ({ expr, pos: task.pos }))];
+  const conds = taskConditions(scope.when, task);
   if (!evalAll(w.pc.run.deps.templater, 'when', conds, vars)) return 'ok';
   switch (action) {
     case 'flush_handlers':

@@ -18,12 +18,35 @@ export function selectHosts(run: RunCtx, play: Play): string[] {
   let hosts = deps.matchHosts(opts.inventory, pattern);
   if (opts.limit) {
     const allowed = new Set(deps.matchHosts(opts.inventory, opts.limit));
+    const added = hosts.filter((h) => run.addedBy?.has(h) && !allowed.has(h));
+    if (added.length > 0) failAddersOutsideLimit(run, play, added);
     hosts = hosts.filter((h) => allowed.has(h));
   }
   return hosts.filter((h) => {
     const st = run.hosts.get(h);
     return !st || (!st.failed && !st.unreachable);
   });
+}
+
+/**
+ * A play for hosts that add_host made during this run, which --limit leaves out (as in Ansible): its
+ * tasks would silently not run, leaving half-done work behind an exit 0. The hosts that added them
+ * fail instead, so the run exits non-zero and says what to do.
+ */
+function failAddersOutsideLimit(run: RunCtx, play: Play, added: string[]): void {
+  run.reporter.warning(
+    `play '${play.name}': ${added.join(', ')} (added by add_host) ${added.length === 1 ? 'falls' : 'fall'} outside --limit ${run.opts.limit}, ` +
+      `so this play would not run for ${added.length === 1 ? 'it' : 'them'}; failing the hosts that added ${added.length === 1 ? 'it' : 'them'}. ` +
+      `Run such tasks from the adding host's play with delegate_to, or add the names to --limit`,
+    play.pos,
+  );
+  for (const name of new Set(added.map((h) => run.addedBy!.get(h)!))) {
+    let st = run.hosts.get(name);
+    if (!st) run.hosts.set(name, (st = newHostState(name)));
+    if (st.failed) continue;
+    st.failed = true;
+    st.recap.failed++;
+  }
 }
 
 export async function runPlay(run: RunCtx, play: Play): Promise<void> {

@@ -35,6 +35,8 @@ export interface RunCtx {
   hosts: Map<string, HostState>;
   /** The controller's own connection, for delegate_to: localhost. */
   localConn?: Promise<Connection>;
+  /** Hosts add_host put in the inventory during this run, each with the host whose task added it. */
+  addedBy?: Map<string, string>;
 }
 
 export interface PlayCtx {

@@ -6,7 +6,7 @@ import type { ItemResult, ReportedResult } from '../report/events.js';
 import type { Change, TaskNode, Vars } from '../types.js';
 import { attempt, type AttemptResult } from './attempt.js';
 import { resolveBecome } from './become.js';
-import { evalAll } from './conditions.js';
+import { evalAll, taskConditions } from './conditions.js';
 import { itemVars, loopItems } from './loop.js';
 import { expandLoop } from './loop-kinds.js';
 import { taskScope } from './scope.js';
@@ -108,9 +108,10 @@ async function runTaskBody(
   const t = deps.templater;
   const module = deps.getModule(task.module);
   if (!module) throw new Error(`${task.pos.file}:${task.pos.line}:${task.pos.col}: unknown module '${task.module}'`);
-  // Opened once the first item passes `when`: a skipped task never reaches its delegate (as in Ansible).
-  let target: { conn: Connection; delegate?: string } | undefined;
-  const conds = [...scope.when, ...task.when.map((expr) => ({ expr, pos: task.pos }))];
+  // Opened when an item passes `when`: a skipped task never reaches its delegate (as in Ansible).
+  // delegate_to is rendered per item, so a loop can visit several hosts (`delegate_to: "{{ item }}"`).
+  const delegates: string[] = [];
+  const conds = taskConditions(scope.when, task);
 
   const items: { vars: Vars; label: string; item?: unknown }[] | undefined = task.loop === undefined ? undefined : loopVarsList(pc, task, baseVars, host, scope);
   const results: LoopResult[] = [];
@@ -124,15 +125,20 @@ async function runTaskBody(
     }
     const become = resolveBecome(task, scope, pc.play, it.vars, { become: pc.run.opts.become, password: pc.run.opts.becomePassword, becomeUser: pc.run.opts.becomeUser, becomeMethod: pc.run.opts.becomeMethod });
     if (become?.password) pc.run.opts.redactor.add(become.password);
-    target ??= await connectionFor(pc, host, task, baseVars);
+    const target = await connectionFor(pc, host, task, it.vars);
+    if (target.delegate !== undefined && !delegates.includes(target.delegate)) delegates.push(target.delegate);
     const r = await attempt({ pc, host, task, scope, module, vars: it.vars, conn: target.conn, become, noLog });
     results.push({ ...r, label: it.label, item: it.item });
     if (r.status === 'unreachable') break;
     if (r.facts && Object.keys(r.facts).length) mergeFacts(host.facts, r.facts);
-    if (r.status !== 'failed') for (const added of r.inventory ?? []) addHostToInventory(pc.run.opts.inventory, added);
+    if (r.status !== 'failed') {
+      for (const added of r.inventory ?? []) {
+        if (addHostToInventory(pc.run.opts.inventory, added)) (pc.run.addedBy ??= new Map()).set(added.name, host.name);
+      }
+    }
   }
 
-  const delegate = target?.delegate;
+  const delegate = delegates.length > 0 ? delegates.join(', ') : undefined;
   const reportWithDelegate: Report = delegate ? (r) => report({ ...r, delegatedTo: delegate }) : report;
   return finish(pc, host, task, scope, baseVars, items !== undefined, results, reportWithDelegate);
 }

@@ -8,31 +8,40 @@ import type { Redactor } from '../report/redact.js';
 import type { StepPrompter } from './step.js';
 import type { ModuleRun } from './run-module.js';
 
-export interface RunOptions {
-  inventory: Inventory;
-  /** -e values. */
-  extraVars: Vars;
-  /** Per play: params' coerced values (from applyParams); they rank as extra vars. */
-  paramVars?: Map<Play, Vars>;
+/** The run's switches as the command line gives them and the executor takes them: one definition for both. */
+export interface RunFlags {
+  /** --check: plan and report, change nothing. */
   check: boolean;
+  /** --diff: show before/after of what changes. */
   diff: boolean;
+  /** --limit: a host pattern narrowing every play's hosts. */
   limit?: string;
   tags: string[];
   skipTags: string[];
   /** Hosts run in parallel up to this; default all hosts of a play, at most MAX_FORKS. */
   forks?: number;
   verbosity: number;
+  acceptNewHostKeys: boolean;
+  /** --start-at-task: tasks before the first one of this name (or pattern) are passed over. */
+  startAtTask?: string;
+  /** -c: the connection type where neither the play nor the inventory names one. */
+  connection?: string;
+}
+
+export interface RunOptions extends RunFlags {
+  inventory: Inventory;
+  /** -e values. */
+  extraVars: Vars;
+  /** Per play: params' coerced values (from applyParams); they rank as extra vars. */
+  paramVars?: Map<Play, Vars>;
   /** -b: become for every task unless the task says otherwise. */
   become?: boolean;
   becomePassword?: string;
   lockTimeoutMs: number;
-  acceptNewHostKeys: boolean;
   /** Collects secrets as they are discovered; the reporters share it. */
   redactor: Redactor;
   /** --step: asked before each task and handler on each host. */
   step?: StepPrompter;
-  /** --start-at-task: tasks before the first one of this name (or pattern) are passed over. */
-  startAtTask?: string;
   /**
    * Connection variables from the CLI (-u, --private-key, -T) and ansible.cfg / ANSIBLE_*: below the
    * play's remote_user and the inventory's own ansible_* variables, as in Ansible.
@@ -43,8 +52,6 @@ export interface RunOptions {
   becomeMethod?: string;
   /** The ansible.cfg read, if any (ansible_config_file). */
   configFile?: string;
-  /** -c: the connection type where neither the play nor the inventory names one. */
-  connection?: string;
   /** Who holds the host lock, for other runs' messages. */
   lockHolder?: string;
   /** The engine pieces the executor calls (real ones from deps.ts; fakes in unit tests). */

@@ -13,15 +13,30 @@ const addFormats = addFormatsModule.default;
 
 // strict: false because module authors may add annotation keywords ajv does not know.
 // useDefaults: an argument with a default is not missing (callers pass a clone).
+// scripts/validators.mjs generates the built-ins' validators at build time with these same options.
+export const AJV_OPTIONS = {
+  plain: { allErrors: true, strict: false, useDefaults: true },
+  coercing: { allErrors: true, strict: false, useDefaults: true, coerceTypes: true },
+} as const;
+
 // Each instance compiles ajv's meta-schemas when made: made on first use, not at start-up.
 const instances: Partial<Record<'plain' | 'coercing', InstanceType<typeof Ajv>>> = {};
 function ajvFor(coerce: boolean): InstanceType<typeof Ajv> {
   const kind = coerce ? 'coercing' : 'plain';
-  return (instances[kind] ??= addFormats(new Ajv({ allErrors: true, strict: false, useDefaults: true, ...(coerce ? { coerceTypes: true } : {}) })));
+  return (instances[kind] ??= addFormats(new Ajv({ ...AJV_OPTIONS[kind] })));
 }
 
 const validators = new WeakMap<object, ValidateFunction>();
 const coercingValidators = new WeakMap<object, ValidateFunction>();
+
+/**
+ * Hands argsValidator the build-time compiled validators of a schema (runner/load/precompiled.ts),
+ * so it finds them instead of compiling. Same options, same code: the checks and errors are the same.
+ */
+export function usePrecompiled(schema: object, v: { plain: ValidateFunction; coercing: ValidateFunction }): void {
+  validators.set(schema, v.plain);
+  coercingValidators.set(schema, v.coercing);
+}
 
 export function argsValidator(mod: AnyModule, coerce = false): ValidateFunction {
   const cache = coerce ? coercingValidators : validators;

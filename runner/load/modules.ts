@@ -8,7 +8,9 @@ import type { AnyModule } from '../module.js';
 import type { Node, Playbook } from '../types.js';
 import { LoadError } from './errors.js';
 import { canonicalModuleName } from './keywords.js';
+import { usePrecompiled } from './args-check.js';
 import { checkModuleExport } from './module-check.js';
+import { PRECOMPILED_VALIDATORS } from './precompiled.js';
 import { walkTasks } from './walk.js';
 
 /** Loads a module file lazily; its default export is one module (or an array). */
@@ -69,12 +71,15 @@ export class ModuleRegistry {
   }
 }
 
-// Built-ins are the project's own code, checked by their tests: only the shape is checked here, and
-// the schema compiles when the module is first validated.
+// Built-ins are the project's own code, checked by their tests: only the shape is checked here. The
+// bundle brings each built-in's validators compiled at build time; otherwise the schema compiles
+// when the module is first validated.
 async function importBuiltin(name: string, load: ModuleLoader): Promise<AnyModule> {
-  const { modules, errors } = checkModuleExport((await load()).default, `built-in module '${name}'`, { compileSchema: false });
+  const [ns, precompiled] = await Promise.all([load(), PRECOMPILED_VALIDATORS[name]?.()]);
+  const { modules, errors } = checkModuleExport(ns.default, `built-in module '${name}'`, { compileSchema: false });
   const mod = modules.find((m) => m.name === name);
   if (errors.length > 0 || !mod) throw new Error(errors.join('; ') || `built-in module file for '${name}' exports ${modules.map((m) => m.name).join(', ') || 'nothing'}`);
+  if (precompiled) usePrecompiled(mod.args, precompiled);
   return mod;
 }
 

@@ -16,7 +16,7 @@ const CASES: [string, number, RegExp][] = [
   ['bad-yaml', 1, /bad-yaml\.yml:6:\d+: .*indentation/],
   ['bad-param', 1, /bad-param\.yml:4:5: customer_name: 'Acme' does not match .*\(use 'acme'\)/],
   ['undefined-var', 2, /undefined-var\.yml:7:9: undefined variable 'customer_nmae'/],
-  ['bad-when', 2, /bad-when\.yml:4:7: when: cannot evaluate .*undefined variable 'missing_var'/],
+  ['bad-when', 2, /bad-when\.yml:6:7: when: cannot evaluate .*undefined variable 'missing_var'/],
 ];
 
 describe('broken playbooks', () => {

@@ -15,6 +15,15 @@ describe('osm-play options', () => {
     expect(r.stdout).toMatch(/play #2 \(all:!localhost\): Everything[^\n]*\n[^\n]*\n\s+hosts \(2\):\n\s+web1\n\s+db1/);
   }, T);
 
+  it('a --limit that matches no host is an error, as in ansible-playbook (listing or running)', async () => {
+    for (const extra of [['--list-hosts'], []]) {
+      const r = await runCli(['-i', misc('hosts'), misc('site.yml'), '--limit', 'nosuch', ...extra]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('--limit nosuch matches no host of the inventory; nothing was run');
+      expect(r.stdout).not.toContain('PLAY');
+    }
+  }, T);
+
   it('--list-tasks honours --tags and inherited play tags', async () => {
     const r = await runCli(['-i', misc('hosts'), misc('site.yml'), '--list-tasks', '--tags', 'special']);
     expect(r.code).toBe(0);

@@ -23,7 +23,8 @@ function fences(md: string): Fence[] {
 
 /** The arguments of each `osm-play …` in the shell blocks and in inline code, comments and redirections cut off. */
 function readmeCommands(md: string): string[][] {
-  const lines = fences(md).filter((f) => f.lang === '' || f.lang === 'sh').flatMap((f) => f.body.split('\n'));
+  // A line ending in a backslash goes on on the next, as the shell reads it.
+  const lines = fences(md).filter((f) => f.lang === '' || f.lang === 'sh').flatMap((f) => f.body.replace(/\\\n\s*/g, ' ').split('\n'));
   const inline = [...md.matchAll(/`(osm-play [^`]+)`/g)].map((m) => m[1]);
   const out: string[][] = [];
   for (const line of [...lines, ...inline]) {

@@ -68,13 +68,19 @@ const CASES: Case[] = [
     name: 'when on an undefined variable (run time)',
     yaml: `${LOCAL}    - name: guarded write\n      when: missing_var > 3\n      copy:\n        dest: "{{ osm_lxc_root }}/first"\n        content: x\n${LATER_WRITE}`,
     code: 2,
-    at: /(?:^|: )4:7: when: cannot evaluate 'missing_var > 3': undefined variable 'missing_var'$/m,
+    at: /(?:^|: )5:7: when: cannot evaluate 'missing_var > 3': undefined variable 'missing_var'$/m,
   },
   {
     name: 'when with a syntax error (run time)',
     yaml: `${LOCAL}    - name: guarded write\n      when: "1 +* 2"\n      copy:\n        dest: "{{ osm_lxc_root }}/first"\n        content: x\n${LATER_WRITE}`,
     code: 2,
-    at: /(?:^|: )4:7: when: cannot evaluate '1 \+\* 2': template syntax error/m,
+    at: /(?:^|: )5:7: when: cannot evaluate '1 \+\* 2': template syntax error/m,
+  },
+  {
+    name: 'failed_when with a syntax error names its own line (run time)',
+    yaml: `${LOCAL}    - name: checked command\n      command: "true"\n      failed_when: "1 +* 2"\n${LATER_WRITE}`,
+    code: 2,
+    at: /(?:^|: )6:7: failed_when: cannot evaluate '1 \+\* 2': template syntax error/m,
   },
 ];
 

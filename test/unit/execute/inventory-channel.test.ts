@@ -53,3 +53,59 @@ describe('the inventory channel of a module outcome', () => {
     expect(r.lines).toEqual(['failed h1 enrol']);
   });
 });
+
+describe('hosts added by add_host and --limit', () => {
+  it('a later play for added hosts that --limit leaves out fails the host that added them', async () => {
+    const r = await runYaml(playbook('add_host'), { modules: [addHost], limit: 'h1' });
+    expect(r.lines).toEqual(['changed h1 add_host']);
+    expect(r.summary.hosts['h1']!.failed).toBe(1);
+    expect(r.summary.exitCode).toBe(2);
+    const warnings = r.reporter.events.flatMap((e) => (e.type === 'warning' ? [e.msg] : []));
+    expect(warnings.join('\n')).toMatch(/c1 \(added by add_host\) falls outside --limit h1.*delegate_to/);
+  });
+
+  it('runs as before when --limit names the added host too', async () => {
+    const r = await runYaml(playbook('add_host'), { modules: [addHost], limit: 'h1:c1' });
+    expect(r.lines).toEqual(['changed h1 add_host', 'ok c1 debug']);
+    expect(r.summary.exitCode).toBe(0);
+  });
+
+  it('a task delegated to the added host from the adding play runs under --limit', async () => {
+    const yaml = `
+- hosts: web
+  gather_facts: false
+  tasks:
+    - add_host:
+        name: "c-{{ inventory_hostname }}"
+        groups: late
+    - probe:
+        id: inside
+      delegate_to: "c-{{ inventory_hostname }}"
+`;
+    const r = await runYaml(yaml, { modules: [addHost], limit: 'h1' });
+    expect(r.lines).toEqual(['changed h1 add_host', 'ok h1 probe']);
+    expect(r.calls).toEqual([{ host: 'h1', id: 'inside', applied: false, via: 'c-h1' }]);
+    expect(r.summary.exitCode).toBe(0);
+  });
+});
+
+describe('delegate_to rendered per loop item', () => {
+  it('visits each item\'s host, with the current host\'s variables, and says where it went', async () => {
+    const yaml = `
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - probe:
+        id: "{{ item }} of {{ inventory_hostname }}"
+      delegate_to: "{{ item }}"
+      loop: "{{ groups['web'] | difference([inventory_hostname]) }}"
+`;
+    const r = await runYaml(yaml, { inventory: '[web]\nh1\nh2\nh3\n', limit: 'h1' });
+    expect(r.summary.exitCode).toBe(0);
+    expect(r.calls).toEqual([
+      { host: 'h1', id: 'h2 of h1', applied: false, via: 'h2' },
+      { host: 'h1', id: 'h3 of h1', applied: false, via: 'h3' },
+    ]);
+    expect(r.results[0]!.delegatedTo).toBe('h2, h3');
+  });
+});

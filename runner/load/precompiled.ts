@@ -1,0 +1,14 @@
+// Argument validators of the built-in modules, generated at build time as ajv standalone code
+// (scripts/validators.mjs) so a run does not compile schemas. In source runs (tsx, vitest) this map
+// is empty and args-check.ts compiles them; `npm run build` substitutes the generated map in the
+// bundle (scripts/bundle.mjs).
+import type { ValidateFunction } from 'ajv';
+
+/** The plain and the coercing validator of one module's args, from the same options as args-check.ts. */
+export interface PrecompiledValidators {
+  plain: ValidateFunction;
+  coercing: ValidateFunction;
+}
+
+/** Built-in module name → loader of its generated validators. */
+export const PRECOMPILED_VALIDATORS: Readonly<Record<string, () => Promise<PrecompiledValidators>>> = {};

@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
-import { writeValidated } from '../runner/kit/index.js';
+import { moveIntoPlace, writeValidated } from '../runner/kit/index.js';
 import { tempBeside } from '../runner/kit/temp-beside.js';
 import type { Change } from '../runner/types.js';
 import { dearmor, defaultKeyring, keyMatches, normaliseKeyId, parseColons, type KeyInfo } from './lib/apt_key/keys.js';
@@ -176,7 +176,7 @@ async function applyChange(host: HostContext, c: AptKeyChange): Promise<void> {
     try {
       await host.run(['sh', '-c', GPG_REMOVE, 'sh', c.target, tmp, ...(c.data ?? [])], { env: { LC_ALL: 'C' } });
       await host.run(['chmod', '--reference', c.target, '--', tmp]);
-      await host.run(['mv', '-f', '--', tmp, c.target]);
+      await moveIntoPlace(host, tmp, c.target);
     } finally {
       await host.exec({ argv: ['rm', '-f', '--', tmp] });
     }

@@ -4,7 +4,7 @@
 import { posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
-import { applyAttributes, attributeChanges, gatherAttributes, type AttributeState } from '../runner/kit/index.js';
+import { applyAttributes, attributeChanges, gatherAttributes, moveIntoPlace, type AttributeState } from '../runner/kit/index.js';
 import { tempBeside } from '../runner/kit/temp-beside.js';
 import type { Change, Vars } from '../runner/types.js';
 import { CURL_STDIN_ARGV } from './lib/http/curl.js';
@@ -135,7 +135,7 @@ export default defineModule({
     }
     const same = s.attrs.stat !== null && (await checksumOf(host, s.path, 'sha1')) === sha1;
     if (same) await host.exec({ argv: ['rm', '-f', '--', tmp] });
-    else await host.run(['mv', '-f', '--', tmp, s.path]);
+    else await moveIntoPlace(host, tmp, s.path);
     const attrsChanged = attributeChanges(s.path, wanted, { ...s.attrs, stat: await host.stat(s.path) }).length > 0;
     if (attrsChanged) await applyAttributes(host, s.path, wanted);
     return { changed: !same || attrsChanged, data: { ...data, checksum_src: sha1, checksum_dest: sha1, msg: same ? 'file already exists' : `OK (${data['content_length'] ?? '?'} bytes)` } };

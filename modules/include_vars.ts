@@ -1,6 +1,6 @@
 // include_vars: variables from YAML/JSON files on the controller, set on the host for the rest of the
 // run (they rank with set_fact). Files are read through the playbook loader, so problems name file:line.
-// Vaulted files: not yet — the Vault work (compat-lang) adds a hook to the loader; this goes through it.
+// Vaulted files are decrypted by that loader (readMaybeVaulted) with the run's vault passwords.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Type } from '@sinclair/typebox';
@@ -84,7 +84,7 @@ function filesOf(root: string, a: Args): string[] {
 
 export default defineReadOnlyModule({
   name: 'include_vars',
-  doc: 'Reads variables from YAML or JSON files on the controller (file, or every file of dir) and sets them on the host for the rest of the run, ranked with set_fact; with name, under that one variable. Always ok: it changes nothing on the host. Works in check mode too. Vaulted files are not read yet.',
+  doc: 'Reads variables from YAML or JSON files on the controller (file, or every file of dir) and sets them on the host for the rest of the run, ranked with set_fact; with name, under that one variable. Always ok: it changes nothing on the host. Works in check mode too. Files encrypted with Ansible Vault are decrypted with the run\'s vault passwords.',
   example: ['- name: Variables for this OS', '  include_vars: "{{ item }}"', '  with_first_found:', '    - "{{ ansible_os_family }}.yml"', '    - default.yml'].join('\n'),
   args,
   freeForm: 'file',

@@ -139,7 +139,10 @@ export default defineModule({
     try {
       await check(host);
     } catch (err) {
-      if (previous !== null) await host.writeFile(a.path, previous, prevStat ? { mode: prevStat.mode, owner: String(prevStat.uid), group: String(prevStat.gid) } : {});
+      if (previous !== null) {
+        const attrs = prevStat ? { mode: prevStat.mode, owner: String(prevStat.uid), group: String(prevStat.gid) } : {};
+        await writeValidated(host, a.path, previous, { ...attrs, known: { content: null, stat: null } });
+      }
       await onRollback(host);
       const why = err instanceof Error ? err.message : String(err);
       throw new ModuleError(`removing ${a.path} failed, file restored: ${why}`, err instanceof ModuleError ? err.detail : {});

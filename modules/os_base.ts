@@ -125,6 +125,7 @@ async function buildRootfs(host: HostContext, a: Args, root: string): Promise<vo
       stderr: r.stderr,
     });
   }
+  // Direct writes: root is the .partial subvolume, sealed (renamed) into place only once complete.
   await host.writeFile(`${root}/etc/apt/sources.list`, sourcesList(inputs), { mode: 0o644 });
   for (const repo of inputs.aptRepos) {
     await host.run(['mkdir', '-p', '--', `${root}/etc/apt/keyrings`]);
@@ -151,6 +152,7 @@ async function build(host: HostContext, a: Args, s: BaseState, d: BuildData): Pr
     } else {
       await buildRootfs(host, a, partial);
       const manifest: BaseManifest = { key: s.key, recipe: RECIPE_VERSION, built: s.stamp, inputs: { ...inputsOf(a), aptRepos: inputsOf(a).aptRepos.map((r) => ({ ...r, key: '(see /etc/apt/keyrings)' })) } };
+      // Into the .partial subvolume, which the seal below renames into place: no live file yet.
       await host.writeFile(`${partial}/${MANIFEST_PATH}`, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o644 });
       if (s.tarball) await runScript(host, `caching the base as ${s.tarball}`, PACK_SCRIPT, [partial, s.tarball]);
     }

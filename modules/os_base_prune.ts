@@ -30,14 +30,16 @@ async function listDirs(host: HostContext, dir: string): Promise<string[]> {
   return r.exitCode === 0 ? r.stdout.split('\n').filter((n) => n && !n.startsWith('.')) : [];
 }
 
-function recordBase(text: string | null): string | null {
+/** The base a customer record names; a record that is not JSON stops the prune, as an unreadable config does. */
+function recordBase(text: string | null, path: string): string | null {
   if (!text) return null;
+  let doc: { os_base?: unknown } | null;
   try {
-    const doc = JSON.parse(text) as { os_base?: unknown };
-    return typeof doc.os_base === 'string' ? doc.os_base : null;
+    doc = JSON.parse(text) as { os_base?: unknown } | null;
   } catch {
-    return null;
+    throw new ModuleError(`${path}: not JSON; cannot tell which base it uses, so nothing is pruned`);
   }
+  return typeof doc?.os_base === 'string' ? doc.os_base : null;
 }
 
 async function gatherPrune(host: HostContext, a: Args): Promise<PruneState> {
@@ -53,7 +55,7 @@ async function gatherPrune(host: HostContext, a: Args): Promise<PruneState> {
       throw new ModuleError(`${a.containers_dir}/${c}/lxc.container.conf: no overlayfs lxc.rootfs.path; cannot tell which base it uses, so nothing is pruned`);
     }
     use(rootfs ? baseOfLower(rootfs.lower, a.bases_dir) : null, c);
-    use(recordBase(record), c);
+    use(recordBase(record, `${a.containers_dir}/${c}/osm-customer.json`), c);
   }
   return { bases, used, plan: planPrune(bases, used, a.keep) };
 }
@@ -63,7 +65,7 @@ export default defineModule({
   doc:
     'Deletes the OS bases under bases_dir that no container uses and that are not among the newest `keep` (names start with ' +
     'the build time, so they sort by age). A base is in use when a container\'s lxc.container.conf has it as the overlayfs ' +
-    'lower dir, or its osm-customer.json records it; a config whose rootfs cannot be read stops the prune. Changed when it ' +
+    'lower dir, or its osm-customer.json records it; a config whose rootfs cannot be read, or a record that is not JSON, stops the prune. Changed when it ' +
     'deletes a base; check mode lists them. Registers deleted (names) and kept (name → why).',
   example: ['- os_base_prune:', '    bases_dir: /srv/osm-lxc/lxc/os-bases', '    containers_dir: /srv/osm-lxc/lxc/containers', '    keep: 2'].join('\n'),
   args,

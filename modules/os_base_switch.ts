@@ -3,6 +3,7 @@
 // files where the old base's packages live (they would shadow the new base's), unless forced.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
+import { writeValidated } from '../runner/kit/index.js';
 import type { Change } from '../runner/types.js';
 import { baseOfLower, parseRootfsPath, withLower, type RootfsPath } from './lib/osbase/usage.js';
 import { PACKAGE_PATHS, shadowingFiles } from './lib/osbase/shadow.js';
@@ -111,10 +112,10 @@ export default defineModule({
     for (const c of changes) {
       switch (c.action) {
         case 'switch':
-          await host.writeFile(a.config, withLower(s.config, s.rootfs, `${a.bases_dir.replace(/\/+$/, '')}/${a.base}`), { mode: 0o644 });
+          await writeValidated(host, a.config, withLower(s.config, s.rootfs, `${a.bases_dir.replace(/\/+$/, '')}/${a.base}`), { mode: 0o644 });
           break;
         case 'record':
-          await host.writeFile(c.target, `${JSON.stringify({ ...(s.record ?? {}), os_base: a.base })}\n`, { mode: 0o644 });
+          await writeValidated(host, c.target, `${JSON.stringify({ ...(s.record ?? {}), os_base: a.base })}\n`, { mode: 0o644 });
           break;
         default:
           unknownChange(c);

@@ -5,6 +5,7 @@
 import { posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
+import { writeValidated } from '../runner/kit/index.js';
 import type { Change } from '../runner/types.js';
 import { backendFor, statusCommand, verbCommands, type Backend } from './service.js';
 
@@ -70,7 +71,7 @@ export default defineModule({
     for (const c of changes) for (const argv of c.data as string[][]) await host.run(argv);
     // Recorded only once the service took the settings: a kill before this restarts it again next run.
     await host.run(['mkdir', '-p', '--', a.record_dir]);
-    await host.writeFile(recordPath(a), s.current, { mode: 0o644 });
+    await writeValidated(host, recordPath(a), s.current, { mode: 0o644 });
   },
   result: (a, s, changes) => ({ name: a.name, restarted: changes.length > 0, backend: s.backend }),
 });

@@ -1,8 +1,7 @@
 // ufw_rule: one inbound port rule, read back from ufw's own report and changed with ufw commands.
 import { Type } from '@sinclair/typebox';
-import { wouldRun } from '../runner/kit/argv.js';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
-import type { Change } from '../runner/types.js';
+import { runUfwChanges, ufwChange, type UfwChange } from './lib/ufw/command.js';
 import { matchingRules, ruleArgv, showAddedLine, type DesiredUfwRule } from './lib/ufw/plan.js';
 import { parseShowAdded, parseStatusVerbose, type UfwRule } from './lib/ufw/status.js';
 
@@ -54,27 +53,21 @@ function desired(a: { port: number; proto: DesiredUfwRule['proto']; rule: Desire
 }
 
 /** Pure: the ufw command (if any) that makes the rule as desired. */
-export function planUfwRule(want: DesiredUfwRule, state: UfwRulesState): Change[] {
+export function planUfwRule(want: DesiredUfwRule, state: UfwRulesState): UfwChange<'create' | 'update' | 'delete'>[] {
   const found = matchingRules(want, state.rules)[0];
+  const target = `${want.port}/${want.proto}`;
   if (want.state === 'absent') {
     if (!found) return [];
     // `ufw delete` only matches a rule with the same action; delete what is there.
-    const argv = ['ufw', 'delete', ...ruleArgv(found.action, want, false).slice(1)];
-    return [{ action: 'delete', target: `${want.port}/${want.proto}`, summary: wouldRun(argv), before: `${found.raw}\n`, after: '', data: { argv } }];
+    return [ufwChange('delete', target, ['ufw', 'delete', ...ruleArgv(found.action, want, false).slice(1)], `${found.raw}\n`, '')];
   }
   const argv = ruleArgv(want.rule, want, true);
   const after = `${showAddedLine(want.rule, want, want.comment ?? found?.comment)}\n`;
-  if (!found) return [{ action: 'create', target: `${want.port}/${want.proto}`, summary: wouldRun(argv), before: '', after, data: { argv } }];
+  if (!found) return [ufwChange('create', target, argv, '', after)];
   const sameComment = want.comment === undefined || want.comment === (found.comment ?? '');
   if (found.action === want.rule && sameComment) return [];
   // ufw replaces a rule with the same tuple in place (action and comment), keeping its position.
-  return [{ action: 'update', target: `${want.port}/${want.proto}`, summary: wouldRun(argv), before: `${found.raw}\n`, after, data: { argv } }];
-}
-
-function changeArgv(c: Change): string[] {
-  const d = c.data;
-  if (typeof d === 'object' && d !== null && 'argv' in d && Array.isArray(d.argv)) return d.argv.map(String);
-  throw new ModuleError(`internal: change ${c.summary} carries no argv`);
+  return [ufwChange('update', target, argv, `${found.raw}\n`, after)];
 }
 
 export default defineModule({
@@ -99,8 +92,7 @@ export default defineModule({
     return planUfwRule(desired(a), state);
   },
   async apply(host, a, changes) {
-    const out: string[] = [];
-    for (const c of changes) out.push(await host.run(changeArgv(c)));
+    const out = await runUfwChanges(host, changes);
     const after = await gatherUfwRules(host);
     const left = planUfwRule(desired(a), after);
     if (left.length > 0) {

@@ -1,8 +1,7 @@
 // ufw_state: ufw on or off, its default policies and its logging level.
 import { Type, type Static } from '@sinclair/typebox';
-import { wouldRun } from '../runner/kit/argv.js';
-import { defineModule, ModuleError } from '../runner/module.js';
-import type { Change } from '../runner/types.js';
+import { defineModule } from '../runner/module.js';
+import { runUfwChanges, ufwChange, type UfwChange } from './lib/ufw/command.js';
 import { ufwSettings, type LogLevel, type UfwSettings } from './lib/ufw/settings.js';
 
 const policy = (what: string) =>
@@ -30,13 +29,15 @@ const args = Type.Object({
 
 export type UfwStateArgs = Static<typeof args>;
 
-function change(action: string, target: string, argv: string[], before: string, after: string): Change {
-  return { action, target, summary: wouldRun(argv), before: `${target}: ${before}\n`, after: `${target}: ${after}\n`, data: { argv } };
+export type UfwStateChange = UfwChange<'policy' | 'logging' | 'enable' | 'disable'>;
+
+function change(action: UfwStateChange['action'], target: string, argv: string[], before: string, after: string): UfwStateChange {
+  return ufwChange(action, target, argv, `${target}: ${before}\n`, `${target}: ${after}\n`);
 }
 
 /** Pure: policies and logging first, then enable/disable, so an enabled firewall starts with the wanted policies. */
-export function planUfwState(a: UfwStateArgs, s: UfwSettings): Change[] {
-  const out: Change[] = [];
+export function planUfwState(a: UfwStateArgs, s: UfwSettings): UfwStateChange[] {
+  const out: UfwStateChange[] = [];
   for (const dir of ['incoming', 'outgoing', 'routed'] as const) {
     const want = a[dir];
     if (want !== undefined && s[dir] !== want) {
@@ -51,12 +52,6 @@ export function planUfwState(a: UfwStateArgs, s: UfwSettings): Change[] {
   if (a.state === 'enabled' && !s.active) out.push(change('enable', 'status', ['ufw', '--force', 'enable'], 'inactive', 'active'));
   if (a.state === 'disabled' && s.active) out.push(change('disable', 'status', ['ufw', 'disable'], 'active', 'inactive'));
   return out;
-}
-
-function argvOf(c: Change): string[] {
-  const d = c.data;
-  if (typeof d === 'object' && d !== null && 'argv' in d && Array.isArray(d.argv)) return d.argv.map(String);
-  throw new ModuleError(`internal: change ${c.summary} carries no argv`);
 }
 
 export default defineModule({
@@ -82,8 +77,7 @@ export default defineModule({
     return planUfwState(a, s);
   },
   async apply(host, _a, changes) {
-    const out: string[] = [];
-    for (const c of changes) out.push(await host.run(argvOf(c)));
+    const out = await runUfwChanges(host, changes);
     return { data: { stdout: out.join('') } };
   },
   result(a, s, changes) {

@@ -108,6 +108,7 @@ export default defineModule({
     if (s.localSrc !== null) {
       const out = await host.run(['mktemp', '--suffix', posix.basename(a.src).replace(/^[^.]*/, '')]);
       archive = out.trim();
+      // A scratch copy in mktemp's file, removed below: not a live file, so no atomic write path.
       await host.writeFile(archive, readFileSync(s.localSrc), { mode: 0o600 });
     }
     try {

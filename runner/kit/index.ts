@@ -4,4 +4,4 @@ export { applyAttributes, attributeChanges, gatherAttributes, type AttributeStat
 export { changesDiff, fileChange, unifiedDiff } from './diff.js';
 export { formatMode, parseMode } from './mode.js';
 export { resolveOwner } from './owner.js';
-export { validateArgv, writeValidated, type WriteValidatedOptions, type WrittenFile } from './write-validated.js';
+export { FileChangedError, moveIntoPlace, validateArgv, writeValidated, type WriteValidatedOptions, type WrittenFile } from './write-validated.js';

@@ -3,14 +3,26 @@
 import { ModuleError, type HostContext } from '../module.js';
 import type { StatResult } from '../connection/types.js';
 import { commandError } from './argv.js';
+import { swapIfUnchanged } from './locked-swap.js';
 import { tempBeside } from './temp-beside.js';
+
+/** The target no longer holds what the caller read: another writer changed it; nothing was written. */
+export class FileChangedError extends ModuleError {}
 
 export interface WriteValidatedOptions {
   mode?: number;
   owner?: string;
   group?: string;
-  /** argv run on the temp file before it replaces the target; '%s' is the temp file's path. */
-  validate?: string[];
+  /**
+   * Checks the temp file before it replaces the target: an argv where '%s' is the temp file's path,
+   * or a function given the temp file's path that throws (its error is passed on as is) to refuse it.
+   */
+  validate?: string[] | ((host: HostContext, tmp: string) => Promise<void>);
+  /**
+   * Compare-and-swap: the content the target must still hold (null: must not exist) when the new file
+   * is renamed over it, checked under flock. Otherwise FileChangedError, and the target is left alone.
+   */
+  unchangedSince?: string | Buffer | null;
   /** Runs once the file is in place (e.g. `nginx -t` over the whole tree); throwing rolls back. */
   check?: (host: HostContext) => Promise<void>;
   /** Runs after a rollback restored the old content (e.g. reload the service again). */
@@ -61,17 +73,15 @@ export async function writeValidated(host: HostContext, path: string, content: s
     await host.writeFile(backupPath, previous, { mode: prevStat.mode, owner: String(prevStat.uid), group: String(prevStat.gid) });
   }
 
-  if (opts.validate) {
-    const tmp = tempBeside(path, 'validate');
+  if (opts.validate || opts.unchangedSince !== undefined) {
+    const tmp = tempBeside(path, opts.validate ? 'validate' : undefined);
     try {
       await host.writeFile(tmp, content, attrs);
-      const argv = validateArgv(opts.validate, tmp);
-      const r = await host.exec({ argv });
-      if (r.exitCode !== 0) {
-        const err = commandError(argv, r);
-        throw new ModuleError(`validation of ${path} failed, file left unchanged: ${err.message}`, err.detail);
+      if (opts.validate) await runValidate(host, path, tmp, opts.validate);
+      if (opts.unchangedSince === undefined) await moveIntoPlace(host, tmp, path);
+      else if (!(await swapIfUnchanged(host, path, tmp, opts.unchangedSince))) {
+        throw new FileChangedError(`${path} changed since it was read (another writer?), left as it is now`);
       }
-      await host.run(['mv', '-f', '--', tmp, path]);
     } finally {
       await host.exec({ argv: ['rm', '-f', '--', tmp] });
     }
@@ -96,6 +106,26 @@ export async function writeValidated(host: HostContext, path: string, content: s
     }
   }
   return written;
+}
+
+/**
+ * The rename every write ends with: a file staged beside `path` (a tempBeside name, same filesystem)
+ * replaces it atomically. writeValidated ends with it; modules whose new content is made on the host
+ * (get_url's download, apt_key's filtered keyring, tls_certificate's key and cert) stage it there and
+ * call this directly, so that content does not travel to the controller and back.
+ */
+export async function moveIntoPlace(host: HostContext, staged: string, path: string): Promise<void> {
+  await host.run(['mv', '-f', '--', staged, path]);
+}
+
+async function runValidate(host: HostContext, path: string, tmp: string, validate: NonNullable<WriteValidatedOptions['validate']>): Promise<void> {
+  if (typeof validate === 'function') return validate(host, tmp);
+  const argv = validateArgv(validate, tmp);
+  const r = await host.exec({ argv });
+  if (r.exitCode !== 0) {
+    const err = commandError(argv, r);
+    throw new ModuleError(`validation of ${path} failed, file left unchanged: ${err.message}`, err.detail);
+  }
 }
 
 async function restore(host: HostContext, path: string, previous: Buffer | null, prevStat: StatResult | null, onRollback?: (host: HostContext) => Promise<void>): Promise<void> {

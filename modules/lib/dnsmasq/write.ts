@@ -1,10 +1,10 @@
-// The write path of dnsmasq_host: recompute on fresh content, validate with `dnsmasq --test`, swap in
-// under flock if unchanged (else retry), drop leases, reload; a failed reload restores the old file.
+// The write path of dnsmasq_host: recompute on fresh content, write through writeValidated with
+// `dnsmasq --test` as the validator and a compare-and-swap on what was read (a changed file means
+// recompute and retry), drop leases, reload; a failed reload restores the old file.
 import { ModuleError, type HostContext } from '../../../runner/module.js';
 import type { HostsFormat } from './dhcp-hosts.js';
 import { describeRestart, LXC_DNSMASQ_PID, restartDnsmasqArgv } from './restart.js';
-import { swapIfUnchanged } from '../../../runner/kit/locked-swap.js';
-import { tempBeside } from '../../../runner/kit/temp-beside.js';
+import { FileChangedError, writeValidated } from '../../../runner/kit/write-validated.js';
 
 interface Texts {
   text: string;
@@ -60,17 +60,21 @@ async function validate(host: HostContext, tmp: string, text: string, format: Ho
   }
 }
 
+/** Puts `after` in place if `path` still holds `before`; false when another writer changed it meanwhile. */
 async function swapIn(host: HostContext, path: string, before: string, after: string, format: HostsFormat | null): Promise<boolean> {
   const st = await host.stat(path);
-  const tmp = tempBeside(path);
   try {
-    await host.writeFile(tmp, after, st ? { mode: st.mode, owner: String(st.uid), group: String(st.gid) } : { mode: 0o644 });
-    if (format) await validate(host, tmp, after, format);
+    await writeValidated(host, path, after, {
+      known: { content: st ? Buffer.from(before) : null, stat: st },
+      mode: st ? undefined : 0o644,
+      validate: format ? (h, tmp) => validate(h, tmp, after, format) : undefined,
+      unchangedSince: before === '' && !st ? null : before,
+    });
+    return true;
   } catch (e) {
-    await host.exec({ argv: ['rm', '-f', '--', tmp] });
+    if (e instanceof FileChangedError) return false;
     throw e;
   }
-  return swapIfUnchanged(host, path, tmp, before === '' && !st ? null : before);
 }
 
 export async function writeHostsFile(

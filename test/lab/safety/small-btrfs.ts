@@ -29,6 +29,26 @@ async function must(argv: string[], timeoutMs = 120_000): Promise<string> {
 
 const FILLER = 'filler-';
 
+/**
+ * Unmounts, waiting up to 30 s while the mount is busy (a stopped container's LXC monitor can hold
+ * its log open a moment longer). Still busy: what holds it, so the report says who.
+ */
+async function umountWhenFree(mount: string): Promise<string | undefined> {
+  let last = '';
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const r = await runArgv(['umount', mount], { timeoutMs: 120_000 });
+    if (r.exitCode === 0) {
+      if (attempt > 0) console.log(`small btrfs: ${mount} was busy, unmounted after ${attempt} s`);
+      return undefined;
+    }
+    last = r.stderr.trim();
+    await new Promise((done) => setTimeout(done, 1000));
+  }
+  const holders = await runArgv(['fuser', '-vm', mount]);
+  const below = await runArgv(['findmnt', '-R', '-n', '-o', 'TARGET,SOURCE,FSTYPE', mount]);
+  return `umount ${mount}: ${last}\nholders (fuser -vm): ${holders.stdout}${holders.stderr}\nmounts at and below it: ${below.stdout}`;
+}
+
 export async function makeSmallLxcRoot(prefix: string, sizeMb: number): Promise<SmallLxcRoot> {
   const dir = mkdtempSync(join('/var/tmp', prefix));
   const image = join(dir, 'lxc.btrfs.img');
@@ -64,8 +84,8 @@ export async function makeSmallLxcRoot(prefix: string, sizeMb: number): Promise<
     async destroy() {
       const problems: string[] = [];
       if (existsSync(mount) && (await runArgv(['mountpoint', '-q', mount])).exitCode === 0) {
-        const r = await runArgv(['umount', mount], { timeoutMs: 120_000 });
-        if (r.exitCode !== 0) problems.push(`umount ${mount}: ${r.stderr.trim()}`);
+        const r = await umountWhenFree(mount);
+        if (r) problems.push(r);
       }
       // mount -o loop sets autoclear; detach anything still backed by the image anyway.
       if (existsSync(image)) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../../runner/connection/local.js';
 import { makeHostContext } from '../../../runner/execute/host-context.js';
-import { writeValidated } from '../../../runner/kit/write-validated.js';
+import { FileChangedError, writeValidated } from '../../../runner/kit/write-validated.js';
 import { ModuleError } from '../../../runner/module.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'osm-play-wv-'));
@@ -83,6 +83,67 @@ describe('writeValidated', () => {
     expect(readFileSync(p, 'utf8')).toBe('v2\n');
     await w.rollback();
     expect(readFileSync(p, 'utf8')).toBe('v1\n');
+  });
+});
+
+describe('writeValidated with unchangedSince (compare-and-swap)', () => {
+  it('replaces the file when it still holds what was read', async () => {
+    const p = join(dir, 'cas-same.conf');
+    writeFileSync(p, 'read\n');
+    await writeValidated(host, p, 'next\n', { unchangedSince: 'read\n' });
+    expect(readFileSync(p, 'utf8')).toBe('next\n');
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('refuses when another writer changed the file, leaving their content and no temp file', async () => {
+    const p = join(dir, 'cas-changed.conf');
+    writeFileSync(p, 'theirs\n');
+    const err = await writeValidated(host, p, 'mine\n', { unchangedSince: 'read\n' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FileChangedError);
+    expect((err as Error).message).toMatch(/cas-changed.conf changed since it was read/);
+    expect(readFileSync(p, 'utf8')).toBe('theirs\n');
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('null means the file must not exist yet', async () => {
+    const p = join(dir, 'cas-new.conf');
+    await writeValidated(host, p, 'first\n', { unchangedSince: null });
+    expect(readFileSync(p, 'utf8')).toBe('first\n');
+    await expect(writeValidated(host, p, 'second\n', { unchangedSince: null })).rejects.toBeInstanceOf(FileChangedError);
+    expect(readFileSync(p, 'utf8')).toBe('first\n');
+  });
+});
+
+describe('writeValidated with a validate function', () => {
+  it('gives it the temp file, which holds the new content', async () => {
+    const p = join(dir, 'fn-ok.conf');
+    writeFileSync(p, 'old\n');
+    let seen = '';
+    await writeValidated(host, p, 'new\n', {
+      validate: async (h, tmp) => {
+        seen = readFileSync(tmp, 'utf8');
+        await h.run(['test', '-s', tmp]);
+      },
+    });
+    expect(seen).toBe('new\n');
+    expect(readFileSync(p, 'utf8')).toBe('new\n');
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('a refusal keeps the old file, removes the temp file and passes its error on as is', async () => {
+    const p = join(dir, 'fn-bad.conf');
+    writeFileSync(p, 'old\n');
+    const refusal = new ModuleError('checker said no', { rc: 3 });
+    const err = await writeValidated(host, p, 'bad\n', {
+      validate: async (h, tmp) => {
+        const r = await h.exec({ argv: ['grep', '-q', 'good', tmp] });
+        if (r.exitCode !== 0) throw refusal;
+      },
+      unchangedSince: 'old\n',
+    }).catch((e: unknown) => e);
+    expect(err).toBe(refusal);
+    expect(readFileSync(p, 'utf8')).toBe('old\n');
+    expect(leftovers()).toEqual([]);
   });
 });
 

@@ -2,28 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { normalizeFrom } from '../../../modules/lib/ufw/plan.js';
 import { parseShowAdded, parseStatusVerbose } from '../../../modules/lib/ufw/status.js';
 import { planUfwRule, type UfwRulesState } from '../../../modules/ufw_rule.js';
+import { SHOW_ADDED, SHOW_ADDED_NONE, STATUS_ACTIVE } from './lib/ufw/fixtures.js';
 
 const added = (text: string): UfwRulesState => ({ active: false, source: 'show added', rules: parseShowAdded(text) });
-const EMPTY = added("Added user rules (see 'ufw status' for running firewall):\n(None)\n");
-const SOME = added(`Added user rules (see 'ufw status' for running firewall):
-ufw allow 8883/tcp comment 'mqtt acme'
-ufw deny from 10.0.3.0/24 to any port 22 proto tcp
-ufw allow 9000
-`);
-const ACTIVE: UfwRulesState = {
-  active: true,
-  source: 'status verbose',
-  rules: parseStatusVerbose(`Status: active
-Logging: on (low)
-Default: deny (incoming), allow (outgoing), disabled (routed)
-New profiles: skip
-
-To                         Action      From
---                         ------      ----
-8883/tcp                   ALLOW IN    Anywhere                   # mqtt acme
-8883/tcp (v6)              ALLOW IN    Anywhere (v6)              # mqtt acme
-`).rules,
-};
+const EMPTY = added(SHOW_ADDED_NONE);
+const SOME = added(SHOW_ADDED);
+const ACTIVE: UfwRulesState = { active: true, source: 'status verbose', rules: parseStatusVerbose(STATUS_ACTIVE).rules };
 
 const base = { port: 8883, proto: 'tcp' as const, rule: 'allow' as const, from: 'any', state: 'present' as const };
 const summaries = (state: UfwRulesState, over: Partial<Parameters<typeof planUfwRule>[0]>) =>
@@ -40,8 +24,8 @@ describe('planUfwRule', () => {
     ['other action replaces in place', SOME, { rule: 'limit' as const }, ['update: would run: ufw limit proto tcp from any to any port 8883']],
     ['udp is another rule', SOME, { proto: 'udp' as const }, ['create: would run: ufw allow proto udp from any to any port 8883']],
     ['proto any matches `ufw allow 9000`', SOME, { port: 9000, proto: 'any' as const }, []],
-    ['source CIDR normalised', SOME, { port: 22, rule: 'deny' as const, from: '10.0.3.77/24' }, []],
-    ['absent deletes with the action found', SOME, { port: 22, rule: 'allow' as const, from: '10.0.3.0/24', state: 'absent' as const }, ['delete: would run: ufw delete deny proto tcp from 10.0.3.0/24 to any port 22']],
+    ['source CIDR normalised', SOME, { port: 22, from: '10.0.3.77/24' }, []],
+    ['absent deletes with the action found', SOME, { port: 53, proto: 'udp' as const, rule: 'allow' as const, state: 'absent' as const }, ['delete: would run: ufw delete deny proto udp from any to any port 53']],
     ['absent when missing', SOME, { port: 1234, state: 'absent' as const }, []],
     ['absent when active', ACTIVE, { state: 'absent' as const }, ['delete: would run: ufw delete allow proto tcp from any to any port 8883']],
   ])('%s', (_name, state, over, want) => {

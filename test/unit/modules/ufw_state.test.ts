@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ufwSettings } from '../../../modules/lib/ufw/settings.js';
 import { planUfwState } from '../../../modules/ufw_state.js';
+import { STATUS_ACTIVE, STATUS_INACTIVE } from './lib/ufw/fixtures.js';
 
 // /etc/default/ufw and /etc/ufw/ufw.conf as Debian ships them (abridged).
 const DEFAULTS = `IPV6=yes
@@ -10,16 +11,12 @@ DEFAULT_FORWARD_POLICY="DROP"
 DEFAULT_APPLICATION_POLICY="SKIP"
 `;
 const CONF = '# comment\nENABLED=no\nLOGLEVEL=low\n';
-const ACTIVE = `Status: active
-Logging: on (medium)
-Default: reject (incoming), allow (outgoing), disabled (routed)
-New profiles: skip
-`;
 
 describe('ufwSettings', () => {
   it.each([
-    ['inactive: from the files', 'Status: inactive\n', { active: false, incoming: 'deny', outgoing: 'allow', routed: 'deny', logging: 'low' }],
-    ['active: from status, routed from the file', ACTIVE, { active: true, incoming: 'reject', outgoing: 'allow', routed: 'deny', logging: 'medium' }],
+    ['inactive: from the files', STATUS_INACTIVE, { active: false, incoming: 'deny', outgoing: 'allow', routed: 'deny', logging: 'low' }],
+    // incoming and logging differ from the files, so the result shows which source they came from.
+    ['active: from status, routed from the file', STATUS_ACTIVE.replace('deny (incoming)', 'reject (incoming)'), { active: true, incoming: 'reject', outgoing: 'allow', routed: 'deny', logging: 'medium' }],
     ['active with logging off', 'Status: active\nLogging: off\nDefault: deny (incoming), deny (outgoing), allow (routed)\n', { active: true, incoming: 'deny', outgoing: 'deny', routed: 'deny', logging: 'off' }],
   ])('%s', (_n, status, want) => {
     expect(ufwSettings(status, DEFAULTS, CONF)).toEqual(want);
@@ -27,8 +24,8 @@ describe('ufwSettings', () => {
 });
 
 describe('planUfwState', () => {
-  const inactive = ufwSettings('Status: inactive\n', DEFAULTS, CONF);
-  const active = ufwSettings(ACTIVE, DEFAULTS, CONF);
+  const inactive = ufwSettings(STATUS_INACTIVE, DEFAULTS, CONF);
+  const active = ufwSettings(STATUS_ACTIVE, DEFAULTS, CONF);
   const argvs = (a: Parameters<typeof planUfwState>[0], s = inactive) =>
     planUfwState(a, s).map((c) => (c.data as { argv: string[] }).argv.join(' '));
   it.each([
@@ -38,7 +35,7 @@ describe('planUfwState', () => {
     ['on from off sets low', { logging: 'on' }, { ...inactive, logging: 'off' as const }, ['ufw logging on']],
     ['enable after policies', { state: 'enabled' as const, incoming: 'deny' as const, routed: 'allow' as const, logging: 'medium' }, inactive, ['ufw default allow routed', 'ufw logging medium', 'ufw --force enable']],
     ['disable', { state: 'disabled' as const }, active, ['ufw disable']],
-    ['policy while active', { incoming: 'deny' as const, outgoing: 'allow' as const }, active, ['ufw default deny incoming']],
+    ['policy while active', { incoming: 'reject' as const, outgoing: 'allow' as const }, active, ['ufw default reject incoming']],
   ])('%s', (_n, a, s, want) => {
     expect(argvs(a, s)).toEqual(want);
   });

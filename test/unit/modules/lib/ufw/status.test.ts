@@ -1,53 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { parseAddedLine, parseShowAdded, parseStatusVerbose } from '../../../../../modules/lib/ufw/status.js';
-
-// Captured from ufw 0.36.2 on this machine (inside a private netns + copy of /etc/ufw).
-const SHOW_ADDED = `Added user rules (see 'ufw status' for running firewall):
-ufw allow 8883/tcp comment 'mqtt acme'
-ufw allow from 10.0.3.0/24 to any port 22 proto tcp comment 'ssh lab'
-ufw deny 53/udp
-ufw limit 2222/tcp
-ufw reject from 192.168.1.5 to any port 25 proto tcp
-ufw allow 9000
-ufw allow from 2001:db8::/32 to any port 443 proto tcp
-`;
-
-const STATUS_ACTIVE = `Status: active
-Logging: on (medium)
-Default: deny (incoming), allow (outgoing), disabled (routed)
-New profiles: skip
-
-To                         Action      From
---                         ------      ----
-8883/tcp                   ALLOW IN    Anywhere                   # mqtt acme
-22/tcp                     ALLOW IN    10.0.3.0/24                # ssh lab
-53/udp                     DENY IN     Anywhere                  
-2222/tcp                   LIMIT IN    Anywhere                  
-25/tcp                     REJECT IN   192.168.1.5               
-9000                       ALLOW IN    Anywhere                  
-80/tcp on eth0             ALLOW IN    Anywhere                  
-Anywhere                   ALLOW IN    1.2.3.4                   
-8883/tcp (v6)              ALLOW IN    Anywhere (v6)              # mqtt acme
-443/tcp                    ALLOW IN    2001:db8::/32             
-
-53                         ALLOW OUT   Anywhere                  
-8080/tcp                   ALLOW FWD   Anywhere                  
-`;
+import { SHOW_ADDED, STATUS_ACTIVE, STATUS_INACTIVE } from './fixtures.js';
 
 const pick = (r: { action: string; direction: string; port?: string; proto: string; from: string; comment?: string }) =>
   [r.action, r.direction, r.port ?? '-', r.proto, r.from, r.comment ?? ''].join(' ');
 
+/** The rules SHOW_ADDED records, as pick() shows them; STATUS_ACTIVE, of the same firewall, shows them too. */
+const ADDED = [
+  'allow in 8883 tcp any mqtt acme',
+  'allow in 22 tcp 10.0.3.0/24 ssh lab',
+  'deny in 53 udp any ',
+  'limit in 2222 tcp any ',
+  'reject in 25 tcp 192.168.1.5 ',
+  'allow in 9000 any any ',
+  'allow in 443 tcp 2001:db8::/32 ',
+];
+
 describe('parseShowAdded', () => {
   it('turns each recorded ufw command into a rule', () => {
-    expect(parseShowAdded(SHOW_ADDED).map(pick)).toEqual([
-      'allow in 8883 tcp any mqtt acme',
-      'allow in 22 tcp 10.0.3.0/24 ssh lab',
-      'deny in 53 udp any ',
-      'limit in 2222 tcp any ',
-      'reject in 25 tcp 192.168.1.5 ',
-      'allow in 9000 any any ',
-      'allow in 443 tcp 2001:db8::/32 ',
-    ]);
+    expect(parseShowAdded(SHOW_ADDED).map(pick)).toEqual(ADDED);
   });
 
   it.each([
@@ -77,17 +48,15 @@ describe('parseStatusVerbose', () => {
     expect(s.active).toBe(true);
     expect(s.logging).toBe('medium');
     expect(s.defaults).toEqual({ incoming: 'deny', outgoing: 'allow', routed: 'disabled' });
+    // The recorded rules in status order, with rows show added does not list here: an interface
+    // rule, a rule with no port, the v6 twin of 8883, and the out and routed sections.
+    const [mqtt, ssh, dns, limit, smtp, any9000, v6net] = ADDED;
     expect(s.rules.map(pick)).toEqual([
-      'allow in 8883 tcp any mqtt acme',
-      'allow in 22 tcp 10.0.3.0/24 ssh lab',
-      'deny in 53 udp any ',
-      'limit in 2222 tcp any ',
-      'reject in 25 tcp 192.168.1.5 ',
-      'allow in 9000 any any ',
+      mqtt, ssh, dns, limit, smtp, any9000,
       'allow in 80 tcp any ',
       'allow in - any 1.2.3.4 ',
-      'allow in 8883 tcp any mqtt acme',
-      'allow in 443 tcp 2001:db8::/32 ',
+      mqtt,
+      v6net,
       'allow out 53 any any ',
       'allow fwd 8080 tcp any ',
     ]);
@@ -97,7 +66,7 @@ describe('parseStatusVerbose', () => {
   });
 
   it.each([
-    ['Status: inactive\n', { active: false, rules: [] }],
+    [STATUS_INACTIVE, { active: false, rules: [] }],
     ['Status: active\nLogging: off\nDefault: allow (incoming), allow (outgoing), deny (routed)\n', {
       active: true, logging: 'off', defaults: { incoming: 'allow', outgoing: 'allow', routed: 'deny' }, rules: [],
     }],

@@ -18,6 +18,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, () => Promise<{ default: u
   blockinfile: () => import('./blockinfile.js'),
   btrfs_subvolume: () => import('./btrfs_subvolume.js'),
   command: () => import('./command.js'),
+  container_limits: () => import('./container_limits.js'),
   copy: () => import('./copy.js'),
   cron_file: () => import('./cron_file.js'),
   deb822_repository: () => import('./deb822_repository.js'),

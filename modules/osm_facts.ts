@@ -4,7 +4,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineModule } from '../runner/module.js';
 import { gatherOsmHost, subvolumeUuid } from './lib/osm/gather.js';
-import { portHolder, summarizeOsmHost } from './lib/osm/host.js';
+import { customerPorts, portHolder, summarizeOsmHost } from './lib/osm/host.js';
 
 const args = Type.Object(
   {
@@ -24,7 +24,7 @@ export default defineModule({
   doc:
     'Reads an OSM host and returns what it has, changing nothing: os_bases (sorted; newest_os_base is the last), ' +
     'customers (each with the traces it leaves — container, nginx-stream, nginx-http, dnsmasq, hosts, snapper — ' +
-    'and its mqtt_port, ip and mac where known), deleted (final copies), stream_ports (port → declaring file). ' +
+    'and its mqtt_port, ip and mac where known), customer_ports (port → customer), deleted (final copies), stream_ports (port → declaring file). ' +
     'With customer: customer_exists and customer (with subvolume_uuid, and restored_from: the snapshot restore-snapshot last synced in). With mqtt_port: port_holder, naming another customer or a ' +
     'listening program that holds the port (null when free or held by this customer itself). Never changed.',
   example: [
@@ -54,6 +54,7 @@ export default defineModule({
     return {
       ...facts,
       customer_names: Object.keys(facts.customers).sort(),
+      customer_ports: customerPorts(facts),
       ...(a.customer === undefined ? {} : { customer_exists: customer !== undefined, customer: customer ? { ...customer, subvolume_uuid: s.uuid, restored_from: s.restoredFrom } : null }),
       ...(a.mqtt_port === undefined ? {} : { port_holder: portHolder(facts, raw.ss, a.mqtt_port, a.customer ?? '') }),
     };

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
-import { judge, statusTable } from './lib/osm/health.js';
+import { judge, statusTable, type CustomerStatus } from './lib/osm/health.js';
 import { statusFromMetrics } from './lib/osm/metrics-status.js';
 import { parsePromText } from './lib/prometheus/text.js';
 
@@ -19,6 +19,9 @@ const args = Type.Object(
     probe_address: Type.String({ minLength: 1, default: '127.0.0.1', description: "Address the host's checks reach its own nginx on." }),
     https_port: Type.Integer({ minimum: 1, maximum: 65535, default: 443, description: 'Port of the vhosts.' }),
     timeout: Type.Number({ minimum: 0.1, maximum: 60, default: 5, description: 'Seconds per probe.' }),
+    customers: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), { description: 'Probe only these customers (default all); a named customer without a container is reported as missing.' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -33,6 +36,15 @@ function metricsScript(): string {
   return readFileSync(file, 'utf8');
 }
 
+/** A customer asked for by name that has no container on the host: unhealthy, nothing to probe. */
+function missingCustomer(name: string): CustomerStatus & ReturnType<typeof judge> {
+  const row: CustomerStatus = {
+    customer: name, container: `${name}-svr`, state: 'missing', ip: null, mqtt_port: null, mqtt: null, vhosts: [], snapshots: 0, newest_snapshot: null, last_backup: null,
+    memory_limit: null, bandwidth_limit: null, bandwidth_applied: null,
+  };
+  return { ...row, ...judge(row) };
+}
+
 export default defineModule({
   name: 'osm_status',
   doc:
@@ -41,7 +53,8 @@ export default defineModule({
     'state and address (lxc-info), a TLS handshake on the MQTT port with a certificate for ' +
     '<customer>-mqtt.<domain> followed by an MQTT CONNECT the broker must answer, an HTTPS request to each ' +
     'vhost by name through the host\'s nginx (nginx must answer; a 5xx from a service that is down is a ' +
-    'note), the snapshot count and newest date, and the last backup from the backup log. Registers ' +
+    'note), the snapshot count and newest date, the last backup from the backup log, and the limits (the cgroup memory ' +
+    'limit, the recorded bandwidth limit and the tbf rate on the veth: a limit not on the veth is a problem). Registers ' +
     'customers (one record each), healthy (all of them) and table (for printing). Never changed.',
   example: ['- osm_status:', '    domain: "{{ osm_domain }}"', '  register: status'].join('\n'),
   args,
@@ -59,7 +72,11 @@ export default defineModule({
     } catch (e) {
       throw new ModuleError(`osm_status: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return statusFromMetrics(samples).map((s) => ({ ...s, ...judge(s) }));
+    const wanted = a.customers === undefined ? undefined : new Set(a.customers);
+    const rows = statusFromMetrics(samples).filter((s) => wanted?.has(s.customer) ?? true);
+    const found = new Set(rows.map((s) => s.customer));
+    const missing = [...(wanted ?? [])].filter((n) => !found.has(n)).map(missingCustomer);
+    return [...rows.map((s) => ({ ...s, ...judge(s) })), ...missing];
   },
   plan: () => [],
   async apply() {

@@ -1,6 +1,6 @@
 // Reads of an OSM host that osm_facts and osm_status share: directory listings, the customer
 // markers, nginx include files, dnsmasq and hosts files, listening sockets, snapper configs.
-import type { HostContext } from '../../../runner/module.js';
+import { ModuleError, type HostContext } from '../../../runner/module.js';
 import { parseListConfigs } from '../snapper/output.js';
 import type { OsmHostRaw } from './host.js';
 
@@ -11,21 +11,26 @@ export interface OsmPaths {
   hosts_file: string;
 }
 
-/** Names of the entries of a directory (none when it is missing). */
+/** Names of the entries of a directory (none when it is missing; a directory that cannot be listed is an error, not "no customers"). */
 async function listDir(host: HostContext, dir: string, type: 'd' | 'f'): Promise<string[]> {
   const r = await host.exec({ argv: ['find', dir, '-mindepth', '1', '-maxdepth', '1', '-type', type, '-printf', '%f\\n'] });
+  if (r.exitCode !== 0 && (await host.stat(dir)) !== null) throw new ModuleError(`listing ${dir} failed (rc ${r.exitCode}): ${r.stderr.trim()}`, { rc: r.exitCode, stderr: r.stderr });
   if (r.exitCode !== 0) return [];
   return r.stdout.split('\n').filter(Boolean).sort();
 }
 
-async function snapperConfigs(host: HostContext): Promise<string[]> {
+/** Snapper configs of subvolumes under containersDir: a config of another tree is no customer's trace here. */
+async function snapperConfigs(host: HostContext, containersDir: string): Promise<string[]> {
   const r = await host.exec({ argv: ['snapper', '--no-dbus', '--jsonout', 'list-configs'] });
   if (r.exitCode !== 0) return [];
+  // Output snapper gave but we cannot read is an error: dropping it would hide a customer's config.
+  let configs;
   try {
-    return parseListConfigs(r.stdout).map((c) => c.name);
-  } catch {
-    return [];
+    configs = parseListConfigs(r.stdout);
+  } catch (e) {
+    throw new ModuleError(e instanceof Error ? e.message : String(e), { stdout: r.stdout });
   }
+  return configs.filter((c) => c.subvolume.startsWith(`${containersDir}/`)).map((c) => c.name);
 }
 
 /** The btrfs UUID of a subvolume: names a container's final copy uniquely per incarnation. */
@@ -46,7 +51,7 @@ export async function gatherOsmHost(host: HostContext, a: OsmPaths): Promise<Osm
     host.readFile(a.dnsmasq_conf),
     host.readFile(a.hosts_file),
     host.exec({ argv: ['ss', '-ltnpH'] }),
-    snapperConfigs(host),
+    snapperConfigs(host, containersDir),
   ]);
   const markers: Record<string, string | null> = {};
   const configs: Record<string, boolean> = {};

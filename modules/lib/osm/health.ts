@@ -1,4 +1,5 @@
 // Health of one OSM customer from what osm_status gathered: pure, so its rules are unit-tested.
+import { formatRate, formatSize } from './limits.js';
 import type { HttpProbe, MqttProbe } from './probe.js';
 
 export interface CustomerStatus {
@@ -12,6 +13,12 @@ export interface CustomerStatus {
   snapshots: number;
   newest_snapshot: string | null;
   last_backup: { day: string; result: string } | null;
+  /** The container's cgroup memory limit in bytes (null: none, or not running). */
+  memory_limit: number | null;
+  /** The customer's bandwidth limit in bits/s as recorded (null: none). */
+  bandwidth_limit: number | null;
+  /** The rate of the tbf on its veth now, bits/s (0: none; null: not looked at, e.g. not running). */
+  bandwidth_applied: number | null;
 }
 
 export interface Verdict {
@@ -33,6 +40,11 @@ export function judge(s: CustomerStatus): Verdict {
     if (v.status === null) problems.push(`${v.name}: no answer (${v.error ?? ''})`);
     else if (v.status >= 500) notes.push(`${v.name}: nginx answers ${v.status} (service in the container not up)`);
   }
+  // The veth hook puts the limit on at every start; a failed hook leaves the customer unlimited.
+  const limit = s.bandwidth_limit ?? 0;
+  if (s.state === 'running' && s.bandwidth_applied !== null && Math.abs(s.bandwidth_applied - limit) > 8) {
+    problems.push(`bandwidth limit ${limitText(s.bandwidth_limit)} is not on its veth (it has ${limitText(s.bandwidth_applied || null)}; see its log)`);
+  }
   if (s.snapshots === 0) notes.push('no snapshots yet');
   if (s.last_backup === null) notes.push('never backed up');
   else if (s.last_backup.result !== 'ok') problems.push(`last backup ${s.last_backup.day} ${s.last_backup.result}`);
@@ -49,8 +61,15 @@ export function lastBackup(log: string, container: string): { day: string; resul
   return last;
 }
 
+const limitText = (bps: number | null): string => (bps === null ? 'none' : formatRate(bps));
+
+/** `mem 512M, net 10mbit`: the limits a status row shows. */
+export function limitsText(s: CustomerStatus): string {
+  return `mem ${s.memory_limit === null ? '-' : formatSize(s.memory_limit)}, net ${s.bandwidth_limit === null ? '-' : formatRate(s.bandwidth_limit)}`;
+}
+
 export function statusTable(host: string, rows: (CustomerStatus & Verdict)[]): string {
-  const head = ['customer', 'state', 'address', 'mqtt', 'vhosts', 'snapshots', 'last backup', 'health'];
+  const head = ['customer', 'state', 'address', 'mqtt', 'vhosts', 'snapshots', 'last backup', 'limits', 'health'];
   const body = rows.map((r) => [
     r.customer,
     r.state,
@@ -59,6 +78,7 @@ export function statusTable(host: string, rows: (CustomerStatus & Verdict)[]): s
     `${r.vhosts.filter((v) => v.status !== null).length}/${r.vhosts.length}`,
     `${r.snapshots}${r.newest_snapshot ? ` (newest ${r.newest_snapshot})` : ''}`,
     r.last_backup ? `${r.last_backup.day} ${r.last_backup.result}` : 'never',
+    limitsText(r),
     r.healthy ? 'healthy' : `UNHEALTHY: ${r.problems.join('; ')}`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));

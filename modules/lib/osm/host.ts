@@ -36,6 +36,11 @@ export interface CustomerFacts {
   mqtt_port: number | null;
   /** The OS base recorded at creation: re-runs keep it even when a newer base appears. */
   os_base: string | null;
+  /** The domain of the customer's names recorded at creation; null for a customer recorded without one (osm_domain). */
+  domain: string | null;
+  /** The customer's limits as its record has them (kept on re-runs); null when the record has none. */
+  memory_limit: string | null;
+  bandwidth_limit: string | null;
   ip: string | null;
   mac: string | null;
   configured: boolean;
@@ -66,8 +71,8 @@ function customerOfFile(path: string): string | null {
   return name.endsWith('.conf') ? name.slice(0, -'.conf'.length) : null;
 }
 
-/** The osm-customer.json marker create-container writes: { customer, mqtt_port, os_base }. */
-function parseMarker(text: string | null | undefined): { mqtt_port?: number; os_base?: string } {
+/** The osm-customer.json marker create-container writes: { customer, mqtt_port, os_base, domain, memory_limit, bandwidth_limit }. */
+function parseMarker(text: string | null | undefined): { mqtt_port?: number; os_base?: string; domain?: string; memory_limit?: string; bandwidth_limit?: string } {
   if (!text) return {};
   let doc: unknown;
   try {
@@ -80,13 +85,16 @@ function parseMarker(text: string | null | undefined): { mqtt_port?: number; os_
   return {
     mqtt_port: typeof rec.mqtt_port === 'number' ? rec.mqtt_port : undefined,
     os_base: typeof rec.os_base === 'string' ? rec.os_base : undefined,
+    domain: typeof rec.domain === 'string' && rec.domain !== '' ? rec.domain : undefined,
+    memory_limit: typeof rec.memory_limit === 'string' ? rec.memory_limit : undefined,
+    bandwidth_limit: typeof rec.bandwidth_limit === 'string' ? rec.bandwidth_limit : undefined,
   };
 }
 
 export function summarizeOsmHost(raw: OsmHostRaw): OsmHostFacts {
   const customers: Record<string, CustomerFacts> = {};
   const touch = (customer: string, trace: string): CustomerFacts => {
-    const c = (customers[customer] ??= { customer, container: `${customer}${CONTAINER_SUFFIX}`, traces: [], mqtt_port: null, os_base: null, ip: null, mac: null, configured: false });
+    const c = (customers[customer] ??= { customer, container: `${customer}${CONTAINER_SUFFIX}`, traces: [], mqtt_port: null, os_base: null, domain: null, memory_limit: null, bandwidth_limit: null, ip: null, mac: null, configured: false });
     if (!c.traces.includes(trace)) c.traces.push(trace);
     return c;
   };
@@ -99,6 +107,9 @@ export function summarizeOsmHost(raw: OsmHostRaw): OsmHostFacts {
     const marker = parseMarker(raw.markers[dir]);
     c.mqtt_port = marker.mqtt_port ?? null;
     c.os_base = marker.os_base ?? null;
+    c.domain = marker.domain ?? null;
+    c.memory_limit = marker.memory_limit ?? null;
+    c.bandwidth_limit = marker.bandwidth_limit ?? null;
   }
   const stream_ports: Record<string, string> = {};
   for (const [file, content] of Object.entries(raw.streamFiles)) {
@@ -137,6 +148,13 @@ export function summarizeOsmHost(raw: OsmHostRaw): OsmHostFacts {
     deleted: [...raw.deleted].sort(),
     stream_ports,
   };
+}
+
+/** Port (as a string key, as templates index it) → the customer whose marker or nginx file declares it. */
+export function customerPorts(facts: Pick<OsmHostFacts, 'customers'>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of Object.values(facts.customers)) if (typeof c.mqtt_port === 'number') out[String(c.mqtt_port)] = c.customer;
+  return out;
 }
 
 /**

@@ -45,6 +45,9 @@ export function statusFromMetrics(samples: Sample[]): CustomerStatus[] {
         vhosts,
         snapshots: value('osm_snapshots', customer) ?? 0,
         newest_snapshot: newest === null ? null : utcDateTime(newest),
+        memory_limit: value('osm_container_memory_limit_bytes', customer),
+        bandwidth_limit: value('osm_customer_bandwidth_limit_bits_per_second', customer),
+        bandwidth_applied: value('osm_customer_bandwidth_applied_bits_per_second', customer),
         last_backup: lastRun === null ? null : { day: utcDateTime(lastRun).slice(0, 10), result: value('osm_backup_last_run_success', customer) === 1 ? 'ok' : 'failed' },
       };
     });

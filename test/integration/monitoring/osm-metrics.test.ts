@@ -95,7 +95,7 @@ beforeAll(async () => {
   const certFile = join(work, 'cert.pem');
   const made = spawnSync('openssl', [
     'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', certFile,
-    '-days', '30', '-subj', '/CN=acme-mqtt.osm.test', '-addext', 'subjectAltName=DNS:acme-mqtt.osm.test,DNS:delta-mqtt.osm.test',
+    '-days', '30', '-subj', '/CN=acme-mqtt.osm.test', '-addext', 'subjectAltName=DNS:acme-mqtt.osm.test,DNS:delta-mqtt.osm.test,DNS:epsilon-mqtt.other.test',
   ], { encoding: 'utf8' });
   expect(made.status, made.stderr).toBe(0);
   const key = readFileSync(keyFile);
@@ -117,11 +117,14 @@ beforeAll(async () => {
   });
   httpsPort = await listen(nginx);
 
-  const ports: Record<string, number> = { acme: acmePort, beta: betaPort, gamma: gammaPort, delta: deltaPort };
+  // epsilon was created with its own domain (create-container -e domain=other.test): its record says so.
+  const epsilonPort = await broker(key, cert, false);
+  const ports: Record<string, number> = { acme: acmePort, beta: betaPort, gamma: gammaPort, delta: deltaPort, epsilon: epsilonPort };
   for (const [customer, port] of Object.entries(ports)) {
     const dir = join(lxc, 'containers', `${customer}-svr`);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'osm-customer.json'), JSON.stringify({ customer, mqtt_port: port, os_base: 'bookworm' }));
+    const domain = customer === 'epsilon' ? { domain: 'other.test' } : {};
+    writeFileSync(join(dir, 'osm-customer.json'), JSON.stringify({ customer, mqtt_port: port, os_base: 'bookworm', ...domain }));
   }
   for (const n of ['0', '1', '2']) mkdirSync(join(lxc, 'containers/acme-svr/.snapshots', n, 'snapshot'), { recursive: true });
   writeFileSync(join(lxc, 'containers/acme-svr/.snapshots/2/info.xml'), '<?xml version="1.0"?>\n<snapshot>\n  <num>2</num>\n  <date>2026-12-04 02:43:10</date>\n</snapshot>\n');
@@ -189,6 +192,13 @@ describe('osm-metrics', () => {
   it('MQTT over TLS: only a broker answering with its own certificate is up', () => {
     const up = Object.fromEntries(['acme', 'beta', 'gamma', 'delta'].map((x) => [x, m.get(`osm_customer_mqtt_tls_up${c(x)}`)]));
     expect(up).toEqual({ acme: 1, beta: 0, gamma: 0, delta: 0 });
+  });
+
+  it("a customer's recorded domain names its MQTT certificate and vhosts, not OSM_DOMAIN", () => {
+    expect(m.get(`osm_customer_mqtt_tls_up${c('epsilon')}`)).toBe(1);
+    expect(m.get(`osm_certificate_matches_name${c('epsilon', ',name="epsilon-mqtt.other.test"')}`)).toBe(1);
+    expect(m.get(`osm_vhost_http_status${c('epsilon', ',vhost="epsilon.other.test"')}`)).toBe(502);
+    expect([...m.keys()].filter((k) => k.includes('epsilon') && k.includes('osm.test'))).toEqual([]);
   });
 
   it("the certificate's notAfter on each answering port", () => {
@@ -300,5 +310,32 @@ describe('status.yaml runs the same checks', () => {
     expect(byName['beta']?.problems).toContain(`MQTT port ${JSON.parse(readFileSync(join(lxc, 'containers/beta-svr/osm-customer.json'), 'utf8')).mqtt_port}: the certificate is not for beta-mqtt.osm.test`);
     expect(byName['gamma']).toMatchObject({ state: 'stopped', ip: null, healthy: false });
     expect(byName['delta']?.problems.join('; ')).toContain('broker did not answer');
+  }, 120_000);
+
+  it('customers: judges only those named (create-container\'s served check), a missing one unhealthy', async () => {
+    const playbook = join(work, 'served.yaml');
+    const statusTask = (customers: string[]) => [
+      '    - osm_status:',
+      '        domain: osm.test',
+      `        lxc_root: ${lxc}`,
+      `        https_port: ${httpsPort}`,
+      `        customers: ${JSON.stringify(customers)}`,
+      '      register: s',
+    ];
+    writeFileSync(playbook, [
+      '- hosts: localhost',
+      '  gather_facts: false',
+      '  tasks:',
+      ...statusTask(['acme']),
+      '    - assert:',
+      '        that: ["s.healthy", "s.customers | map(attribute=\'customer\') | list == [\'acme\']"]',
+      ...statusTask(['acme', 'nobody']),
+      '    - assert:',
+      '        that: ["not s.healthy", "s.unhealthy == [\'nobody\']", "s.customers[1].state == \'missing\'"]',
+      '',
+    ].join('\n'));
+    const r = await runCli([playbook], { env: { PATH: `${join(work, 'bin')}:${process.env['PATH'] ?? ''}` } });
+    expect(r.stdout + r.stderr).toContain('ok=4');
+    expect(r.code).toBe(0);
   }, 120_000);
 });

@@ -43,11 +43,11 @@ function num(v: unknown): number {
   return typeof v === 'number' ? v : 0;
 }
 
-/** Runs `osm-play -i inventory/lab.yaml playbooks/<name>.yaml -e k=v ... [flags] --json FILE`. */
-export async function play(name: string, extra: Record<string, string> = {}, flags: string[] = []): Promise<PlayRun> {
+/** Runs `osm-play -i inventory/lab.yaml playbooks/<name>.yaml -e k=v ... [flags] --json FILE` (or another inventory). */
+export async function play(name: string, extra: Record<string, string> = {}, flags: string[] = [], inventory = labPaths.inventory): Promise<PlayRun> {
   const dir = mkdtempSync(join(tmpdir(), 'osm-play-lab-'));
   const jsonFile = join(dir, 'report.json');
-  const args = ['-i', labPaths.inventory, join(labPaths.repo, 'playbooks', `${name}.yaml`)];
+  const args = ['-i', inventory, join(labPaths.repo, 'playbooks', `${name}.yaml`)];
   for (const [k, v] of Object.entries(extra)) args.push('-e', `${k}=${v}`);
   try {
     const run = await runCli([...args, ...flags, '--json', jsonFile]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { portHolder, summarizeOsmHost, type OsmHostRaw } from '../../../modules/lib/osm/host.js';
+import { customerPorts, portHolder, summarizeOsmHost, type OsmHostRaw } from '../../../modules/lib/osm/host.js';
 
 const empty: OsmHostRaw = {
   osBases: [],
@@ -19,7 +19,7 @@ const acme: OsmHostRaw = {
   ...empty,
   osBases: ['20261127-small', '20250101-debian'],
   containerDirs: ['acme-svr', 'lost+found'],
-  markers: { 'acme-svr': '{"customer":"acme","mqtt_port":8883,"os_base":"20250101-debian"}' },
+  markers: { 'acme-svr': '{"customer":"acme","mqtt_port":8883,"os_base":"20250101-debian","memory_limit":"512M","bandwidth_limit":"10mbit"}' },
   configs: { 'acme-svr': true },
   streamFiles: { '/etc/nginx/devtank/customers.stream.d/acme.conf': 'server {\n  listen 8883 ssl;\n  proxy_pass 10.0.3.2:1883;\n}\n' },
   httpFiles: ['acme.conf'],
@@ -43,7 +43,14 @@ describe('summarizeOsmHost', () => {
   it('collects every trace of a customer with its port, address and MAC', () => {
     const c = summarizeOsmHost(acme).customers.acme;
     expect(c?.traces.sort()).toEqual(['container', 'dnsmasq', 'hosts', 'nginx-http', 'nginx-stream', 'snapper']);
-    expect(c).toMatchObject({ container: 'acme-svr', mqtt_port: 8883, ip: '10.0.3.2', mac: '00:16:3e:aa:bb:cc', configured: true, os_base: '20250101-debian' });
+    expect(c).toMatchObject({ container: 'acme-svr', mqtt_port: 8883, ip: '10.0.3.2', mac: '00:16:3e:aa:bb:cc', configured: true, os_base: '20250101-debian', memory_limit: '512M', bandwidth_limit: '10mbit' });
+  });
+
+  it("reads the domain a customer was created with; null for a record without one (the host's osm_domain)", () => {
+    const marker = (rec: object) => summarizeOsmHost({ ...acme, markers: { 'acme-svr': JSON.stringify(rec) } }).customers.acme?.domain;
+    expect(marker({ customer: 'acme', mqtt_port: 8883, os_base: 'b', domain: 'acme.example.com' })).toBe('acme.example.com');
+    expect(marker({ customer: 'acme', mqtt_port: 8883, os_base: 'b' })).toBeNull();
+    expect(marker({ customer: 'acme', mqtt_port: 8883, os_base: 'b', domain: 7 })).toBeNull();
   });
 
   it('knows a customer that only left a dnsmasq line (a half-deleted one)', () => {
@@ -53,7 +60,7 @@ describe('summarizeOsmHost', () => {
   it('says null for what a half-made customer does not show yet (a create killed before its marker)', () => {
     // Playbooks test `osm.customer.mqtt_port is none`: a missing key would be an undefined variable.
     const c = summarizeOsmHost({ ...empty, containerDirs: ['initech-svr'], markers: { 'initech-svr': null }, configs: { 'initech-svr': false } }).customers.initech;
-    expect(c).toEqual({ customer: 'initech', container: 'initech-svr', traces: ['container'], mqtt_port: null, os_base: null, ip: null, mac: null, configured: false });
+    expect(c).toEqual({ customer: 'initech', container: 'initech-svr', traces: ['container'], mqtt_port: null, os_base: null, domain: null, memory_limit: null, bandwidth_limit: null, ip: null, mac: null, configured: false });
   });
 
   it('ignores directories that are not customer containers', () => {
@@ -70,5 +77,13 @@ describe('portHolder', () => {
     [9999, 'globex', null],
   ])('port %i for %s → %s', (port, customer, holder) => {
     expect(portHolder(facts, acme.ss, port, customer)).toBe(holder);
+  });
+});
+
+describe('customerPorts', () => {
+  it('maps each known port to its customer, leaving out customers without one', () => {
+    const facts = summarizeOsmHost({ ...acme, containerDirs: ['acme-svr', 'initech-svr'], markers: { ...acme.markers, 'initech-svr': null } });
+    expect(customerPorts(facts)).toEqual({ '8883': 'acme' });
+    expect(customerPorts(summarizeOsmHost(empty))).toEqual({});
   });
 });

@@ -19,6 +19,9 @@ const healthy: CustomerStatus = {
   snapshots: 2,
   newest_snapshot: '2026-11-27 10:00:00',
   last_backup: { day: '2026-11-27', result: 'ok' },
+  memory_limit: 512 * 1024 ** 2,
+  bandwidth_limit: 10_000_000,
+  bandwidth_applied: 10_000_000,
 };
 
 describe('judge', () => {
@@ -34,10 +37,21 @@ describe('judge', () => {
     [{ mqtt: { tls: true, connack: null, error: 'closed' } }, 'broker did not answer'],
     [{ vhosts: [{ name: 'acme.example.org', status: null, error: 'timeout' }] }, 'acme.example.org: no answer'],
     [{ last_backup: { day: '2026-11-26', result: 'failed' } }, 'last backup 2026-11-26 failed'],
+    [{ bandwidth_applied: 0 }, 'bandwidth limit 10mbit is not on its veth (it has none; see its log)'],
+    [{ bandwidth_limit: null }, 'bandwidth limit none is not on its veth (it has 10mbit; see its log)'],
   ] as [Partial<CustomerStatus>, string][])('%o is unhealthy: %s', (patch, problem) => {
     const v = judge({ ...healthy, ...patch });
     expect(v.healthy).toBe(false);
     expect(v.problems.join('; ')).toContain(problem);
+  });
+});
+
+describe('limits in status', () => {
+  it('a stopped customer is not judged on its veth, and no limit shows as -', () => {
+    expect(judge({ ...healthy, state: 'stopped', bandwidth_applied: null }).problems).toEqual(['container is stopped']);
+    const free = { ...healthy, memory_limit: null, bandwidth_limit: null, bandwidth_applied: 0 };
+    expect(judge(free).healthy).toBe(true);
+    expect(statusTable('h', [{ ...free, ...judge(free) }])).toContain('mem -, net -');
   });
 });
 
@@ -69,6 +83,7 @@ describe('statusTable', () => {
     const t = statusTable('osm-lab', [{ ...healthy, ...judge(healthy) }]);
     expect(t).toMatch(/^osm-lab:\ncustomer\s+state/);
     expect(t).toContain('acme      running  10.0.3.2  8883 answers');
+    expect(t).toContain('mem 512M, net 10mbit  healthy');
     expect(t).toMatch(/healthy$/);
   });
 });

@@ -42,6 +42,10 @@ const text = (over: string[] = []) => [
   'osm_snapshots{customer="acme",host="h"} 3',
   `osm_snapshot_newest_timestamp_seconds{customer="acme",host="h"} ${Date.UTC(2026, 11, 4, 2, 43, 10) / 1000}`,
   'osm_snapshots{customer="gamma",host="h"} 0',
+  'osm_container_memory_limit_bytes{customer="acme",host="h"} 536870912',
+  'osm_customer_bandwidth_limit_bits_per_second{customer="acme",host="h"} 10000000',
+  'osm_customer_bandwidth_applied_bits_per_second{customer="acme",host="h"} 10000000',
+  'osm_customer_bandwidth_limit_bits_per_second{customer="gamma",host="h"} 500000',
   ...over,
 ].join('\n');
 
@@ -53,12 +57,14 @@ describe('statusFromMetrics', () => {
       mqtt: { tls: true, connack: 5, certificate_matches: true, name: 'acme-mqtt.osm.test' },
       vhosts: [{ name: 'acme.osm.test', status: 200 }, { name: 'acme-influx.osm.test', status: 502 }],
       snapshots: 3, newest_snapshot: '2026-12-04 02:43:10', last_backup: { day: '2026-12-04', result: 'failed' },
+      memory_limit: 536870912, bandwidth_limit: 10_000_000, bandwidth_applied: 10_000_000,
     });
     expect(gamma).toEqual({
       customer: 'gamma', container: 'gamma-svr', state: 'stopped', ip: null, mqtt_port: 8884,
       mqtt: { tls: false, connack: null, error: 'refused, or no handshake in time' },
       vhosts: [{ name: 'gamma.osm.test', status: null, error: 'no answer' }],
       snapshots: 0, newest_snapshot: null, last_backup: null,
+      memory_limit: null, bandwidth_limit: 500_000, bandwidth_applied: null,
     });
   });
 

@@ -97,6 +97,16 @@ pid_running() {
   [[ ${stat%% *} != Z ]]
 }
 
+# Waits (up to 5 s) until an ended process has left the process table, so what lab-down leaves
+# holds no zombie of ours either (PID 1 reaps them a second or two late).
+wait_reaped() {
+  local pid=$1 i
+  for i in $(seq 1 50); do
+    [[ -e /proc/$pid ]] || return 0
+    sleep 0.1
+  done
+}
+
 pid_alive() {
   local f=$LAB_RUN/$1.pid
   [[ -s $f ]] || return 1
@@ -113,8 +123,9 @@ stop_pid() {
       pid_running "$pid" || break
       sleep 0.1
     done
-    kill -9 "$pid" 2>/dev/null || true
+    if pid_running "$pid"; then kill -9 "$pid" 2>/dev/null || true; fi
   fi
+  wait_reaped "$pid"
   rm -f "$f"
   echo "    stopped $name ($pid)"
 }

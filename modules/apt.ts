@@ -2,7 +2,7 @@
 // autoremove. Gathers with dpkg-query / apt-cache policy / `apt-get -s` (simulations change nothing),
 // installs with apt-get (--no-upgrade for present: packages already there are never upgraded as a side effect).
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import { wouldRun } from '../runner/kit/index.js';
 import type { Change } from '../runner/types.js';
 
@@ -114,10 +114,12 @@ function upgradeVerb(a: Args): string[] | null {
   return u === 'full' || u === 'dist' ? ['dist-upgrade'] : ['upgrade', '--with-new-pkgs'];
 }
 
-/** What apt plans: each change carries the apt-get argv that makes it (install-deb runs a script instead). */
-export type AptChange = Change<string, string[]>;
+type AptRunAction = 'update-cache' | 'remove' | 'install' | 'upgrade' | 'autoremove';
 
-const run = (action: string, target: string, argv: string[]): AptChange => ({ action, target, summary: wouldRun(argv), data: argv });
+/** What apt plans: each change carries the apt-get argv that makes it; install-deb runs a script instead. */
+export type AptChange = Change<AptRunAction, string[]> | Change<'install-deb'>;
+
+const run = (action: AptRunAction, target: string, argv: string[]): AptChange => ({ action, target, summary: wouldRun(argv), data: argv });
 
 function isStale(a: Args, s: AptState): boolean {
   return a.cache_valid_time === 0 || s.cacheAge === null || s.cacheAge > a.cache_valid_time;
@@ -208,8 +210,20 @@ export default defineModule({
   async apply(host, a, changes) {
     const env = { DEBIAN_FRONTEND: 'noninteractive' };
     for (const c of changes) {
-      if (c.action === 'install-deb') await host.run(['sh', '-c', DEB_INSTALL, 'deb', a.deb ?? '', ...dpkgOpts(a)], { env, timeoutMs: 1_800_000 });
-      else if (c.data) await host.run(c.data, { env, timeoutMs: 1_800_000 });
+      switch (c.action) {
+        case 'install-deb':
+          await host.run(['sh', '-c', DEB_INSTALL, 'deb', a.deb ?? '', ...dpkgOpts(a)], { env, timeoutMs: 1_800_000 });
+          break;
+        case 'update-cache':
+        case 'remove':
+        case 'install':
+        case 'upgrade':
+        case 'autoremove':
+          if (c.data) await host.run(c.data, { env, timeoutMs: 1_800_000 });
+          break;
+        default:
+          unknownChange(c);
+      }
     }
     return { data: { cache_updated: changes.some((c) => c.action === 'update-cache') } };
   },

@@ -4,7 +4,7 @@
 // Whether a key is there is decided by its id or fingerprint, from `gpg --show-keys --with-colons`.
 import { posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import { moveIntoPlace, writeValidated } from '../runner/kit/index.js';
 import { tempBeside } from '../runner/kit/temp-beside.js';
 import type { Change } from '../runner/types.js';
@@ -166,20 +166,27 @@ async function gatherAptKey(host: HostContext, a: Args): Promise<AptKeyState> {
 }
 
 async function applyChange(host: HostContext, c: AptKeyChange): Promise<void> {
-  if (c.action === 'add') {
-    await host.run(['mkdir', '-p', '--', posix.dirname(c.target)]);
-    await writeValidated(host, c.target, c.data ?? Buffer.alloc(0), { mode: 0o644 });
-  } else if (c.action === 'delete') {
-    await host.run(['rm', '-f', '--', c.target]);
-  } else {
-    const tmp = tempBeside(c.target, 'apt_key');
-    try {
-      await host.run(['sh', '-c', GPG_REMOVE, 'sh', c.target, tmp, ...(c.data ?? [])], { env: { LC_ALL: 'C' } });
-      await host.run(['chmod', '--reference', c.target, '--', tmp]);
-      await moveIntoPlace(host, tmp, c.target);
-    } finally {
-      await host.exec({ argv: ['rm', '-f', '--', tmp] });
+  switch (c.action) {
+    case 'add':
+      await host.run(['mkdir', '-p', '--', posix.dirname(c.target)]);
+      await writeValidated(host, c.target, c.data ?? Buffer.alloc(0), { mode: 0o644 });
+      break;
+    case 'delete':
+      await host.run(['rm', '-f', '--', c.target]);
+      break;
+    case 'remove-key': {
+      const tmp = tempBeside(c.target, 'apt_key');
+      try {
+        await host.run(['sh', '-c', GPG_REMOVE, 'sh', c.target, tmp, ...(c.data ?? [])], { env: { LC_ALL: 'C' } });
+        await host.run(['chmod', '--reference', c.target, '--', tmp]);
+        await moveIntoPlace(host, tmp, c.target);
+      } finally {
+        await host.exec({ argv: ['rm', '-f', '--', tmp] });
+      }
+      break;
     }
+    default:
+      unknownChange(c);
   }
 }
 

@@ -3,7 +3,7 @@
 // file name is derived from the repository's URL the same way.
 import { posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import { writeValidated } from '../runner/kit/index.js';
 import type { Change } from '../runner/types.js';
 
@@ -104,9 +104,20 @@ export default defineModule({
   plan: planAptRepository,
   async apply(host, a, changes) {
     for (const c of changes) {
-      if (c.action === 'create' || c.action === 'write') await writeValidated(host, c.target, c.data ?? '', { mode: c.action === 'create' ? (typeof a.mode === 'number' ? a.mode : parseInt(a.mode ?? '0644', 8)) : undefined });
-      else if (c.action === 'delete') await host.run(['rm', '-f', '--', c.target]);
-      else if (c.action === 'update-cache' && c.data) await host.run(c.data, { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+      switch (c.action) {
+        case 'create':
+        case 'write':
+          await writeValidated(host, c.target, c.data ?? '', { mode: c.action === 'create' ? (typeof a.mode === 'number' ? a.mode : parseInt(a.mode ?? '0644', 8)) : undefined });
+          break;
+        case 'delete':
+          await host.run(['rm', '-f', '--', c.target]);
+          break;
+        case 'update-cache':
+          if (c.data) await host.run(c.data, { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+          break;
+        default:
+          unknownChange(c);
+      }
     }
   },
   result: (a) => ({ repo: normaliseSourceLine(a.repo), state: a.state ?? 'present', sources_file: sourcesFile(a) }),

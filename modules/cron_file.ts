@@ -61,7 +61,7 @@ export function planCronFile(a: PlanArgs, s: CronFileState): Change[] {
   if (a.state === 'absent') {
     return s.current === null ? [] : [{ action: 'delete', target: path, summary: `remove ${path}`, before: s.current, after: '' }];
   }
-  const changes = fileChange(path, s.current, cronContent(a));
+  const changes: Change[] = fileChange(path, s.current, cronContent(a));
   if (changes.length === 0 && s.mode !== 0o644) changes.push({ action: 'chmod', target: path, summary: `chmod 644 ${path}` });
   return changes;
 }

@@ -1,8 +1,8 @@
 // deb822_repository: an APT source as a deb822 `.sources` file in /etc/apt/sources.list.d, written
 // whole from the arguments (Ansible's names), or removed. signed_by is a key file path or the key itself.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError } from '../runner/module.js';
-import { applyContentFile, gatherContentFile, planContentFile, type ContentFileState } from '../runner/kit/content-file.js';
+import { defineModule, ModuleError, unknownChange } from '../runner/module.js';
+import { applyContentFile, gatherContentFile, planContentFile, type ContentFileChange, type ContentFileState } from '../runner/kit/content-file.js';
 import type { Change } from '../runner/types.js';
 import { SOURCES_DIR } from './apt_repository.js';
 
@@ -26,7 +26,7 @@ const args = Type.Object(
 );
 type Args = Static<typeof args>;
 
-export type Deb822Change = Change<'create' | 'write' | 'attributes'> | Change<'delete'>;
+export type Deb822Change = ContentFileChange | Change<'delete'>;
 
 /** Ansible's file name: the name lower-cased, spaces as dashes, other characters outside [a-z0-9._-] dropped. */
 export function deb822Filename(name: string): string {
@@ -71,7 +71,7 @@ export function deb822Text(a: Args): string {
 export function planDeb822(a: Args, s: ContentFileState): Deb822Change[] {
   const path = deb822Filename(a.name);
   if ((a.state ?? 'present') === 'absent') return s.current === null ? [] : [{ action: 'delete', target: path, summary: `remove ${path}` }];
-  return planContentFile(path, deb822Text(a), s, { mode: a.mode ?? '0644' }) as Deb822Change[];
+  return planContentFile(path, deb822Text(a), s, { mode: a.mode ?? '0644' });
 }
 
 export default defineModule({
@@ -86,9 +86,19 @@ export default defineModule({
   plan: planDeb822,
   async apply(host, a, changes, s) {
     const path = deb822Filename(a.name);
-    if (changes.some((c) => c.action === 'delete')) {
-      await host.run(['rm', '-f', '--', path]);
-      return;
+    // Content changes are applied together below; a delete is the whole plan.
+    for (const c of changes) {
+      switch (c.action) {
+        case 'delete':
+          await host.run(['rm', '-f', '--', path]);
+          return;
+        case 'create':
+        case 'write':
+        case 'attributes':
+          break;
+        default:
+          unknownChange(c);
+      }
     }
     await applyContentFile(host, path, deb822Text(a), changes, s, { mode: a.mode ?? '0644' });
   },

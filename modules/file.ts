@@ -1,8 +1,8 @@
 // file: a path's kind (file, directory, link, absent, touch) and its mode/owner/group.
 import { Type, type Static } from '@sinclair/typebox';
 import type { StatResult } from '../runner/connection/types.js';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
-import { applyAttributes, attributeChanges, formatMode, gatherAttributes, parseMode, type AttributeState } from '../runner/kit/index.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
+import { applyAttributes, attributeChanges, formatMode, gatherAttributes, parseMode, type AttributeChange, type AttributeState } from '../runner/kit/index.js';
 import { pathArgs, pathOf } from '../runner/kit/path-arg.js';
 import type { Change } from '../runner/types.js';
 
@@ -52,13 +52,16 @@ function kindOf(st: StatResult | null): string {
 
 const stateText = (kind: string, extra = '') => `state: ${kind}\n${extra}`;
 
-export function planFile(a: Args, s: FileState): Change[] {
+/** What file plans; a recursive attributes change carries only the recurse flag. */
+export type FileChange = Change<'delete' | 'mkdir' | 'create' | 'touch' | 'link'> | AttributeChange | Change<'attributes', { recurse: true }>;
+
+export function planFile(a: Args, s: FileState): FileChange[] {
   const path = pathOf(a, 'file');
   const state = a.state ?? 'file';
   const st = s.attrs.stat;
   const kind = kindOf(st);
   const attrs = { mode: a.mode, owner: a.owner, group: a.group };
-  const transition = (action: string, to: string, summary: string, data?: unknown): Change => ({ action, target: path, summary, before: stateText(kind), after: stateText(to), data });
+  const transition = (action: 'delete' | 'mkdir' | 'create', to: string, summary: string, data?: unknown): FileChange => ({ action, target: path, summary, before: stateText(kind), after: stateText(to), data });
 
   switch (state) {
     case 'absent':
@@ -132,7 +135,7 @@ function isNumericMode(mode: string | number): boolean {
   return typeof mode === 'number' || /^(0o)?[0-7]{1,4}$/.test(mode.trim());
 }
 
-async function applyFile(host: HostContext, a: Args, changes: Change[]): Promise<void> {
+async function applyFile(host: HostContext, a: Args, changes: FileChange[]): Promise<void> {
   const path = pathOf(a, 'file');
   const attrs = { mode: a.mode, owner: a.owner, group: a.group };
   for (const c of changes) {
@@ -164,6 +167,8 @@ async function applyFile(host: HostContext, a: Args, changes: Change[]): Promise
       case 'attributes':
         await applyAttributes(host, path, attrs, { recurse: a.recurse });
         break;
+      default:
+        unknownChange(c);
     }
   }
 }

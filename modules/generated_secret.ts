@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule } from '../runner/module.js';
+import { defineModule, unknownChange } from '../runner/module.js';
 import { writeValidated } from '../runner/kit/index.js';
 import type { Change } from '../runner/types.js';
 
@@ -49,8 +49,10 @@ export function renderSecretFile(a: Args, secret: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+export type SecretFileChange = Change<'delete'> | Change<'create' | 'write'>;
+
 /** Plans with the secret shown as stars: before/after feed --diff, which must never see it. */
-export function planSecretFile(a: Args, s: SecretFileState): Change[] {
+export function planSecretFile(a: Args, s: SecretFileState): SecretFileChange[] {
   if (a.state === 'absent') return s.text === null ? [] : [{ action: 'delete', target: a.path, summary: `delete ${a.path}` }];
   const kept = s.values[a.key];
   const after = renderSecretFile(a, HIDDEN);
@@ -102,15 +104,24 @@ export default defineModule({
   },
   plan: (a, s) => planSecretFile(a, s),
   async apply(host, a, changes, s) {
-    if (changes[0]?.action === 'delete') {
-      await host.run(['rm', '-f', '--', a.path]);
-      return { data: { value: null } };
+    // The plan is one change: it decides the whole apply.
+    for (const c of changes) {
+      switch (c.action) {
+        case 'delete':
+          await host.run(['rm', '-f', '--', a.path]);
+          return { data: { value: null } };
+        case 'create':
+        case 'write': {
+          const secret = s.values[a.key] ?? generate(a.length);
+          // The folder holds other customers' secrets too: root only.
+          await host.run(['mkdir', '-p', '-m', '0700', '--', posix.dirname(a.path)]);
+          await writeValidated(host, a.path, renderSecretFile(a, secret), { mode: 0o600, owner: a.owner ?? '0', group: '0' });
+          return { data: { value: secret } };
+        }
+        default:
+          unknownChange(c);
+      }
     }
-    const secret = s.values[a.key] ?? generate(a.length);
-    // The folder holds other customers' secrets too: root only.
-    await host.run(['mkdir', '-p', '-m', '0700', '--', posix.dirname(a.path)]);
-    await writeValidated(host, a.path, renderSecretFile(a, secret), { mode: 0o600, owner: a.owner ?? '0', group: '0' });
-    return { data: { value: secret } };
   },
   result: (a, s) => ({ path: a.path, value: s.values[a.key] ?? null }),
 });

@@ -3,8 +3,8 @@
 // The download goes beside dest and is renamed into place, so dest is never half written.
 import { posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
-import { applyAttributes, attributeChanges, gatherAttributes, moveIntoPlace, type AttributeState } from '../runner/kit/index.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
+import { applyAttributes, attributeChanges, gatherAttributes, moveIntoPlace, type AttributeChange, type AttributeState } from '../runner/kit/index.js';
 import { tempBeside } from '../runner/kit/temp-beside.js';
 import type { Change, Vars } from '../runner/types.js';
 import { CURL_STDIN_ARGV } from './lib/http/curl.js';
@@ -40,7 +40,7 @@ export interface GetUrlState {
   existingSum: string | null;
 }
 
-export type GetUrlChange = Change<'download'> | Change<'attributes'>;
+export type GetUrlChange = Change<'download'> | AttributeChange;
 
 /** dest itself, or dest/NAME when it is a directory (NAME: the URL path's last part). */
 export function destFile(a: Args, destIsDir: boolean): string {
@@ -63,7 +63,7 @@ export function planGetUrl(a: Args, s: GetUrlState): GetUrlChange[] {
     const why = !exists ? 'missing' : badSum ? 'checksum differs' : 'force';
     return [{ action: 'download', target: s.path, summary: `download ${a.url} to ${s.path} (${why})` }];
   }
-  return attributeChanges(s.path, wanted, s.attrs) as GetUrlChange[];
+  return attributeChanges(s.path, wanted, s.attrs);
 }
 
 async function checksumOf(host: HostContext, path: string, algorithm: string): Promise<string> {
@@ -119,7 +119,18 @@ export default defineModule({
   plan: planGetUrl,
   async apply(host, a, changes, s) {
     const wanted = { mode: a.mode, owner: a.owner, group: a.group };
-    if (!changes.some((c) => c.action === 'download')) {
+    // A download fixes attributes after it; without one the plan is attribute changes only.
+    const downloads = changes.filter((c) => {
+      switch (c.action) {
+        case 'download':
+          return true;
+        case 'attributes':
+          return false;
+        default:
+          return unknownChange(c);
+      }
+    });
+    if (downloads.length === 0) {
       await applyAttributes(host, s.path, wanted);
       return;
     }

@@ -3,7 +3,7 @@
 // version names (`git ls-remote`, read only, so check mode can say what would change); plan compares.
 import { posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
 import { cloneArgv, switchSteps } from './lib/git/commands.js';
 import { atVersion, fetchArgv, gitSshCommand, parseLsRemote, repoUrl, resolveVersion, sameUrl, type ResolvedVersion } from './lib/git/refs.js';
@@ -64,7 +64,7 @@ export interface GitState {
   target: ResolvedVersion | null;
 }
 
-export type GitChange = Change<'clone' | 'reset' | 'set-url' | 'update'>;
+export type GitChange = Change<'clone'> | Change<'reset'> | Change<'set-url'> | Change<'update'>;
 
 /** Arguments that only make sense when false or empty; anything else is refused, saying what to do instead. */
 export function refuseUnsupported(a: Args): void {
@@ -163,6 +163,27 @@ async function gatherGit(host: HostContext, a: Args): Promise<GitState> {
   return s;
 }
 
+/** The steps apply runs before updateCheckout, which clones or updates whatever else was planned. */
+function preSteps(changes: GitChange[]): { reset: boolean; setUrl: boolean } {
+  const steps = { reset: false, setUrl: false };
+  for (const c of changes) {
+    switch (c.action) {
+      case 'reset':
+        steps.reset = true;
+        break;
+      case 'set-url':
+        steps.setUrl = true;
+        break;
+      case 'clone':
+      case 'update':
+        break;
+      default:
+        unknownChange(c);
+    }
+  }
+  return steps;
+}
+
 async function updateCheckout(host: HostContext, git: Git, a: Args, s: GitState, v: ResolvedVersion): Promise<void> {
   const bare = a.bare ?? false;
   const remote = a.remote ?? 'origin';
@@ -200,12 +221,12 @@ export default defineModule({
     const git = gitRunner(host, a);
     const v = s.target;
     if (v === null) throw new ModuleError('git: nothing resolved to apply');
-    if (changes.some((c) => c.action === 'reset')) await git.run(['reset', '--hard', 'HEAD'], s.dest);
-    if (changes.some((c) => c.action === 'set-url')) await git.run(['remote', 'set-url', a.remote ?? 'origin', s.repo], s.dest);
+    const { reset, setUrl } = preSteps(changes);
+    if (reset) await git.run(['reset', '--hard', 'HEAD'], s.dest);
+    if (setUrl) await git.run(['remote', 'set-url', a.remote ?? 'origin', s.repo], s.dest);
     await updateCheckout(host, git, a, s, v);
     const after = (await git.exec(['rev-parse', 'HEAD'], s.dest)).stdout.trim();
-    const reset = changes.some((c) => c.action === 'reset');
-    const changed = after !== s.before || reset || changes.some((c) => c.action === 'set-url');
+    const changed = after !== s.before || reset || setUrl;
     return { changed, data: { after, ...(reset ? { msg: `Local modifications exist in the destination: ${s.dest}` } : {}) } };
   },
   result: gitResult,

@@ -1,8 +1,7 @@
 // hosts_entry: `IP NAME` lines of /etc/hosts, one line per name, no duplicates.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError } from '../runner/module.js';
-import { fileChange, writeValidated } from '../runner/kit/index.js';
-import type { Change } from '../runner/types.js';
+import { defineModule, ModuleError, unknownChange } from '../runner/module.js';
+import { fileChange, writeValidated, type FileContentChange } from '../runner/kit/index.js';
 import { editEtcHosts } from './lib/hosts/etc-hosts.js';
 import { parseIpv4 } from './lib/net/ipv4.js';
 
@@ -29,7 +28,9 @@ export interface HostsFileState {
   text: string | null;
 }
 
-export function planHostsEntry(a: Args, s: HostsFileState): Change[] {
+export type HostsEntryChange = FileContentChange;
+
+export function planHostsEntry(a: Args, s: HostsFileState): HostsEntryChange[] {
   const state = a.state ?? 'present';
   if (state === 'present' && !a.ip) throw new ModuleError('hosts_entry: ip is required for state present');
   if (a.ip && parseIpv4(a.ip) === null && !/^[0-9a-fA-F:]+$/.test(a.ip)) throw new ModuleError(`hosts_entry: '${a.ip}' is not an IP address`);
@@ -56,8 +57,17 @@ export default defineModule({
   },
   plan: (a, s) => planHostsEntry(a, s),
   async apply(host, a, changes) {
-    const c = changes[0];
-    if (c?.after !== undefined) await writeValidated(host, a.file ?? '/etc/hosts', c.after, { mode: c.action === 'create' ? 0o644 : undefined });
+    // The plan is one change, carrying the whole new text.
+    for (const c of changes) {
+      switch (c.action) {
+        case 'create':
+        case 'write':
+          if (c.after !== undefined) await writeValidated(host, a.file ?? '/etc/hosts', c.after, { mode: c.action === 'create' ? 0o644 : undefined });
+          break;
+        default:
+          unknownChange(c);
+      }
+    }
   },
   result: (a) => ({ names: a.names, ip: a.ip ?? null }),
 });

@@ -1,8 +1,8 @@
 // os_base: a Debian OS base for OSM containers, built with debootstrap into a dated, read-only btrfs
 // subvolume under os-bases/. A base is never changed once built: a new build is a new subvolume.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
-import type { Change } from '../runner/types.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
+import type { OnlyChange } from '../runner/types.js';
 import {
   baseKey,
   baseName,
@@ -88,7 +88,9 @@ export interface BuildData {
   fromCache: boolean;
 }
 
-export function planBase(a: Args, s: BaseState): Change[] {
+export type OsBaseChange = OnlyChange<'build', BuildData>;
+
+export function planBase(a: Args, s: BaseState): OsBaseChange[] {
   if (!a.new && matchingBase(s)) return [];
   const name = a.name ?? baseName(s.stamp, a.suite);
   if (s.bases.some((b) => b.name === name)) {
@@ -183,10 +185,18 @@ export default defineModule({
   gather: gatherBases,
   plan: planBase,
   async apply(host, a, changes, s) {
-    for (const c of changes) if (c.action === 'build') await build(host, a, s, c.data as BuildData);
+    for (const c of changes) {
+      switch (c.action) {
+        case 'build':
+          if (c.data) await build(host, a, s, c.data);
+          break;
+        default:
+          unknownChange(c);
+      }
+    }
   },
   result(a, s, changes) {
-    const built = changes[0]?.data as BuildData | undefined;
+    const built = changes[0]?.data;
     const name = built?.name ?? matchingBase(s) ?? null;
     return { name, path: name ? `${a.bases_dir}/${name}` : null, key: s.key, from_cache: built?.fromCache ?? false };
   },

@@ -2,7 +2,7 @@
 // Uses systemctl where systemd runs, else /etc/init.d/NAME or `service NAME`, or explicit commands
 // (for things like lxc-net that have no usable init script here). Running = status command exits 0.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule } from '../runner/module.js';
+import { defineModule, unknownChange } from '../runner/module.js';
 import { shellQuote } from '../runner/connection/quote.js';
 import type { Change } from '../runner/types.js';
 
@@ -81,12 +81,21 @@ export function enableCommand(a: Args, backend: Backend, on: boolean): string[] 
   return on ? ['update-rc.d', a.name, 'defaults'] : ['update-rc.d', '-f', a.name, 'remove'];
 }
 
-function change(action: string, a: Args, argvs: string[][]): Change {
+/** What service plans: each change carries the commands that make it, run in order. */
+export type ServiceChange =
+  | Change<'start', string[][]>
+  | Change<'stop', string[][]>
+  | Change<'restart', string[][]>
+  | Change<'reload', string[][]>
+  | Change<'enable', string[][]>
+  | Change<'disable', string[][]>;
+
+function change(action: ServiceChange['action'], a: Args, argvs: string[][]): ServiceChange {
   return { action, target: a.name, summary: `run: ${argvs.map((v) => shellQuote(v)).join(' && ')}`, data: argvs };
 }
 
-export function planService(a: Args, s: ServiceState): Change[] {
-  const changes: Change[] = [];
+export function planService(a: Args, s: ServiceState): ServiceChange[] {
+  const changes: ServiceChange[] = [];
   const state = a.state;
   if (state === 'started' && !s.running) changes.push(change('start', a, verbCommands(a, s.backend, 'start')));
   else if (state === 'stopped' && s.running) changes.push(change('stop', a, verbCommands(a, s.backend, 'stop')));
@@ -121,7 +130,20 @@ export default defineModule({
   },
   plan: planService,
   async apply(host, _a, changes) {
-    for (const c of changes) for (const argv of c.data as string[][]) await host.run(argv);
+    for (const c of changes) {
+      switch (c.action) {
+        case 'start':
+        case 'stop':
+        case 'restart':
+        case 'reload':
+        case 'enable':
+        case 'disable':
+          for (const argv of c.data ?? []) await host.run(argv);
+          break;
+        default:
+          unknownChange(c);
+      }
+    }
   },
   result: (a, s, changes) => ({ name: a.name, state: a.state ?? (s.running ? 'started' : 'stopped'), backend: s.backend, actions: changes.map((c) => c.action) }),
 });

@@ -1,7 +1,7 @@
 // snapper_snapshot: take a snapshot with a description (idempotent by description), delete
 // snapshots, or look one up (`number: latest`) for restore playbooks.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError } from '../runner/module.js';
+import { defineModule, ModuleError, unknownChange } from '../runner/module.js';
 import type { Change, Vars } from '../runner/types.js';
 import { parseSnapshotList, type SnapperSnapshot } from './lib/snapper/output.js';
 import { listSnapshots, SNAPPER_CONFIG_NAME, snapperArgv } from './lib/snapper/run.js';
@@ -57,7 +57,9 @@ function checkArgs(a: Args): void {
   if (!absent && a.number === undefined && a.description === undefined) throw new ModuleError('state present needs description (to create) or number (to look up)');
 }
 
-export function planSnapshot(a: Args, s: SnapshotsState): Change[] {
+export type SnapshotChange = Change<'delete', number[]> | Change<'create'>;
+
+export function planSnapshot(a: Args, s: SnapshotsState): SnapshotChange[] {
   const picked = selectSnapshots(a, s.snapshots);
   if ((a.state ?? 'present') === 'absent') {
     if (!picked.length) return [];
@@ -109,17 +111,24 @@ export default defineModule({
   },
   plan: (a, s) => planSnapshot(a, s),
   async apply(host, a, changes) {
-    const c = changes[0];
-    if (c?.action === 'delete' && Array.isArray(c.data)) {
-      await host.run(snapperArgv(a.config, 'delete', ...c.data.map(String)));
-      return { data: { snapshots: describe(await listSnapshots(host, a.config)) } };
+    // The plan is one change: it decides the whole apply.
+    for (const c of changes) {
+      switch (c.action) {
+        case 'delete':
+          await host.run(snapperArgv(a.config, 'delete', ...(c.data ?? []).map(String)));
+          return { data: { snapshots: describe(await listSnapshots(host, a.config)) } };
+        case 'create': {
+          const cleanup = a.cleanup ? ['--cleanup-algorithm', a.cleanup] : [];
+          const out = await host.run(snapperArgv(a.config, 'create', '--description', a.description ?? '', ...cleanup, '--print-number'));
+          const number = Number(out.trim());
+          if (!Number.isInteger(number)) throw new ModuleError(`snapper create printed no number: ${out.trim()}`);
+          const snapshots = await listSnapshots(host, a.config);
+          return { data: { number, snapshot: describe(snapshots.filter((s) => s.number === number))[0] ?? null, snapshots: describe(snapshots) } };
+        }
+        default:
+          unknownChange(c);
+      }
     }
-    const cleanup = a.cleanup ? ['--cleanup-algorithm', a.cleanup] : [];
-    const out = await host.run(snapperArgv(a.config, 'create', '--description', a.description ?? '', ...cleanup, '--print-number'));
-    const number = Number(out.trim());
-    if (!Number.isInteger(number)) throw new ModuleError(`snapper create printed no number: ${out.trim()}`);
-    const snapshots = await listSnapshots(host, a.config);
-    return { data: { number, snapshot: describe(snapshots.filter((s) => s.number === number))[0] ?? null, snapshots: describe(snapshots) } };
   },
   result: (a, s) => {
     const picked = selectSnapshots(a.state === 'absent' ? a : { ...a, number: a.number ?? 'latest' }, s.snapshots);

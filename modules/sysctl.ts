@@ -1,8 +1,8 @@
 // sysctl: a kernel parameter's line in a sysctl file (default /etc/sysctl.conf), optionally the live
 // value too (sysctl_set) and a reload of the file after it changed, with Ansible's arguments.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
-import { applyContentFile, gatherContentFile, planContentFile, type ContentFileState } from '../runner/kit/content-file.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
+import { applyContentFile, gatherContentFile, planContentFile, type ContentFileChange, type ContentFileState } from '../runner/kit/content-file.js';
 import type { Change } from '../runner/types.js';
 
 const args = Type.Object(
@@ -26,7 +26,7 @@ export interface SysctlState {
   live: string | null;
 }
 
-export type SysctlChange = Change<'create' | 'write' | 'attributes'> | Change<'set', string[]> | Change<'reload', string[]>;
+export type SysctlChange = ContentFileChange | Change<'set', string[]> | Change<'reload', string[]>;
 
 /** Values compare with runs of whitespace as one space (the kernel prints tabs between numbers). */
 export const normaliseValue = (v: string): string => v.trim().split(/\s+/).join(' ');
@@ -75,7 +75,7 @@ export function planSysctl(a: Args, s: SysctlState): SysctlChange[] {
   const text = s.file.current?.toString('utf8') ?? '';
   const current = fileValue(text, a.name);
   const fileOk = present ? current !== null && normaliseValue(current) === normaliseValue(value ?? '') && editSysctlText(text, a.name, current) === text : current === null;
-  const changes: SysctlChange[] = fileOk ? [] : (planContentFile(file, editSysctlText(text, a.name, present ? (value ?? '') : null), s.file, {}) as SysctlChange[]);
+  const changes: SysctlChange[] = fileOk ? [] : planContentFile(file, editSysctlText(text, a.name, present ? (value ?? '') : null), s.file, {});
   if (present && a.sysctl_set && (s.live === null || normaliseValue(s.live) !== normaliseValue(value ?? ''))) {
     const argv = ['sysctl', '-w', `${a.name}=${value}`];
     changes.push({ action: 'set', target: a.name, summary: `set ${a.name} to ${value} (live: ${s.live ?? 'unknown key'})`, data: argv });
@@ -114,7 +114,20 @@ export default defineModule({
       const text = s.file.current?.toString('utf8') ?? '';
       await applyContentFile(host, file, editSysctlText(text, a.name, (a.state ?? 'present') === 'present' ? (valueOf(a) ?? '') : null), write, s.file, {});
     }
-    for (const c of changes) if ((c.action === 'set' || c.action === 'reload') && c.data) await host.run(c.data);
+    for (const c of changes) {
+      switch (c.action) {
+        case 'create':
+        case 'write':
+        case 'attributes':
+          break; // written above, before set and reload
+        case 'set':
+        case 'reload':
+          if (c.data) await host.run(c.data);
+          break;
+        default:
+          unknownChange(c);
+      }
+    }
   },
   result: (a) => ({ name: a.name, value: valueOf(a), state: a.state ?? 'present', sysctl_file: a.sysctl_file ?? '/etc/sysctl.conf' }),
 });

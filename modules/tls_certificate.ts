@@ -1,7 +1,7 @@
 // tls_certificate: a certificate for a list of domains, from an ACME server through certbot or signed
 // by a local CA with openssl. Reissued when the names differ or it expires within renew_before_days.
 import { posix } from 'node:path';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import { moveIntoPlace, writeValidated } from '../runner/kit/index.js';
 import { tempBeside } from '../runner/kit/temp-beside.js';
 import {
@@ -143,12 +143,23 @@ export default defineModule({
     return planTls(a, s);
   },
   async apply(host, a, changes, s) {
-    if (a.state === 'absent') {
-      if (a.provider === 'acme') await host.run(certbotDeleteArgv(a));
-      else await host.run(['rm', '-f', '--', s.paths.cert, s.paths.key, s.paths.fullchain]);
-      return { data: { ...s.paths } };
+    let issue = false;
+    for (const c of changes) {
+      switch (c.action) {
+        case 'delete': // only ever planned alone, for state absent
+          if (a.provider === 'acme') await host.run(certbotDeleteArgv(a));
+          else await host.run(['rm', '-f', '--', s.paths.cert, s.paths.key, s.paths.fullchain]);
+          return { data: { ...s.paths } };
+        case 'create':
+        case 'issue':
+        case 'renew':
+          issue = true;
+          break;
+        default:
+          unknownChange(c);
+      }
     }
-    if (changes.some((c) => c.action === 'issue' || c.action === 'renew' || c.action === 'create')) {
+    if (issue) {
       if (a.provider === 'acme') await issueAcme(host, a, s.info !== null || s.lineage === true);
       else await issueSelfSigned(host, a, s.paths, s.caExists === true);
     }

@@ -1,6 +1,6 @@
 // ufw_rule: one inbound port rule, read back from ufw's own report and changed with ufw commands.
 import { Type } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import { runUfwChanges, ufwChange, type UfwChange } from './lib/ufw/command.js';
 import { matchingRules, ruleArgv, showAddedLine, type DesiredUfwRule } from './lib/ufw/plan.js';
 import { parseShowAdded, parseStatusVerbose, type UfwRule } from './lib/ufw/status.js';
@@ -52,8 +52,10 @@ function desired(a: { port: number; proto: DesiredUfwRule['proto']; rule: Desire
   return { port: a.port, proto: a.proto, rule: a.rule, from: a.from, comment: a.comment, state: a.state };
 }
 
+export type UfwRuleChange = UfwChange<'create'> | UfwChange<'update'> | UfwChange<'delete'>;
+
 /** Pure: the ufw command (if any) that makes the rule as desired. */
-export function planUfwRule(want: DesiredUfwRule, state: UfwRulesState): UfwChange<'create' | 'update' | 'delete'>[] {
+export function planUfwRule(want: DesiredUfwRule, state: UfwRulesState): UfwRuleChange[] {
   const found = matchingRules(want, state.rules)[0];
   const target = `${want.port}/${want.proto}`;
   if (want.state === 'absent') {
@@ -92,6 +94,17 @@ export default defineModule({
     return planUfwRule(desired(a), state);
   },
   async apply(host, a, changes) {
+    // Every change is its ufw command, run below; the switch only proves there is no other kind.
+    for (const c of changes) {
+      switch (c.action) {
+        case 'create':
+        case 'update':
+        case 'delete':
+          break;
+        default:
+          unknownChange(c);
+      }
+    }
     const out = await runUfwChanges(host, changes);
     const after = await gatherUfwRules(host);
     const left = planUfwRule(desired(a), after);

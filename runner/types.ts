@@ -205,6 +205,12 @@ export interface Change<Action extends string = string, Data = unknown> {
   data?: Data;
 }
 
+/**
+ * A module's only kind of change. A switch narrows only a union to never, so Change<never, never>
+ * (which no plan can make) joins it: apply's switch can still end in unknownChange(c).
+ */
+export type OnlyChange<Action extends string, Data = unknown> = Change<Action, Data> | Change<never, never>;
+
 export interface HostRecap {
   ok: number;
   changed: number;

@@ -23,8 +23,11 @@ export async function gatherAttributes(host: HostContext, path: string, wanted: 
   return { stat, ...ids };
 }
 
+/** The change attributeChanges plans, for modules' change unions. */
+export type AttributeChange = Change<'attributes', WantedAttributes>;
+
 /** [] when the existing path already has the wanted attributes (or does not exist: creation sets them). */
-export function attributeChanges(path: string, wanted: WantedAttributes, state: AttributeState): Change[] {
+export function attributeChanges(path: string, wanted: WantedAttributes, state: AttributeState): AttributeChange[] {
   const st = state.stat;
   if (!st) return [];
   const parts: string[] = [];

@@ -3,8 +3,8 @@
 import { Type } from '@sinclair/typebox';
 import type { ApplyOutcome, HostContext } from '../module.js';
 import type { Change } from '../types.js';
-import { applyAttributes, attributeChanges, gatherAttributes, type AttributeState } from './attributes.js';
-import { linesLabel } from './diff.js';
+import { applyAttributes, attributeChanges, gatherAttributes, type AttributeChange, type AttributeState } from './attributes.js';
+import { linesLabel, type FileContentChange } from './diff.js';
 import { parseMode } from './mode.js';
 import { splitWords } from './split-words.js';
 import { writeValidated } from './write-validated.js';
@@ -45,11 +45,14 @@ function asText(b: Buffer | string): string | undefined {
   return Buffer.from(text, 'utf8').equals(b) ? text : undefined;
 }
 
+/** What planContentFile plans: applyContentFile handles exactly these. */
+export type ContentFileChange = FileContentChange | AttributeChange;
+
 /**
  * The changes that make `path` hold `desired` with the wanted attributes: [] when it already does.
  * Content changes carry before/after text (for --diff) unless the content is binary.
  */
-export function planContentFile(path: string, desired: Buffer | string, state: ContentFileState, o: ContentFileOptions, opts: { force?: boolean } = {}): Change[] {
+export function planContentFile(path: string, desired: Buffer | string, state: ContentFileState, o: ContentFileOptions, opts: { force?: boolean } = {}): ContentFileChange[] {
   const want = typeof desired === 'string' ? Buffer.from(desired, 'utf8') : desired;
   if (state.current !== null && (state.current.equals(want) || opts.force === false)) {
     return attributeChanges(path, o, state.attrs);
@@ -70,7 +73,7 @@ export function planContentFile(path: string, desired: Buffer | string, state: C
 }
 
 /** Writes content (validated, backed up) and fixes attributes as planned. */
-export async function applyContentFile(host: HostContext, path: string, desired: Buffer | string, changes: Change[], state: ContentFileState, o: ContentFileOptions): Promise<ApplyOutcome> {
+export async function applyContentFile(host: HostContext, path: string, desired: Buffer | string, changes: readonly Change[], state: ContentFileState, o: ContentFileOptions): Promise<ApplyOutcome> {
   const data: Record<string, unknown> = {};
   const write = changes.find((c) => c.action === 'create' || c.action === 'write');
   if (write) {

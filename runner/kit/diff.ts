@@ -16,8 +16,11 @@ export function linesLabel(text: string): string {
   return n === 1 ? '1 line' : `${n} lines`;
 }
 
+// Members apart, not Change<'create' | 'write'>: a switch narrows only a union to never.
+export type FileContentChange = Change<'create'> | Change<'write'>;
+
 /** The change that makes a file's content `after`: [] when it already is; 'create' or 'write' otherwise. */
-export function fileChange(path: string, before: string | null, after: string): Change[] {
+export function fileChange(path: string, before: string | null, after: string): FileContentChange[] {
   if (before === after) return [];
   if (before === null) {
     return [{ action: 'create', target: path, summary: `create ${path} (${linesLabel(after)})`, before: '', after }];

@@ -51,13 +51,16 @@ export function reissueReason(a: TlsArgs, s: TlsState): string | null {
   return null;
 }
 
-export function planTls(a: TlsArgs, s: TlsState): Change[] {
+/** What tls_certificate plans; `create` is the local CA, made on the way to issuing. */
+export type TlsChange = Change<'delete'> | Change<'create'> | Change<'issue'> | Change<'renew'>;
+
+export function planTls(a: TlsArgs, s: TlsState): TlsChange[] {
   const name = certName(a);
   if (a.state === 'absent') {
     if (!s.info && !s.lineage) return [];
     return [{ action: 'delete', target: name, summary: `delete certificate ${name}`, before: describeCert(s.info), after: 'no certificate\n' }];
   }
-  const out: Change[] = [];
+  const out: TlsChange[] = [];
   if (a.provider === 'selfsigned' && !s.caExists) {
     out.push({ action: 'create', target: a.ca_cert, summary: `create the local CA ${a.ca_cert} (${a.ca_name})` });
   }

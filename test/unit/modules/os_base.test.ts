@@ -135,7 +135,7 @@ describe('os_base apply from the cache', () => {
 
 describe('os_base result', () => {
   it.each([
-    ['a build', state(), [{ action: 'build', target: '', summary: '', data: { name: 'n', fromCache: true } satisfies BuildData }], { name: 'n', from_cache: true }],
+    ['a build', state(), [{ action: 'build' as const, target: '', summary: '', data: { name: 'n', fromCache: true } satisfies BuildData }], { name: 'n', from_cache: true }],
     ['an existing base', state({ bases: [built('20261201-000000-bookworm', key)] }), [], { name: '20261201-000000-bookworm', from_cache: false }],
   ])('%s', (_t, s, changes, want) => {
     expect(osBase.result?.(a, s, changes)).toEqual({ ...want, path: `/srv/osm-lxc/lxc/os-bases/${want.name}`, key });

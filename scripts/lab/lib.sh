@@ -97,14 +97,20 @@ pid_running() {
   [[ ${stat%% *} != Z ]]
 }
 
-# Waits (up to 5 s) until an ended process has left the process table, so what lab-down leaves
-# holds no zombie of ours either (PID 1 reaps them a second or two late).
+# Processes stopped by stop_pid and nginx_down: PID 1 reaps them a second or two late, and
+# wait_reaped waits for them all at once, so what lab-down leaves holds no zombie of ours either.
+LAB_STOPPED_PIDS=()
+
+# Waits (up to 5 s in all) until every stopped process has left the process table.
 wait_reaped() {
-  local pid=$1 i
-  for i in $(seq 1 50); do
-    [[ -e /proc/$pid ]] || return 0
-    sleep 0.1
+  local pid i
+  for pid in "${LAB_STOPPED_PIDS[@]}"; do
+    for i in $(seq 1 50); do
+      [[ -e /proc/$pid ]] || break
+      sleep 0.1
+    done
   done
+  LAB_STOPPED_PIDS=()
 }
 
 pid_alive() {
@@ -125,7 +131,7 @@ stop_pid() {
     done
     if pid_running "$pid"; then kill -9 "$pid" 2>/dev/null || true; fi
   fi
-  wait_reaped "$pid"
+  LAB_STOPPED_PIDS+=("$pid")
   rm -f "$f"
   echo "    stopped $name ($pid)"
 }

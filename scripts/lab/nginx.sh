@@ -92,7 +92,7 @@ nginx_down() {
       pkill -9 -P "$master" || true   # workers first: they outlive a killed master
       kill -9 "$master" 2>/dev/null || true
     fi
-    wait_reaped "$master"
+    LAB_STOPPED_PIDS+=("$master")
     echo "    stopped nginx $master (no pid file)"
   done
 }

@@ -1,6 +1,8 @@
 // os_base_switch: points a stopped container's overlayfs lower dir at another OS base, and records
 // the base in the customer's record. Refuses, naming them, when the container's own layer holds
 // files where the old base's packages live (they would shadow the new base's), unless forced.
+// The record also carries a rebase's way back (rebase_undo) while the rebase is unfinished, so a
+// run killed half-way can be finished or undone by the next one.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import { writeValidated } from '../runner/kit/index.js';
@@ -19,6 +21,15 @@ const args = Type.Object(
       description: 'Layer paths under the package directories that provisioning writes (exact, or a prefix ending in /): not counted as shadowing.',
     }),
     force: Type.Boolean({ default: false, description: 'Switch even when the layer shadows package-managed files of the base; the summary names what is overridden.' }),
+    undo: Type.Optional(
+      Type.Object(
+        {
+          base: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'The base the customer was on before the rebase.' }),
+          snapshot: Type.Integer({ minimum: 0, description: 'The snapper snapshot of the customer taken before it.' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -69,6 +80,26 @@ async function gatherSwitch(host: HostContext, a: Args): Promise<SwitchState> {
   return { config, rootfs, from, record: a.record ? parseRecord(recordText, a.record) : null, shadowing, baseExists: baseStat?.isDir === true };
 }
 
+/** A rebase's way back, kept in the record (rebase_undo) until the rebase is finished or undone. */
+export interface RebaseUndo {
+  base: string;
+  snapshot: number;
+}
+
+const UNDO_KEY = 'rebase_undo';
+
+/** The record as this task leaves it: os_base set, rebase_undo set to undo or removed without one. */
+export function nextRecord(record: Record<string, unknown> | null, base: string, undo: RebaseUndo | undefined): Record<string, unknown> {
+  const { [UNDO_KEY]: _old, ...rest } = record ?? {};
+  return { ...rest, os_base: base, ...(undo ? { [UNDO_KEY]: { base: undo.base, snapshot: undo.snapshot } } : {}) };
+}
+
+/** A valid rebase_undo of a record, or null (none, or not of that shape). */
+export function undoOf(record: Record<string, unknown> | null): RebaseUndo | null {
+  const u = record?.[UNDO_KEY] as { base?: unknown; snapshot?: unknown } | undefined;
+  return typeof u?.base === 'string' && Number.isInteger(u.snapshot) ? { base: u.base, snapshot: u.snapshot as number } : null;
+}
+
 export type SwitchChange = Change<'switch'> | Change<'record'>;
 
 export function planSwitch(a: Args, s: SwitchState): SwitchChange[] {
@@ -86,7 +117,10 @@ export function planSwitch(a: Args, s: SwitchState): SwitchChange[] {
     const forced = s.shadowing.length > 0 ? ` (force: keeping the layer's own ${list(s.shadowing)} over the new base)` : '';
     changes.push({ action: 'switch', target: a.config, summary: `switch the lower layer from ${s.from ?? s.rootfs.lower} to ${a.base}${forced}` });
   }
-  if (a.record && s.record?.['os_base'] !== a.base) changes.push({ action: 'record', target: a.record, summary: `record os_base ${a.base}` });
+  if (a.record && JSON.stringify(nextRecord(s.record, a.base, a.undo)) !== JSON.stringify(s.record)) {
+    const undo = a.undo ? `, the way back to ${a.undo.base} (snapshot ${a.undo.snapshot})` : undoOf(s.record) ? ', the rebase finished' : '';
+    changes.push({ action: 'record', target: a.record, summary: `record os_base ${a.base}${undo}` });
+  }
   return changes;
 }
 
@@ -97,7 +131,9 @@ export default defineModule({
     'os_base in the customer record. Before a switch it lists the container\'s own layer under /usr, /lib, /bin, /sbin, ' +
     '/etc/alternatives and /var/lib/dpkg: any file there that is not in allowed shadows the old base\'s packages and the ' +
     'switch is refused naming them, unless force=true (the summary then names what is overridden). The container should ' +
-    'be stopped. Changed when the config or the record changes. Registers from, to and shadowing.',
+    'be stopped. With record, undo (the base and snapshot to go back to) is kept in the record as rebase_undo while a ' +
+    'rebase is unfinished; a task without undo removes it. Changed when the config or the record changes. Registers ' +
+    'from, to, shadowing and undo (the record\'s rebase_undo before the task, or null).',
   example: [
     '- os_base_switch:',
     '    config: /srv/osm-lxc/lxc/containers/acme-svr/lxc.container.conf',
@@ -115,12 +151,12 @@ export default defineModule({
           await writeValidated(host, a.config, withLower(s.config, s.rootfs, `${a.bases_dir.replace(/\/+$/, '')}/${a.base}`), { mode: 0o644 });
           break;
         case 'record':
-          await writeValidated(host, c.target, `${JSON.stringify({ ...(s.record ?? {}), os_base: a.base })}\n`, { mode: 0o644 });
+          await writeValidated(host, c.target, `${JSON.stringify(nextRecord(s.record, a.base, a.undo))}\n`, { mode: 0o644 });
           break;
         default:
           unknownChange(c);
       }
     }
   },
-  result: (a, s) => ({ from: s.from, to: a.base, shadowing: s.shadowing.map((f) => `/${f}`) }),
+  result: (a, s) => ({ from: s.from, to: a.base, shadowing: s.shadowing.map((f) => `/${f}`), undo: undoOf(s.record) }),
 });

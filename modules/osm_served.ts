@@ -4,7 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
 import { CONTAINER_NAME } from './connections/lxc.js';
 import { probeMqtt } from './lib/osm/mqtt-probe.js';
-import { servedProblems, type ServedView } from './lib/osm/served.js';
+import { givenUp, servedProblems, type ServedView } from './lib/osm/served.js';
 
 const args = Type.Object(
   {
@@ -39,7 +39,8 @@ export default defineModule({
   doc:
     'Waits until a customer is served: `systemctl is-system-running` inside the container says running, each of services ' +
     'is active, and (with mqtt_port) a TLS handshake on the host\'s MQTT port followed by an MQTT CONNECT gets a CONNACK, ' +
-    'probed from the controller as a gateway would. Fails after timeout naming what is not served. Registers systemd, ' +
+    'probed from the controller as a gateway would. Fails after timeout naming what is not served, or at once when systemd ' +
+    'has given up on a service (failed, with boot over). Registers systemd, ' +
     'services and mqtt. Never changed.',
   example: ['- osm_served:', '    container: acme-svr', '    mqtt_port: 8883', '    mqtt_name: acme-mqtt.example.com', '    probe_address: "{{ ansible_host }}"'].join('\n'),
   args,
@@ -50,6 +51,8 @@ export default defineModule({
       const problems = servedProblems(view);
       if (problems.length === 0) return view;
       if (Date.now() > deadline) throw new ModuleError(`${a.container} is not served after ${a.timeout}s: ${problems.join('; ')}`);
+      const failed = givenUp(view);
+      if (failed.length > 0) throw new ModuleError(`${a.container} is not served: ${problems.join('; ')} (systemd gave up on ${failed.join(', ')})`);
       await new Promise((res) => setTimeout(res, POLL_MS));
     }
   },

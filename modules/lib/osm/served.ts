@@ -19,3 +19,12 @@ export function servedProblems(v: ServedView): string[] {
   else if (v.mqtt && v.mqtt.connack === null) problems.push(`MQTT over TLS: the broker did not answer (${v.mqtt.error ?? ''})`);
   return problems;
 }
+
+/**
+ * The services systemd has given up on: a unit `failed` once boot is over (systemd neither starting
+ * nor initializing) stays so, since its restarts are spent. Waiting longer would not serve it.
+ */
+export function givenUp(v: ServedView): string[] {
+  if (v.systemd === '' || v.systemd === 'starting' || v.systemd === 'initializing') return [];
+  return Object.entries(v.services).flatMap(([name, state]) => (state === 'failed' ? [name] : []));
+}

@@ -43,6 +43,33 @@ function num(v: unknown): number {
   return typeof v === 'number' ? v : 0;
 }
 
+/** The recap and task results of a `--json FILE` report; empty when the run wrote none (refused before any play). */
+export function readReport(file: string): { stats: Record<string, HostStats>; results: TaskResult[] } {
+  let report: unknown = {};
+  try {
+    report = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // A run refused before any play writes no report; stats stay empty and the test says why.
+  }
+  const stats: Record<string, HostStats> = {};
+  const results: TaskResult[] = [];
+  if (!isRecord(report)) return { stats, results };
+  if (isRecord(report['stats'])) {
+    for (const [h, s] of Object.entries(report['stats'])) {
+      if (isRecord(s)) stats[h] = { ok: num(s['ok']), changed: num(s['changed']), failed: num(s['failed']), skipped: num(s['skipped']), unreachable: num(s['unreachable']) };
+    }
+  }
+  const plays = Array.isArray(report['plays']) ? report['plays'] : [];
+  for (const p of plays) {
+    if (!isRecord(p) || !Array.isArray(p['results'])) continue;
+    for (const r of p['results']) {
+      if (!isRecord(r)) continue;
+      results.push({ host: String(r['host']), task: String(r['task']), module: String(r['module']), status: String(r['status']), data: isRecord(r['data']) ? r['data'] : {} });
+    }
+  }
+  return { stats, results };
+}
+
 /** Runs `osm-play -i inventory/lab.yaml playbooks/<name>.yaml -e k=v ... [flags] --json FILE` (or another inventory). */
 export async function play(name: string, extra: Record<string, string> = {}, flags: string[] = [], inventory = labPaths.inventory): Promise<PlayRun> {
   const dir = mkdtempSync(join(tmpdir(), 'osm-play-lab-'));
@@ -51,29 +78,7 @@ export async function play(name: string, extra: Record<string, string> = {}, fla
   for (const [k, v] of Object.entries(extra)) args.push('-e', `${k}=${v}`);
   try {
     const run = await runCli([...args, ...flags, '--json', jsonFile]);
-    let report: unknown = {};
-    try {
-      report = JSON.parse(readFileSync(jsonFile, 'utf8'));
-    } catch {
-      // A run refused before any play writes no report; stats stay empty and the test says why.
-    }
-    const stats: Record<string, HostStats> = {};
-    const results: TaskResult[] = [];
-    if (isRecord(report)) {
-      if (isRecord(report['stats'])) {
-        for (const [h, s] of Object.entries(report['stats'])) {
-          if (isRecord(s)) stats[h] = { ok: num(s['ok']), changed: num(s['changed']), failed: num(s['failed']), skipped: num(s['skipped']), unreachable: num(s['unreachable']) };
-        }
-      }
-      const plays = Array.isArray(report['plays']) ? report['plays'] : [];
-      for (const p of plays) {
-        if (!isRecord(p) || !Array.isArray(p['results'])) continue;
-        for (const r of p['results']) {
-          if (!isRecord(r)) continue;
-          results.push({ host: String(r['host']), task: String(r['task']), module: String(r['module']), status: String(r['status']), data: isRecord(r['data']) ? r['data'] : {} });
-        }
-      }
-    }
+    const { stats, results } = readReport(jsonFile);
     return { ...run, stats, results, output: `exit ${run.code}\n${run.stdout}\n${run.stderr}` };
   } finally {
     rmSync(dir, { recursive: true, force: true });

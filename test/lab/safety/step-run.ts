@@ -31,12 +31,15 @@ export interface StepRunOptions {
   killAt?: number;
   /** Kill the run (and fail) when it takes longer than this. */
   timeoutMs?: number;
+  /** Write the run's --json report here (for its task results). */
+  json?: string;
 }
 
 export function stepRun(args: string[], opts: StepRunOptions = {}): Promise<StepRun> {
   const timeoutMs = opts.timeoutMs ?? 20 * 60_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cliEntry(), ...args, '--step'], {
+    const json = opts.json === undefined ? [] : ['--json', opts.json];
+    const child = spawn(process.execPath, [...cliEntry(), ...args, ...json, '--step'], {
       cwd: REPO,
       env: { ...process.env, CI: 'true' },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -78,4 +81,31 @@ export function stepRun(args: string[], opts: StepRunOptions = {}): Promise<Step
       else resolve({ prompts, killed, code, signal, stdout, stderr, output });
     });
   });
+}
+
+/**
+ * The 1-based prompts, from `from` on, at which a kill can leave the host in a state that no earlier
+ * prompt leaves it in: the first, and each one after a task that ran apply (changed or failed in
+ * the uninterrupted run's results). A task that was ok or skipped ran no apply, and gather only
+ * reads, so killing after it leaves the host as killing before it did, and the re-run, which
+ * starts from nothing but the host, is the same run. A prompt with no result is counted as a write.
+ */
+export function distinctBoundaries(prompts: StepPrompt[], results: { host: string; task: string; status: string }[], from = 1): number[] {
+  const wrote: boolean[] = [];
+  let next = 0;
+  for (const p of prompts) {
+    const at = results.findIndex((r, i) => i >= next && r.host === p.host && r.task === p.task);
+    if (at < 0) {
+      wrote.push(true);
+      continue;
+    }
+    // A loop reports each item under the task's name: any item that ran apply counts.
+    let end = at;
+    while (end < results.length && results[end]!.host === p.host && results[end]!.task === p.task) end++;
+    wrote.push(results.slice(at, end).some((r) => r.status !== 'ok' && r.status !== 'skipped'));
+    next = end;
+  }
+  const ks: number[] = [];
+  for (let k = from; k <= prompts.length; k++) if (k === from || wrote[k - 2]) ks.push(k);
+  return ks;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { baseOfLower, parseRootfsPath, planPrune, withLower } from '../../../modules/lib/osbase/usage.js';
 import { shadowingFiles } from '../../../modules/lib/osbase/shadow.js';
-import { planSwitch } from '../../../modules/os_base_switch.js';
-import { servedProblems } from '../../../modules/lib/osm/served.js';
+import { nextRecord, planSwitch, undoOf } from '../../../modules/os_base_switch.js';
+import { givenUp, servedProblems } from '../../../modules/lib/osm/served.js';
 import { ModuleError } from '../../../runner/module.js';
 
 const BASES = '/srv/osm-lxc/lxc/os-bases';
@@ -86,6 +86,35 @@ describe('planSwitch', () => {
   it('refuses a base that does not exist', () => {
     expect(() => planSwitch(a, { ...s, baseExists: false })).toThrow(`base: ${BASES}/20270101-000000-bookworm does not exist`);
   });
+
+  const undo = { base: '20260101-000000-bookworm', snapshot: 7 };
+  it('records the way back with the switch, and only the record when already on the base', () => {
+    const plan = planSwitch({ ...a, undo }, s);
+    expect(plan.map((c) => c.action)).toEqual(['switch', 'record']);
+    expect(plan[1]?.summary).toBe('record os_base 20270101-000000-bookworm, the way back to 20260101-000000-bookworm (snapshot 7)');
+    expect(planSwitch({ ...a, base: undo.base, undo }, { ...s }).map((c) => c.action)).toEqual(['record']);
+    expect(planSwitch({ ...a, undo }, { ...s, from: a.base, record: { customer: 'acme', os_base: a.base, rebase_undo: undo } })).toEqual([]);
+  });
+  it('a task without undo finishes the rebase: the way back leaves the record', () => {
+    const plan = planSwitch(a, { ...s, from: a.base, record: { customer: 'acme', os_base: a.base, rebase_undo: undo } });
+    expect(plan.map((c) => c.summary)).toEqual(['record os_base 20270101-000000-bookworm, the rebase finished']);
+  });
+});
+
+describe('the record\'s way back (rebase_undo)', () => {
+  it('is set with undo, removed without, and every other key is kept', () => {
+    const rec = { customer: 'acme', domain: 'example.com', os_base: 'a' };
+    expect(nextRecord(rec, 'b', { base: 'a', snapshot: 3 })).toEqual({ customer: 'acme', domain: 'example.com', os_base: 'b', rebase_undo: { base: 'a', snapshot: 3 } });
+    expect(nextRecord({ ...rec, rebase_undo: { base: 'a', snapshot: 3 } }, 'b', undefined)).toEqual({ ...rec, os_base: 'b' });
+    expect(nextRecord(null, 'b', undefined)).toEqual({ os_base: 'b' });
+  });
+  it('is read only when it has a base and a whole snapshot number', () => {
+    expect(undoOf({ rebase_undo: { base: 'a', snapshot: 3 } })).toEqual({ base: 'a', snapshot: 3 });
+    expect(undoOf({ rebase_undo: { base: 'a', snapshot: '3' } })).toBeNull();
+    expect(undoOf({ rebase_undo: { base: 'a' } })).toBeNull();
+    expect(undoOf({})).toBeNull();
+    expect(undoOf(null)).toBeNull();
+  });
 });
 
 describe('servedProblems', () => {
@@ -101,5 +130,17 @@ describe('servedProblems', () => {
       'MQTT over TLS: the broker did not answer (closed)',
     ]);
     expect(servedProblems({ ...good, systemd: '', mqtt: { tls: false, connack: null, error: 'ECONNREFUSED' } })).toEqual(['systemd is not answering', 'MQTT over TLS: no TLS handshake (ECONNREFUSED)']);
+  });
+});
+
+describe('givenUp', () => {
+  const view = { systemd: 'degraded', services: { mosquitto: 'failed', redis: 'active' }, mqtt: null };
+  it('names the failed services once boot is over', () => {
+    expect(givenUp(view)).toEqual(['mosquitto']);
+    expect(givenUp({ ...view, systemd: 'running' })).toEqual(['mosquitto']);
+  });
+  it('waits while systemd is still booting or not answering, and for a service being restarted', () => {
+    for (const systemd of ['starting', 'initializing', '']) expect(givenUp({ ...view, systemd })).toEqual([]);
+    expect(givenUp({ ...view, services: { mosquitto: 'activating' } })).toEqual([]);
   });
 });

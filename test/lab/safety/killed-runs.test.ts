@@ -3,11 +3,17 @@
 // exactly the state of an uninterrupted run (customerState) and the customer is served. The same for
 // delete-container (purge=false): after the re-run only the final copy of this incarnation is left,
 // holding the file the customer wrote. Each iteration is one create cycle and one delete cycle.
+// Every boundary that can leave a host state of its own is tried (distinctBoundaries in
+// step-run.ts): one right after a task that was ok or skipped leaves the host as the boundary before
+// that task did, and the re-run starts from nothing but the host.
 // Customer t7k-kill on port 18991; removed with its final copies in afterAll.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab } from '../../helpers/lab.js';
-import { changedCount, changedTasks } from '../playbooks/helpers.js';
+import { changedCount, changedTasks, readReport } from '../playbooks/helpers.js';
 import { customerState, expectCustomerServed } from './customer-state.js';
 import {
   CONTAINER,
@@ -24,7 +30,7 @@ import {
   stateDiff,
   writeCustomerData,
 } from './killed-runs-support.js';
-import { stepRun, type StepPrompt } from './step-run.js';
+import { distinctBoundaries, stepRun, type StepPrompt } from './step-run.js';
 
 const fileStarted = Date.now();
 const timings: string[] = [];
@@ -36,6 +42,8 @@ let created: Record<string, unknown> = {};
 let deleted: Record<string, unknown> = {};
 let createPrompts: StepPrompt[] = [];
 let deletePrompts: StepPrompt[] = [];
+let createKills: number[] = [];
+let deleteKills: number[] = [];
 
 const secs = (since: number): string => `${((Date.now() - since) / 1000).toFixed(0)} s`;
 const where = (kind: string, k: number, p: StepPrompt | undefined): string => `${kind} killed at boundary ${k} (before [${p?.task ?? '?'}] on ${p?.host ?? '?'})`;
@@ -84,17 +92,21 @@ describe('create-container and delete-container killed at every task boundary co
     const t0 = Date.now();
     empty = await customerState(CUSTOMER, PORT);
     expect(empty['deleted']).toEqual({ count: 0, copies: {} });
-    const create = await stepRun(playbookArgv('create-container'));
+    const report = join(mkdtempSync(join(tmpdir(), 'osm-killed-')), 'report.json');
+    const create = await stepRun(playbookArgv('create-container'), { json: report });
     expect(create.code, create.output).toBe(0);
     createPrompts = create.prompts;
+    createKills = distinctBoundaries(createPrompts, readReport(report).results);
     created = await customerState(CUSTOMER, PORT);
     expect(created['lxcState']).toBe('RUNNING');
     await expectCustomerServed(CUSTOMER, PORT);
     await writeCustomerData('baseline data');
     const uuid = await containerUuid();
-    const del = await stepRun(playbookArgv('delete-container'));
+    const del = await stepRun(playbookArgv('delete-container'), { json: report });
     expect(del.code, del.output).toBe(0);
     deletePrompts = del.prompts;
+    deleteKills = distinctBoundaries(deletePrompts, readReport(report).results);
+    rmSync(dirname(report), { recursive: true, force: true });
     deleted = await customerState(CUSTOMER, PORT);
     expect(finalCopies()).toEqual([`${CONTAINER}-${uuid}`]);
     expect(dataInCopy(`${CONTAINER}-${uuid}`)).toBe('baseline data');
@@ -104,26 +116,29 @@ describe('create-container and delete-container killed at every task boundary co
     // delete: a prompt each.
     expect(createPrompts.map((p) => p.task)).toContain('Broker user');
     expect(createPrompts.map((p) => p.task)).toContain('The broker runs with these settings');
-    timings.push(`baselines (create ${createPrompts.length} prompts, delete ${deletePrompts.length}): ${secs(t0)}`);
+    timings.push(`baselines (create ${createPrompts.length} prompts, kills at ${createKills.join(' ')}; delete ${deletePrompts.length}, kills at ${deleteKills.join(' ')}): ${secs(t0)}`);
   });
 
   it('each boundary: killed create + re-run = baseline and served; killed delete + re-run = deleted baseline with this incarnation\'s copy', { timeout: 6 * 3_600_000 }, async () => {
-    expect(createPrompts.length, 'the baseline test ran').toBeGreaterThan(0);
-    const rounds = Math.max(createPrompts.length, deletePrompts.length);
+    expect(createKills.length, 'the baseline test ran').toBeGreaterThan(0);
+    const rounds = Math.max(createKills.length, deleteKills.length);
     let createUnchangedSeen = false;
     let deleteUnchangedSeen = false;
-    for (let k = 1; k <= rounds; k++) {
+    for (let round = 1; round <= rounds; round++) {
       const t0 = Date.now();
+      // Round r kills create at its r-th boundary and delete at its r-th (past the last: not killed).
+      const ck = createKills[round - 1];
+      const dk = deleteKills[round - 1];
       const start = stateDiff(empty, await customerState(CUSTOMER, PORT));
       if (start.length) {
-        note(`round ${k} start`, start);
-        note(`round ${k} cleanup`, await removeCustomer());
+        note(`round ${round} start`, start);
+        note(`round ${round} cleanup`, await removeCustomer());
       }
 
-      // Create: killed at boundary k (rounds past the last boundary create uninterrupted).
-      const cLabel = k <= createPrompts.length ? where('create', k, createPrompts[k - 1]) : `create (round ${k}, not killed)`;
-      const cProblems = k <= createPrompts.length ? await killThenRerun('create-container', k, createPrompts) : [];
-      if (k > createPrompts.length) {
+      // Create: killed at boundary ck (rounds past the last boundary create uninterrupted).
+      const cLabel = ck !== undefined ? where('create', ck, createPrompts[ck - 1]) : `create (round ${round}, not killed)`;
+      const cProblems = ck !== undefined ? await killThenRerun('create-container', ck, createPrompts) : [];
+      if (ck === undefined) {
         const r = await createNormally();
         if (r.code !== 0) cProblems.push(`exited ${r.code}:\n${r.output}`);
       }
@@ -135,18 +150,18 @@ describe('create-container and delete-container killed at every task boundary co
       }
       note(cLabel, cProblems);
       if (cProblems.length) {
-        note(`round ${k} cleanup`, await removeCustomer());
-        timings.push(`round ${k}: ${secs(t0)} (create failed, delete not tried)`);
+        note(`round ${round} cleanup`, await removeCustomer());
+        timings.push(`round ${round}: ${secs(t0)} (create failed, delete not tried)`);
         continue;
       }
 
-      // Delete: the customer's data first, then killed at boundary k.
-      const data = `round ${k} ${randomBytes(6).toString('hex')}`;
+      // Delete: the customer's data first, then killed at boundary dk.
+      const data = `round ${round} ${randomBytes(6).toString('hex')}`;
       await writeCustomerData(data);
       const uuid = await containerUuid();
-      const dLabel = k <= deletePrompts.length ? where('delete', k, deletePrompts[k - 1]) : `delete (round ${k}, not killed)`;
-      const dProblems = k <= deletePrompts.length ? await killThenRerun('delete-container', k, deletePrompts) : [];
-      if (k > deletePrompts.length) {
+      const dLabel = dk !== undefined ? where('delete', dk, deletePrompts[dk - 1]) : `delete (round ${round}, not killed)`;
+      const dProblems = dk !== undefined ? await killThenRerun('delete-container', dk, deletePrompts) : [];
+      if (dk === undefined) {
         const r = await deleteNormally();
         if (r.code !== 0) dProblems.push(`exited ${r.code}:\n${r.output}`);
       }
@@ -162,7 +177,7 @@ describe('create-container and delete-container killed at every task boundary co
       }
       note(dLabel, dProblems);
       for (const c of finalCopies()) await removeCopy(c);
-      timings.push(`round ${k}: ${secs(t0)}`);
+      timings.push(`round ${round}: ${secs(t0)}`);
     }
     expect(failures).toEqual([]);
     expect(createUnchangedSeen && deleteUnchangedSeen, 'a second run reported 0 changed for create and for delete').toBe(true);

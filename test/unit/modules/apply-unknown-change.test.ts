@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import apt from '../../../modules/apt.js';
 import aptKey from '../../../modules/apt_key.js';
 import aptRepository from '../../../modules/apt_repository.js';
+import blockinfile from '../../../modules/blockinfile.js';
 import btrfsSubvolume from '../../../modules/btrfs_subvolume.js';
+import command from '../../../modules/command.js';
+import copy from '../../../modules/copy.js';
 import deb822Repository from '../../../modules/deb822_repository.js';
 import file from '../../../modules/file.js';
 import generatedSecret from '../../../modules/generated_secret.js';
@@ -12,23 +15,31 @@ import getUrl from '../../../modules/get_url.js';
 import git from '../../../modules/git.js';
 import group from '../../../modules/group.js';
 import hostsEntry from '../../../modules/hosts_entry.js';
+import lineinfile from '../../../modules/lineinfile.js';
 import lxcContainer from '../../../modules/lxc_container.js';
 import osBase from '../../../modules/os_base.js';
+import replace from '../../../modules/replace.js';
 import service from '../../../modules/service.js';
+import shell from '../../../modules/shell.js';
 import snapperSnapshot from '../../../modules/snapper_snapshot.js';
 import sysctl from '../../../modules/sysctl.js';
+import template from '../../../modules/template.js';
 import tlsCertificate from '../../../modules/tls_certificate.js';
 import ufwRule from '../../../modules/ufw_rule.js';
 import type { AnyModule, HostContext } from '../../../runner/module.js';
 import type { Change } from '../../../runner/types.js';
 
-/** A host on which every command succeeds, recording what ran. */
+/** A host recording every command: run succeeds, exec answers "doesn't exist" (command and shell run through exec). */
 function recordingHost(ran: string[][]): HostContext {
   const run = async (argv: string[]) => {
     ran.push(argv);
     return '';
   };
-  return { name: 'h', run, exec: async (cmd: { argv: string[] }) => ({ exitCode: 1, stdout: '', stderr: "doesn't exist", durationMs: 0, argv: cmd.argv }) } as unknown as HostContext;
+  const exec = async (cmd: { argv: string[] }) => {
+    ran.push(cmd.argv);
+    return { exitCode: 1, stdout: '', stderr: "doesn't exist", durationMs: 0, argv: cmd.argv };
+  };
+  return { name: 'h', run, exec } as unknown as HostContext;
 }
 
 describe('apply with a change it has no step for', () => {
@@ -51,6 +62,13 @@ describe('apply with a change it has no step for', () => {
     ['sysctl', sysctl as AnyModule, { name: 'x' }],
     ['tls_certificate', tlsCertificate as AnyModule, { domains: ['x'], state: 'present', provider: 'selfsigned' }],
     ['ufw_rule', ufwRule as AnyModule, { port: 1 }],
+    ['copy', copy as AnyModule, { dest: '/x', content: 'x' }],
+    ['template', template as AnyModule, { src: 'x.j2', dest: '/x' }],
+    ['lineinfile', lineinfile as AnyModule, { path: '/x', line: 'x', create: true }],
+    ['blockinfile', blockinfile as AnyModule, { path: '/x', block: 'x', create: true }],
+    ['replace', replace as AnyModule, { path: '/x', regexp: 'x' }],
+    ['command', command as AnyModule, { argv: ['true'] }],
+    ['shell', shell as AnyModule, { cmd: 'true' }],
   ])('%s throws and runs nothing', async (_name, mod, args, state = {}) => {
     const ran: string[][] = [];
     const typo: Change = { action: 'strat', target: 'x', summary: 'typo' };

@@ -14,18 +14,24 @@ import generatedSecret from '../../../modules/generated_secret.js';
 import getUrl from '../../../modules/get_url.js';
 import git from '../../../modules/git.js';
 import group from '../../../modules/group.js';
+import hostname from '../../../modules/hostname.js';
 import hostsEntry from '../../../modules/hosts_entry.js';
 import lineinfile from '../../../modules/lineinfile.js';
 import lxcContainer from '../../../modules/lxc_container.js';
 import osBase from '../../../modules/os_base.js';
 import replace from '../../../modules/replace.js';
 import service from '../../../modules/service.js';
+import serviceSettings from '../../../modules/service_settings.js';
 import shell from '../../../modules/shell.js';
 import snapperSnapshot from '../../../modules/snapper_snapshot.js';
 import sysctl from '../../../modules/sysctl.js';
+import systemd from '../../../modules/systemd.js';
+import systemdService from '../../../modules/systemd_service.js';
 import template from '../../../modules/template.js';
 import tlsCertificate from '../../../modules/tls_certificate.js';
 import ufwRule from '../../../modules/ufw_rule.js';
+import ufwState from '../../../modules/ufw_state.js';
+import user from '../../../modules/user.js';
 import type { AnyModule, HostContext } from '../../../runner/module.js';
 import type { Change } from '../../../runner/types.js';
 
@@ -69,6 +75,12 @@ describe('apply with a change it has no step for', () => {
     ['replace', replace as AnyModule, { path: '/x', regexp: 'x' }],
     ['command', command as AnyModule, { argv: ['true'] }],
     ['shell', shell as AnyModule, { cmd: 'true' }],
+    ['user', user as AnyModule, { name: 'x' }],
+    ['systemd', systemd as AnyModule, { name: 'x' }],
+    ['systemd_service', systemdService as AnyModule, { name: 'x' }],
+    ['hostname', hostname as AnyModule, { name: 'x' }],
+    ['ufw_state', ufwState as AnyModule, {}],
+    ['service_settings', serviceSettings as AnyModule, { name: 'x', files: ['/x'] }],
   ])('%s throws and runs nothing', async (_name, mod, args, state = {}) => {
     const ran: string[][] = [];
     const typo: Change = { action: 'strat', target: 'x', summary: 'typo' };

@@ -8,7 +8,10 @@ import blockinfile from '../../../modules/blockinfile.js';
 import btrfsSubvolume from '../../../modules/btrfs_subvolume.js';
 import command from '../../../modules/command.js';
 import copy from '../../../modules/copy.js';
+import cronFile from '../../../modules/cron_file.js';
 import deb822Repository from '../../../modules/deb822_repository.js';
+import dnsRecord from '../../../modules/dns_record.js';
+import dnsmasqHost from '../../../modules/dnsmasq_host.js';
 import file from '../../../modules/file.js';
 import generatedSecret from '../../../modules/generated_secret.js';
 import getUrl from '../../../modules/get_url.js';
@@ -18,6 +21,8 @@ import hostname from '../../../modules/hostname.js';
 import hostsEntry from '../../../modules/hosts_entry.js';
 import lineinfile from '../../../modules/lineinfile.js';
 import lxcContainer from '../../../modules/lxc_container.js';
+import mosquittoUser from '../../../modules/mosquitto_user.js';
+import nginxConfig from '../../../modules/nginx_config.js';
 import osBase from '../../../modules/os_base.js';
 import replace from '../../../modules/replace.js';
 import service from '../../../modules/service.js';
@@ -81,6 +86,11 @@ describe('apply with a change it has no step for', () => {
     ['hostname', hostname as AnyModule, { name: 'x' }],
     ['ufw_state', ufwState as AnyModule, {}],
     ['service_settings', serviceSettings as AnyModule, { name: 'x', files: ['/x'] }],
+    ['cron_file', cronFile as AnyModule, { name: 'x', cron_d: '/etc/cron.d', entries: [], env: {}, state: 'present' }],
+    ['nginx_config', nginxConfig as AnyModule, { path: '/x' }],
+    ['dns_record', dnsRecord as AnyModule, { zone: 'x', name: 'x', type: 'A' }],
+    ['dnsmasq_host', dnsmasqHost as AnyModule, { name: 'x' }],
+    ['mosquitto_user', mosquittoUser as AnyModule, { file: '/x', user: 'x' }],
   ])('%s throws and runs nothing', async (_name, mod, args, state = {}) => {
     const ran: string[][] = [];
     const typo: Change = { action: 'strat', target: 'x', summary: 'typo' };

@@ -1,6 +1,7 @@
 // Modules that declare their change union refuse, in apply(), a change they have no step for: a typo
 // in an action used to do nothing at all and report the task as changed.
 import { describe, expect, it } from 'vitest';
+import addHost from '../../../modules/add_host.js';
 import apt from '../../../modules/apt.js';
 import aptKey from '../../../modules/apt_key.js';
 import aptRepository from '../../../modules/apt_repository.js';
@@ -12,6 +13,7 @@ import cronFile from '../../../modules/cron_file.js';
 import deb822Repository from '../../../modules/deb822_repository.js';
 import dnsRecord from '../../../modules/dns_record.js';
 import dnsmasqHost from '../../../modules/dnsmasq_host.js';
+import fetch from '../../../modules/fetch.js';
 import file from '../../../modules/file.js';
 import generatedSecret from '../../../modules/generated_secret.js';
 import getUrl from '../../../modules/get_url.js';
@@ -24,7 +26,10 @@ import lxcContainer from '../../../modules/lxc_container.js';
 import mosquittoUser from '../../../modules/mosquitto_user.js';
 import nginxConfig from '../../../modules/nginx_config.js';
 import osBase from '../../../modules/os_base.js';
+import osBasePrune from '../../../modules/os_base_prune.js';
+import packageModule from '../../../modules/package.js';
 import replace from '../../../modules/replace.js';
+import rsync from '../../../modules/rsync.js';
 import service from '../../../modules/service.js';
 import serviceSettings from '../../../modules/service_settings.js';
 import shell from '../../../modules/shell.js';
@@ -36,6 +41,8 @@ import template from '../../../modules/template.js';
 import tlsCertificate from '../../../modules/tls_certificate.js';
 import ufwRule from '../../../modules/ufw_rule.js';
 import ufwState from '../../../modules/ufw_state.js';
+import unarchive from '../../../modules/unarchive.js';
+import uri from '../../../modules/uri.js';
 import user from '../../../modules/user.js';
 import type { AnyModule, HostContext } from '../../../runner/module.js';
 import type { Change } from '../../../runner/types.js';
@@ -91,6 +98,13 @@ describe('apply with a change it has no step for', () => {
     ['dns_record', dnsRecord as AnyModule, { zone: 'x', name: 'x', type: 'A' }],
     ['dnsmasq_host', dnsmasqHost as AnyModule, { name: 'x' }],
     ['mosquitto_user', mosquittoUser as AnyModule, { file: '/x', user: 'x' }],
+    ['add_host', addHost as AnyModule, { name: 'x' }],
+    ['fetch', fetch as AnyModule, { src: '/x', dest: '/tmp/osm-play-never' }],
+    ['os_base_prune', osBasePrune as AnyModule, { bases_dir: '/x', containers_dir: '/y', keep: 2 }],
+    ['rsync', rsync as AnyModule, { src: '/x', dest: '/y' }],
+    ['unarchive', unarchive as AnyModule, { src: 'x.tgz', dest: '/x' }],
+    ['uri', uri as AnyModule, { url: 'http://x/' }],
+    ['package', packageModule as AnyModule, { name: 'x', use: 'auto', state: 'present' }],
   ])('%s throws and runs nothing', async (_name, mod, args, state = {}) => {
     const ran: string[][] = [];
     const typo: Change = { action: 'strat', target: 'x', summary: 'typo' };

@@ -1,7 +1,8 @@
 // add_host: puts a host into the in-memory inventory for the plays that follow (as Ansible's does),
 // e.g. a container just created, reached through its host with the lxc connection.
 import { Type } from '@sinclair/typebox';
-import { defineModule, type InventoryAddition } from '../runner/module.js';
+import { defineModule, unknownChange, type InventoryAddition } from '../runner/module.js';
+import type { OnlyChange } from '../runner/types.js';
 
 const NAME = '^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,252}$';
 
@@ -15,6 +16,9 @@ const args = Type.Object(
   },
   { additionalProperties: true, description: 'Any other argument becomes a host variable (ansible_connection, ...).' },
 );
+
+/** The one change: the host joins the run's inventory (the request comes from the arguments). */
+export type AddHostChange = OnlyChange<'add'>;
 
 export function addHostRequest(a: Record<string, unknown>): InventoryAddition {
   const { name, groups, ...vars } = a;
@@ -40,8 +44,16 @@ export default defineModule({
   async gather() {
     return null;
   },
-  plan: (a) => [{ action: 'add', target: String(a.name), summary: `add host ${String(a.name)} to the run's inventory` }],
-  async apply(_host, a) {
+  plan: (a): AddHostChange[] => [{ action: 'add', target: String(a.name), summary: `add host ${String(a.name)} to the run's inventory` }],
+  async apply(_host, a, changes) {
+    for (const c of changes) {
+      switch (c.action) {
+        case 'add':
+          break; // the request below is the whole of it
+        default:
+          unknownChange(c);
+      }
+    }
     const request = addHostRequest(a);
     return { data: { add_host: request }, inventory: [request] };
   },

@@ -1,11 +1,10 @@
 // blockinfile: a block of lines between two marker lines, inserted, updated or removed.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
-import { applyContentFile, contentFileArgs, gatherContentFile, planContentFile, type ContentFileState } from '../runner/kit/content-file.js';
+import { applyContentFile, contentFileArgs, gatherContentFile, planContentFile, type ContentFileChange, type ContentFileState } from '../runner/kit/content-file.js';
 import { bare, LINE_SEP, splitLines } from '../runner/kit/lines.js';
 import { pathArgs, pathOf } from '../runner/kit/path-arg.js';
 import { pyRegex } from '../runner/kit/pyregex.js';
-import type { Change } from '../runner/types.js';
 
 const args = Type.Object(
   {
@@ -76,7 +75,10 @@ export interface BlockInFileState extends ContentFileState {
   path: string;
 }
 
-export function planBlockInFile(a: BlockInFileArgs, s: BlockInFileState): Change[] {
+/** blockinfile only rewrites the file: content and attribute changes, which applyContentFile checks exhaustively. */
+export type BlockInFileChange = ContentFileChange;
+
+export function planBlockInFile(a: BlockInFileArgs, s: BlockInFileState): BlockInFileChange[] {
   const after = editBlock(a, s.current === null ? null : s.current.toString('utf8'));
   if (after === null) return [];
   return planContentFile(s.path, after, s, a);

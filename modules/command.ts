@@ -1,7 +1,7 @@
 // command: runs a program with arguments, never through a shell.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
-import { commandTaskArgs, commandTaskResult, extractInlineOptions, gatherCommandTask, planCommandTask, runCommandTask } from '../runner/kit/command-task.js';
+import { commandTaskArgs, commandTaskResult, extractInlineOptions, gatherCommandTask, planCommandTask, runCommandTask, type CommandTaskChange } from '../runner/kit/command-task.js';
 import { splitWords } from '../runner/kit/split-words.js';
 
 const args = Type.Object(
@@ -15,6 +15,9 @@ const args = Type.Object(
 );
 
 type Args = Static<typeof args>;
+
+/** command plans the run alone, which runCommandTask checks exhaustively. */
+export type CommandChange = CommandTaskChange;
 
 /** The argv and options a command task runs with: exactly one of _raw_params, cmd, argv. */
 export function commandInvocation(a: Args): { argv: string[]; options: Args } {
@@ -41,10 +44,10 @@ export default defineModule({
     const { options } = commandInvocation(a);
     return gatherCommandTask(host, options);
   },
-  plan: (a, s) => planCommandTask(commandInvocation(a).argv, s),
-  apply(host, a) {
+  plan: (a, s): CommandChange[] => planCommandTask(commandInvocation(a).argv, s),
+  apply(host, a, changes) {
     const { argv, options } = commandInvocation(a);
-    return runCommandTask(host, argv, options);
+    return runCommandTask(host, argv, options, changes);
   },
   result: (a, s) => commandTaskResult(commandInvocation(a).argv, s),
 });

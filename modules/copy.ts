@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
-import { applyContentFile, contentFileArgs, gatherContentFile, planContentFile, type ContentFileState } from '../runner/kit/content-file.js';
+import { applyContentFile, contentFileArgs, gatherContentFile, planContentFile, type ContentFileChange, type ContentFileState } from '../runner/kit/content-file.js';
 
 const args = Type.Object(
   {
@@ -19,6 +19,9 @@ const args = Type.Object(
 );
 
 type Args = Static<typeof args>;
+
+/** copy only writes the file: content and attribute changes, which applyContentFile checks exhaustively. */
+export type CopyChange = ContentFileChange;
 
 export interface CopyState extends ContentFileState {
   dest: string;
@@ -66,7 +69,7 @@ export default defineModule({
     const desired = await desiredContent(host, a);
     return { dest, desired, ...(await gatherContentFile(host, dest, a)) };
   },
-  plan: (a, s) => planContentFile(s.dest, s.desired, s, a, { force: a.force }),
+  plan: (a, s): CopyChange[] => planContentFile(s.dest, s.desired, s, a, { force: a.force }),
   apply: (host, a, changes, s) => applyContentFile(host, s.dest, s.desired, changes, s, a),
   result: (a, s) => ({ dest: s.dest, ...(a.src !== undefined ? { src: a.src } : {}), checksum: createHash('sha1').update(s.desired).digest('hex'), size: s.desired.length }),
 });

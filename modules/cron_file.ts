@@ -1,7 +1,7 @@
 // cron_file: a whole /etc/cron.d/<name> file from a list of entries, validated before it is written.
 import { Type, type Static } from '@sinclair/typebox';
-import { fileChange, writeValidated } from '../runner/kit/index.js';
-import { defineModule, ModuleError } from '../runner/module.js';
+import { fileChange, writeValidated, type FileContentChange } from '../runner/kit/index.js';
+import { defineModule, ModuleError, unknownChange } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
 import { checkCronName, renderCronFile, validateCronText } from './lib/cron/file.js';
 
@@ -56,12 +56,15 @@ export function cronContent(a: PlanArgs): string {
   return text;
 }
 
-export function planCronFile(a: PlanArgs, s: CronFileState): Change[] {
+/** What cron_file plans: remove the file, write it, or only fix its mode. */
+export type CronFileChange = Change<'delete'> | FileContentChange | Change<'chmod'>;
+
+export function planCronFile(a: PlanArgs, s: CronFileState): CronFileChange[] {
   const path = cronPath(a);
   if (a.state === 'absent') {
     return s.current === null ? [] : [{ action: 'delete', target: path, summary: `remove ${path}`, before: s.current, after: '' }];
   }
-  const changes: Change[] = fileChange(path, s.current, cronContent(a));
+  const changes: CronFileChange[] = fileChange(path, s.current, cronContent(a));
   if (changes.length === 0 && s.mode !== 0o644) changes.push({ action: 'chmod', target: path, summary: `chmod 644 ${path}` });
   return changes;
 }
@@ -88,10 +91,22 @@ export default defineModule({
   plan(a, s) {
     return planCronFile(a, s);
   },
-  async apply(host, a) {
+  async apply(host, a, changes) {
     const path = cronPath(a);
-    if (a.state === 'absent') await host.run(['rm', '-f', '--', path]);
-    else await writeValidated(host, path, cronContent(a), { mode: 0o644 });
+    for (const c of changes) {
+      switch (c.action) {
+        case 'delete':
+          await host.run(['rm', '-f', '--', path]);
+          break;
+        case 'create':
+        case 'write':
+        case 'chmod': // the same text written again gets mode 0644
+          await writeValidated(host, path, cronContent(a), { mode: 0o644 });
+          break;
+        default:
+          unknownChange(c);
+      }
+    }
     return { data: { path } };
   },
   result(a) {

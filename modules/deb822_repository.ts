@@ -2,7 +2,7 @@
 // whole from the arguments (Ansible's names), or removed. signed_by is a key file path or the key itself.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError, unknownChange } from '../runner/module.js';
-import { applyContentFile, gatherContentFile, planContentFile, type ContentFileChange, type ContentFileState } from '../runner/kit/content-file.js';
+import { applyContentFile, gatherContentFile, isContentFileChange, planContentFile, type ContentFileChange, type ContentFileState } from '../runner/kit/content-file.js';
 import type { Change } from '../runner/types.js';
 import { SOURCES_DIR } from './apt_repository.js';
 
@@ -100,7 +100,7 @@ export default defineModule({
           unknownChange(c);
       }
     }
-    await applyContentFile(host, path, deb822Text(a), changes, s, { mode: a.mode ?? '0644' });
+    await applyContentFile(host, path, deb822Text(a), changes.filter(isContentFileChange), s, { mode: a.mode ?? '0644' });
   },
   result: (a) => ({ dest: deb822Filename(a.name), state: a.state ?? 'present', ...((a.state ?? 'present') === 'present' ? { repo: deb822Text(a) } : {}) }),
 });

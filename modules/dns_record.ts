@@ -2,11 +2,11 @@
 // with TSIG. The requests run on the host the task runs against (curl or nsupdate, configured on
 // stdin so no key is on a command line), which keeps it working over ssh and lxc connections.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import { canonicalValues, recordFqdn, zoneFqdn } from './lib/dns/names.js';
 import { findRrset, getZoneRrsets, patchRrsets, type PdnsRrset, type PdnsTarget, type RrsetChange } from './lib/dns/pdns-api.js';
 import { readRrsets, sendUpdate, type Rfc2136Target } from './lib/dns/rfc2136.js';
-import { planRrset, type WantedRrset } from './lib/dns/rrset-plan.js';
+import { planRrset, type RrsetPlanChange, type WantedRrset } from './lib/dns/rrset-plan.js';
 
 const args = Type.Object(
   {
@@ -68,6 +68,24 @@ export function wantedRrset(a: Pick<Args, 'zone' | 'name' | 'type' | 'values' | 
   return { name, type, ttl: a.ttl, values: canonicalValues(type, given), state: a.state };
 }
 
+/** dns_record plans what planRrset plans: create, update or delete one RRset. */
+export type DnsRecordChange = RrsetPlanChange;
+
+/** The PATCH entries of the planned changes, all checked before any is sent. */
+function rrsetsOf(changes: readonly DnsRecordChange[]): RrsetChange[] {
+  return changes.map((c) => {
+    switch (c.action) {
+      case 'create':
+      case 'update':
+      case 'delete':
+        if (!c.data) throw new ModuleError(`internal: change ${c.summary} carries no RRset`);
+        return c.data;
+      default:
+        unknownChange(c);
+    }
+  });
+}
+
 async function apiKeyOf(host: HostContext, a: Args): Promise<string> {
   if ((a.api_key === undefined) === (a.api_key_file === undefined)) {
     throw new ModuleError('dns_record: give exactly one of api_key or api_key_file');
@@ -117,7 +135,7 @@ export default defineModule({
     const otherTypes = rrsets.filter((r) => r.name.toLowerCase() === w.name && r.type !== w.type).map((r) => r.type);
     return { backend, current: findRrset(rrsets, w.name, w.type), otherTypes };
   },
-  plan(a, s) {
+  plan(a, s): DnsRecordChange[] {
     try {
       return planRrset(wantedRrset(a), s.current, s.otherTypes);
     } catch (err) {
@@ -125,14 +143,14 @@ export default defineModule({
     }
   },
   async apply(host, _a, changes, s) {
-    const rrsets = changes.map((c) => c.data as RrsetChange);
+    const rrsets = rrsetsOf(changes);
     if (s.backend.kind === 'powerdns') await patchRrsets(host, s.backend.target, rrsets);
     else await sendUpdate(host, s.backend.target, rrsets);
   },
   result(a, s, changes) {
     const w = wantedRrset(a);
     const before = s.current ? s.current.records.map((r) => r.content).sort() : [];
-    const data = changes[0]?.data as RrsetChange | undefined;
+    const data = changes[0]?.data;
     const after = data === undefined ? before : data.changetype === 'DELETE' ? [] : data.records.map((r) => r.content).sort();
     return { zone: s.backend.target.zone, name: w.name, type: w.type, before, values: after, ttl: data?.changetype === 'REPLACE' ? data.ttl : (s.current?.ttl ?? null) };
   },

@@ -1,7 +1,7 @@
 // dnsmasq_host: a fixed DHCP address for a container (`dhcp-host=MAC,IP,NAME`), allocated when not
 // given, validated with `dnsmasq --test`, then lxc-net's dnsmasq is made to take it.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
 import { parseCidr } from './lib/net/ipv4.js';
 import { allocate, dropLeases, editHostsText, hostsfilesOf, parseDhcpHosts, parseLeases, renderHostLine, type DhcpHostLine, type HostsFormat } from './lib/dnsmasq/dhcp-hosts.js';
@@ -83,10 +83,13 @@ export function desiredTexts(a: DnsmasqHostArgs, s: DnsmasqHostState): { text: s
   return { text, leases: s.leases, ip: alloc.ip, mac: alloc.mac };
 }
 
-export function planDnsmasqHost(a: DnsmasqHostArgs, s: DnsmasqHostState): Change[] {
+/** What dnsmasq_host plans: the file line (with the address it gets), dropped leases, the reload (its argv). */
+export type DnsmasqHostChange = Change<'write', { ip?: string; mac?: string }> | Change<'drop-lease'> | Change<'reload', string[]>;
+
+export function planDnsmasqHost(a: DnsmasqHostArgs, s: DnsmasqHostState): DnsmasqHostChange[] {
   const want = desiredTexts(a, s);
   const file = a.file ?? FILE_DEFAULT;
-  const changes: Change[] = [];
+  const changes: DnsmasqHostChange[] = [];
   if (want.text !== s.text) {
     const what = (a.state ?? 'present') === 'absent' ? `remove ${a.name} from ${file}` : `set dhcp-host ${want.mac},${want.ip},${a.name} in ${file}`;
     changes.push({ action: 'write', target: file, summary: what, before: s.text, after: want.text, data: { ip: want.ip, mac: want.mac } });
@@ -108,6 +111,20 @@ export function reservedSources(a: DnsmasqHostArgs, text: string): { path: strin
   const named = (a.format ?? 'conf') === 'conf' ? hostsfilesOf(text) : [];
   const paths = a.reserved_files ?? ((a.format ?? 'conf') === 'hostsfile' ? [FILE_DEFAULT] : named);
   return paths.filter((p) => p !== file).map((path) => ({ path, format: named.includes(path) ? 'hostsfile' : 'conf' }));
+}
+
+/** apply redoes the plan on fresh content (a concurrent run may have allocated meanwhile); this proves each planned change is one of its steps. */
+function checkDnsmasqChanges(changes: readonly DnsmasqHostChange[]): void {
+  for (const c of changes) {
+    switch (c.action) {
+      case 'write':
+      case 'drop-lease':
+      case 'reload':
+        break;
+      default:
+        unknownChange(c);
+    }
+  }
 }
 
 async function gatherHosts(host: HostContext, a: DnsmasqHostArgs): Promise<DnsmasqHostState> {
@@ -140,7 +157,8 @@ export default defineModule({
   args,
   gather: (host, a) => gatherHosts(host, a),
   plan: (a, s) => planDnsmasqHost(a, s),
-  async apply(host, a, _changes, gathered) {
+  async apply(host, a, changes, gathered) {
+    checkDnsmasqChanges(changes);
     const outcome = await writeHostsFile(host, a, (fresh) => desiredTexts(a, { ...fresh, reserved: gathered.reserved }));
     return { changed: outcome.changed, data: (a.state ?? 'present') === 'absent' ? { ip: null, mac: null } : { ip: outcome.ip, mac: outcome.mac } };
   },

@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import { tempBeside } from '../runner/kit/temp-beside.js';
-import type { Change } from '../runner/types.js';
+import type { OnlyChange } from '../runner/types.js';
 
 const args = Type.Object(
   {
@@ -29,7 +29,8 @@ export interface FetchState {
   local: Buffer | null;
 }
 
-export type FetchChange = Change<'fetch', Buffer>;
+/** The one change: the host's file (its content) saved on the controller at target. */
+export type FetchChange = OnlyChange<'fetch', Buffer>;
 
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
@@ -60,6 +61,14 @@ function readLocal(path: string): Buffer | null {
   }
 }
 
+/** Writes the controller's copy through a temp file beside it, so a reader never sees half a file. */
+function saveLocal(path: string, data: Buffer): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = tempBeside(path);
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
 async function gatherFetch(host: HostContext, a: Args): Promise<FetchState> {
   const st = await host.stat(a.src);
   if (st?.isDir) throw new ModuleError(`fetch: ${a.src} is a directory; fetch copies single files (use synchronize/rsync for trees)`);
@@ -81,11 +90,13 @@ export default defineModule({
   plan: planFetch,
   async apply(_host, _a, changes) {
     for (const c of changes) {
-      if (!c.data) continue;
-      mkdirSync(dirname(c.target), { recursive: true });
-      const tmp = tempBeside(c.target);
-      writeFileSync(tmp, c.data);
-      renameSync(tmp, c.target);
+      switch (c.action) {
+        case 'fetch':
+          if (c.data) saveLocal(c.target, c.data);
+          break;
+        default:
+          unknownChange(c);
+      }
     }
   },
   result: (a, s) => {

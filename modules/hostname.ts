@@ -1,8 +1,8 @@
 // hostname: the host's name, live and across reboots: hostnamectl where systemd runs, otherwise
 // /etc/hostname plus the `hostname` command (Ansible's debian/generic strategies).
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, type HostContext } from '../runner/module.js';
-import type { Change, Vars } from '../runner/types.js';
+import { defineModule, unknownChange, type HostContext } from '../runner/module.js';
+import type { OnlyChange, Vars } from '../runner/types.js';
 
 const args = Type.Object(
   {
@@ -27,7 +27,8 @@ export interface HostnameState {
   file: string | null;
 }
 
-export type HostnameChange = Change<'set', string[][]>;
+/** The one change: set the name, with the commands that do it. */
+export type HostnameChange = OnlyChange<'set', string[][]>;
 
 export function strategyFor(a: Args, systemdRuns: boolean): Strategy {
   if (a.use === 'systemd') return 'systemd';
@@ -70,7 +71,15 @@ export default defineModule({
   gather: gatherHostname,
   plan: planHostname,
   async apply(host, a, changes) {
-    for (const c of changes) for (const argv of c.data ?? []) await host.run(argv);
+    for (const c of changes) {
+      switch (c.action) {
+        case 'set':
+          for (const argv of c.data ?? []) await host.run(argv);
+          break;
+        default:
+          unknownChange(c);
+      }
+    }
     return { facts: hostnameFacts(a.name) };
   },
   result: (a) => ({ name: a.name, ansible_facts: hostnameFacts(a.name) }),

@@ -1,11 +1,10 @@
 // lineinfile: one line present (or absent) in a text file, found by regexp, literal string or itself.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
-import { applyContentFile, contentFileArgs, gatherContentFile, planContentFile, type ContentFileState } from '../runner/kit/content-file.js';
+import { applyContentFile, contentFileArgs, gatherContentFile, planContentFile, type ContentFileChange, type ContentFileState } from '../runner/kit/content-file.js';
 import { bare, LINE_SEP, splitLines } from '../runner/kit/lines.js';
 import { pathArgs, pathOf } from '../runner/kit/path-arg.js';
 import { expandTemplate, pyRegex } from '../runner/kit/pyregex.js';
-import type { Change } from '../runner/types.js';
 
 const args = Type.Object(
   {
@@ -102,7 +101,10 @@ export interface LineInFileState extends ContentFileState {
   path: string;
 }
 
-export function planLineInFile(a: LineInFileArgs, s: LineInFileState): Change[] {
+/** lineinfile only rewrites the file: content and attribute changes, which applyContentFile checks exhaustively. */
+export type LineInFileChange = ContentFileChange;
+
+export function planLineInFile(a: LineInFileArgs, s: LineInFileState): LineInFileChange[] {
   const current = s.current === null ? null : s.current.toString('utf8');
   const after = editLines(a, current);
   if (after === null) return [];

@@ -2,8 +2,8 @@
 // (PBKDF2/SHA-512, as mosquitto_passwd does), so the password never reaches a command line and the
 // file is only rewritten when the stored hash does not match.
 import { Type, type Static } from '@sinclair/typebox';
-import { writeValidated } from '../runner/kit/index.js';
-import { defineModule, ModuleError } from '../runner/module.js';
+import { writeValidated, type FileContentChange } from '../runner/kit/index.js';
+import { defineModule, ModuleError, unknownChange } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
 import { makeMosquittoHash, parsePasswdFile, verifyMosquittoHash } from './lib/mosquitto/hash.js';
 
@@ -50,15 +50,18 @@ export function wantedMode(a: { group?: string }): number {
   return a.group !== undefined ? 0o640 : 0o600;
 }
 
+/** What mosquitto_user plans: the file written (created) with the user's line set or removed, or only its mode fixed. */
+export type MosquittoUserChange = FileContentChange | Change<'chmod'>;
+
 /** Pure: what to write. `after` holds a placeholder hash; apply makes the real one. */
-export function planMosquittoUser(a: PlanArgs, s: MosquittoUserState): Change[] {
+export function planMosquittoUser(a: PlanArgs, s: MosquittoUserState): MosquittoUserChange[] {
   const marker = `${a.user}:<new hash>`;
   if (a.state === 'absent') {
     if (!s.exists) return [];
     const after = withUserLine(s.content, a.user, null);
     return [{ action: 'write', target: a.file, summary: `remove user ${a.user} from ${a.file}`, before: redactHashes(s.content ?? ''), after: redactHashes(after) }];
   }
-  const out: Change[] = [];
+  const out: MosquittoUserChange[] = [];
   if (!s.exists || !s.matches) {
     const after = withUserLine(s.content, a.user, marker);
     out.push({
@@ -103,7 +106,18 @@ export default defineModule({
     if (a.state === 'present' && a.password === undefined) throw new ModuleError('mosquitto_user: password is required for state=present');
     return planMosquittoUser(a, s);
   },
-  async apply(host, a, _changes, s) {
+  async apply(host, a, changes, s) {
+    // Each change is made by writing the whole file (a chmod too): the switch only proves there is no other kind.
+    for (const c of changes) {
+      switch (c.action) {
+        case 'create':
+        case 'write':
+        case 'chmod':
+          break;
+        default:
+          unknownChange(c);
+      }
+    }
     const line = a.state === 'absent' ? null : `${a.user}:${makeMosquittoHash(a.password ?? '')}`;
     const content = line === null || !s.exists || !s.matches ? withUserLine(s.content, a.user, line) : (s.content ?? '');
     await writeValidated(host, a.file, content, { mode: wantedMode(a), owner: a.owner, group: a.group });

@@ -2,8 +2,8 @@
 // reloaded; any failure puts the previous file back so nginx keeps serving what it served before.
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
-import { fileChange, writeValidated } from '../runner/kit/index.js';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
+import { fileChange, writeValidated, type FileContentChange } from '../runner/kit/index.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
 import { instancePaths, masterPid, nginxArgv, nginxMessage, reloadOrStart, testConfig, type NginxInstance } from './lib/nginx/control.js';
 import { notIncluded, streamPortConflicts, type PortFacts } from './lib/nginx/ports.js';
@@ -39,9 +39,12 @@ function instance(a: PlanArgs): NginxInstance {
   return { conf: a.nginx_conf, prefix: a.nginx_prefix };
 }
 
+/** What nginx_config plans: the file change, then the test (with the reload unless reload is false). */
+export type NginxConfigChange = Change<'delete'> | FileContentChange | Change<'reload'> | Change<'test'>;
+
 /** Pure: the file change and the reload; throws ModuleError when a stream port is taken. */
-export function planNginxConfig(a: PlanArgs, s: NginxConfigState): Change[] {
-  const changes: Change[] = [];
+export function planNginxConfig(a: PlanArgs, s: NginxConfigState): NginxConfigChange[] {
+  const changes: NginxConfigChange[] = [];
   if (a.state === 'absent') {
     if (s.current === null) return [];
     changes.push({ action: 'delete', target: a.path, summary: `remove ${a.path}`, before: s.current, after: '' });
@@ -63,6 +66,22 @@ export function planNginxConfig(a: PlanArgs, s: NginxConfigState): Change[] {
     summary: a.reload ? `would run: ${test}, then reload nginx (or start it)` : `would run: ${test}`,
   });
   return changes;
+}
+
+/** apply works from the arguments, as one step with its rollback; this proves each planned change is one of its parts. */
+function checkNginxChanges(changes: readonly NginxConfigChange[]): void {
+  for (const c of changes) {
+    switch (c.action) {
+      case 'delete':
+      case 'create':
+      case 'write':
+      case 'test':
+      case 'reload':
+        break;
+      default:
+        unknownChange(c);
+    }
+  }
 }
 
 async function gatherPorts(host: HostContext, a: PlanArgs): Promise<PortFacts> {
@@ -111,7 +130,8 @@ export default defineModule({
   plan(a, s) {
     return planNginxConfig(a, s);
   },
-  async apply(host, a, _changes, s) {
+  async apply(host, a, changes, s) {
+    checkNginxChanges(changes);
     const n = instance(a);
     let reloaded = false;
     const check = async (h: HostContext): Promise<void> => {

@@ -2,8 +2,8 @@
 // Which bases are in use comes from every container's LXC config (its overlayfs lower dir) and from
 // its customer record, so a base is never deleted under a container.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
-import type { Change } from '../runner/types.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
+import type { OnlyChange } from '../runner/types.js';
 import { baseOfLower, parseRootfsPath, planPrune, type PrunePlan } from './lib/osbase/usage.js';
 
 const args = Type.Object(
@@ -15,6 +15,9 @@ const args = Type.Object(
   { additionalProperties: false },
 );
 type Args = Static<typeof args>;
+
+/** The one change: delete an unused base (target is its directory). */
+export type OsBasePruneChange = OnlyChange<'delete'>;
 
 interface PruneState {
   bases: string[];
@@ -70,11 +73,19 @@ export default defineModule({
   example: ['- os_base_prune:', '    bases_dir: /srv/osm-lxc/lxc/os-bases', '    containers_dir: /srv/osm-lxc/lxc/containers', '    keep: 2'].join('\n'),
   args,
   gather: gatherPrune,
-  plan: (a, s): Change<'delete'>[] =>
+  plan: (a, s): OsBasePruneChange[] =>
     s.plan.delete.map((b) => ({ action: 'delete', target: `${a.bases_dir}/${b}`, summary: `delete OS base ${b} (unused, older than the newest ${a.keep})` })),
   async apply(host, _a, changes) {
-    // Every change is a delete; a base is sealed read-only, and btrfs deletes it as it is.
-    for (const c of changes) await host.run(['btrfs', 'subvolume', 'delete', '-c', c.target]);
+    for (const c of changes) {
+      switch (c.action) {
+        case 'delete':
+          // A base is sealed read-only, and btrfs deletes it as it is.
+          await host.run(['btrfs', 'subvolume', 'delete', '-c', c.target]);
+          break;
+        default:
+          unknownChange(c);
+      }
+    }
   },
   result: (_a, s) => ({ deleted: s.plan.delete, kept: s.plan.keep }),
 });

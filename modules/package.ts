@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
 import { Value } from '@sinclair/typebox/value';
-import apt from './apt.js';
+import apt, { type AptChange } from './apt.js';
 
 const args = Type.Object(
   {
@@ -22,6 +22,9 @@ function aptArgs(a: Args): Record<string, unknown> {
   return { name: a.name, state: a.state };
 }
 
+/** package is apt: its changes are apt's, applied (exhaustively) by apt's apply. */
+export type PackageChange = AptChange;
+
 // apt's arguments get their defaults here, as the schema check would give them.
 function withDefaults(a: Record<string, unknown>): never {
   return Value.Default(apt.args, structuredClone(a)) as never;
@@ -35,7 +38,7 @@ export default defineModule({
   async gather(host, a) {
     return apt.gather(host, withDefaults(aptArgs(a)));
   },
-  plan: (a, s) => apt.plan(withDefaults(aptArgs(a)), s),
+  plan: (a, s): PackageChange[] => apt.plan(withDefaults(aptArgs(a)), s),
   async apply(host, a, changes, s) {
     return apt.apply(host, withDefaults(aptArgs(a)), changes, s);
   },

@@ -1,10 +1,9 @@
 // replace: every match of a Python regular expression in a file replaced, optionally between anchors.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
-import { applyContentFile, contentFileArgs, gatherContentFile, planContentFile, type ContentFileState } from '../runner/kit/content-file.js';
+import { applyContentFile, contentFileArgs, gatherContentFile, planContentFile, type ContentFileChange, type ContentFileState } from '../runner/kit/content-file.js';
 import { pathArgs, pathOf } from '../runner/kit/path-arg.js';
 import { expandTemplate, pyRegex } from '../runner/kit/pyregex.js';
-import type { Change } from '../runner/types.js';
 
 const args = Type.Object(
   {
@@ -54,7 +53,10 @@ export interface ReplaceState extends ContentFileState {
   path: string;
 }
 
-export function planReplace(a: ReplaceArgs, s: ReplaceState): Change[] {
+/** replace only rewrites the file: content and attribute changes, which applyContentFile checks exhaustively. */
+export type ReplaceChange = ContentFileChange;
+
+export function planReplace(a: ReplaceArgs, s: ReplaceState): ReplaceChange[] {
   if (s.current === null) throw new ModuleError(`replace: ${s.path} does not exist`);
   return planContentFile(s.path, replaceText(a, s.current.toString('utf8')), s, a);
 }

@@ -2,8 +2,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { shellQuote } from '../runner/connection/quote.js';
 import { argvSummary } from '../runner/kit/argv.js';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
-import type { Change } from '../runner/types.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
+import type { OnlyChange } from '../runner/types.js';
 import { parseItemize, type ItemizedChange } from './lib/rsync/itemize.js';
 
 const args = Type.Object({
@@ -57,8 +57,11 @@ function describe(items: ItemizedChange[]): string {
   return `${copied} item(s) to copy or update${deleted > 0 ? `, ${deleted} to delete` : ''}`;
 }
 
+/** The one change: the sync, run again for real by apply. */
+export type RsyncChange = OnlyChange<'sync'>;
+
 /** Pure: one change listing the itemized lines (the diff shows them), or [] when rsync would do nothing. */
-export function planRsync(a: RsyncArgs, s: RsyncState): Change[] {
+export function planRsync(a: RsyncArgs, s: RsyncState): RsyncChange[] {
   if (s.items.length === 0) return [];
   const lines = s.itemized
     .split('\n')
@@ -98,7 +101,15 @@ export default defineModule({
   plan(a, s) {
     return planRsync(a, s);
   },
-  async apply(host, a) {
+  async apply(host, a, changes) {
+    for (const c of changes) {
+      switch (c.action) {
+        case 'sync':
+          break; // the run below is the sync
+        default:
+          unknownChange(c);
+      }
+    }
     const done = await runRsync(host, a, false);
     return {
       changed: done.items.length > 0,

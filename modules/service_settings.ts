@@ -4,9 +4,9 @@
 // restarting the service is put right by the next run, without any notify having to survive.
 import { posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError } from '../runner/module.js';
+import { defineModule, ModuleError, unknownChange } from '../runner/module.js';
 import { writeValidated } from '../runner/kit/index.js';
-import type { Change } from '../runner/types.js';
+import type { OnlyChange } from '../runner/types.js';
 import { backendFor, statusCommand, verbCommands, type Backend } from './service.js';
 
 const args = Type.Object(
@@ -39,7 +39,10 @@ function recordPath(a: Args): string {
   return posix.join(a.record_dir, `${a.name}.sha256`);
 }
 
-export function planSettings(a: Args, s: SettingsState): Change[] {
+/** The one change: (re)start the service, with the commands that do it. */
+export type ServiceSettingsChange = OnlyChange<'restart', string[][]>;
+
+export function planSettings(a: Args, s: SettingsState): ServiceSettingsChange[] {
   const why = !s.running ? 'it is not running' : s.recorded === null ? 'no record of the settings it runs with' : s.recorded !== s.current ? 'its settings changed since it started' : '';
   if (!why) return [];
   const verb = s.running ? 'restart' : 'start';
@@ -68,7 +71,15 @@ export default defineModule({
   },
   plan: planSettings,
   async apply(host, a, changes, s) {
-    for (const c of changes) for (const argv of c.data as string[][]) await host.run(argv);
+    for (const c of changes) {
+      switch (c.action) {
+        case 'restart':
+          for (const argv of c.data ?? []) await host.run(argv);
+          break;
+        default:
+          unknownChange(c);
+      }
+    }
     // Recorded only once the service took the settings: a kill before this restarts it again next run.
     await host.run(['mkdir', '-p', '--', a.record_dir]);
     await writeValidated(host, recordPath(a), s.current, { mode: 0o644 });

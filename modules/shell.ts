@@ -1,7 +1,7 @@
 // shell: runs a script through /bin/sh (or `executable`).
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
-import { commandTaskArgs, commandTaskResult, gatherCommandTask, planCommandTask, runCommandTask } from '../runner/kit/command-task.js';
+import { commandTaskArgs, commandTaskResult, gatherCommandTask, planCommandTask, runCommandTask, type CommandTaskChange } from '../runner/kit/command-task.js';
 
 const args = Type.Object(
   {
@@ -14,6 +14,9 @@ const args = Type.Object(
 );
 
 type Args = Static<typeof args>;
+
+/** shell plans the run alone, which runCommandTask checks exhaustively. */
+export type ShellChange = CommandTaskChange;
 
 const TRAILING_OPTION = /\s+(creates|removes|chdir|executable)=(\S+)\s*$/;
 
@@ -51,10 +54,10 @@ export default defineModule({
   gather(host, a) {
     return gatherCommandTask(host, shellInvocation(a).options);
   },
-  plan: (a, s) => planCommandTask(shellInvocation(a).argv, s),
-  apply(host, a) {
+  plan: (a, s): ShellChange[] => planCommandTask(shellInvocation(a).argv, s),
+  apply(host, a, changes) {
     const { argv, options } = shellInvocation(a);
-    return runCommandTask(host, argv, options);
+    return runCommandTask(host, argv, options, changes);
   },
   result: (a, s) => commandTaskResult(shellInvocation(a).argv, s),
 });

@@ -2,7 +2,7 @@
 // value too (sysctl_set) and a reload of the file after it changed, with Ansible's arguments.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
-import { applyContentFile, gatherContentFile, planContentFile, type ContentFileChange, type ContentFileState } from '../runner/kit/content-file.js';
+import { applyContentFile, gatherContentFile, isContentFileChange, planContentFile, type ContentFileChange, type ContentFileState } from '../runner/kit/content-file.js';
 import type { Change } from '../runner/types.js';
 
 const args = Type.Object(
@@ -109,7 +109,7 @@ export default defineModule({
   plan: planSysctl,
   async apply(host, a, changes, s) {
     const file = a.sysctl_file ?? '/etc/sysctl.conf';
-    const write = changes.filter((c) => c.action === 'create' || c.action === 'write' || c.action === 'attributes');
+    const write = changes.filter(isContentFileChange);
     if (write.length) {
       const text = s.file.current?.toString('utf8') ?? '';
       await applyContentFile(host, file, editSysctlText(text, a.name, (a.state ?? 'present') === 'present' ? (valueOf(a) ?? '') : null), write, s.file, {});

@@ -1,9 +1,9 @@
 // systemd / systemd_service: a unit's state, boot enablement and mask through systemctl, with an
 // optional daemon-reload first. Gathers with `systemctl show` (one command), plans pure, applies argv.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError } from '../runner/module.js';
+import { defineModule, ModuleError, unknownChange } from '../runner/module.js';
 import { wouldRun } from '../runner/kit/index.js';
-import type { Change } from '../runner/types.js';
+import type { OnlyChange } from '../runner/types.js';
 
 const args = Type.Object(
   {
@@ -62,10 +62,13 @@ function cmd(a: Args, ...rest: string[]): string[] {
   return ['systemctl', ...scopeArgs(a), ...rest];
 }
 
-/** What systemd plans: a systemctl verb with the argv that runs it. */
-export type SystemdChange = Change<string, string[]>;
+/** The systemctl verbs systemd plans, each a change of its own name. */
+export type SystemctlVerb = 'daemon-reexec' | 'daemon-reload' | 'mask' | 'unmask' | 'enable' | 'disable' | 'start' | 'stop' | 'restart' | 'reload';
 
-const run = (action: string, target: string, argv: string[]): SystemdChange => ({ action, target, summary: wouldRun(argv), data: argv });
+/** What systemd plans: a systemctl verb with the argv that runs it. */
+export type SystemdChange = OnlyChange<SystemctlVerb, string[]>;
+
+const run = (action: SystemctlVerb, target: string, argv: string[]): SystemdChange => ({ action, target, summary: wouldRun(argv), data: argv });
 
 const isRunning = (s: UnitState) => s.active === 'active' || s.active === 'activating' || s.active === 'reloading';
 
@@ -112,7 +115,24 @@ export function systemdModule(name: string) {
     },
     plan: planSystemd,
     async apply(host, _a, changes) {
-      for (const c of changes) if (c.data) await host.run(c.data);
+      for (const c of changes) {
+        switch (c.action) {
+          case 'daemon-reexec':
+          case 'daemon-reload':
+          case 'mask':
+          case 'unmask':
+          case 'enable':
+          case 'disable':
+          case 'start':
+          case 'stop':
+          case 'restart':
+          case 'reload':
+            if (c.data) await host.run(c.data);
+            break;
+          default:
+            unknownChange(c);
+        }
+      }
     },
     result: (a, s) => {
       const n = unitName(a);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
-import { applyContentFile, contentFileArgs, gatherContentFile, planContentFile, type ContentFileState } from '../runner/kit/content-file.js';
+import { applyContentFile, contentFileArgs, gatherContentFile, planContentFile, type ContentFileChange, type ContentFileState } from '../runner/kit/content-file.js';
 
 const args = Type.Object(
   {
@@ -14,6 +14,9 @@ const args = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** template only writes the file: content and attribute changes, which applyContentFile checks exhaustively. */
+export type TemplateChange = ContentFileChange;
 
 export interface TemplateState extends ContentFileState {
   rendered: string;
@@ -42,7 +45,7 @@ export default defineModule({
     const rendered = host.renderFile ? host.renderFile(file, extra) : host.render(readTemplate(file), extra);
     return { rendered, ...(await gatherContentFile(host, a.dest, a)) };
   },
-  plan: (a, s) => planContentFile(a.dest, s.rendered, s, a, { force: a.force }),
+  plan: (a, s): TemplateChange[] => planContentFile(a.dest, s.rendered, s, a, { force: a.force }),
   apply: (host, a, changes, s) => applyContentFile(host, a.dest, s.rendered, changes, s, a),
   result: (a, s) => ({ dest: a.dest, src: a.src, checksum: createHash('sha1').update(s.rendered).digest('hex'), size: Buffer.byteLength(s.rendered) }),
 });

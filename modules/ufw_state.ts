@@ -1,6 +1,6 @@
 // ufw_state: ufw on or off, its default policies and its logging level.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule } from '../runner/module.js';
+import { defineModule, unknownChange } from '../runner/module.js';
 import { runUfwChanges, ufwChange, type UfwChange } from './lib/ufw/command.js';
 import { ufwSettings, type LogLevel, type UfwSettings } from './lib/ufw/settings.js';
 
@@ -29,7 +29,8 @@ const args = Type.Object({
 
 export type UfwStateArgs = Static<typeof args>;
 
-export type UfwStateChange = UfwChange<'policy' | 'logging' | 'enable' | 'disable'>;
+// Members apart, not UfwChange<'policy' | ...>: a switch narrows only a union to never.
+export type UfwStateChange = UfwChange<'policy'> | UfwChange<'logging'> | UfwChange<'enable'> | UfwChange<'disable'>;
 
 function change(action: UfwStateChange['action'], target: string, argv: string[], before: string, after: string): UfwStateChange {
   return ufwChange(action, target, argv, `${target}: ${before}\n`, `${target}: ${after}\n`);
@@ -77,6 +78,18 @@ export default defineModule({
     return planUfwState(a, s);
   },
   async apply(host, _a, changes) {
+    // Every change is its ufw command, run below; the switch only proves there is no other kind.
+    for (const c of changes) {
+      switch (c.action) {
+        case 'policy':
+        case 'logging':
+        case 'enable':
+        case 'disable':
+          break;
+        default:
+          unknownChange(c);
+      }
+    }
     const out = await runUfwChanges(host, changes);
     return { data: { stdout: out.join('') } };
   },

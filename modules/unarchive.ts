@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
-import type { Change } from '../runner/types.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
+import type { OnlyChange } from '../runner/types.js';
 import { globToRegExp } from './lib/find/select.js';
 
 const args = Type.Object(
@@ -35,7 +35,8 @@ export interface UnarchiveState {
   created: boolean;
 }
 
-export type UnarchiveChange = Change<'unpack'>;
+/** The one change: unpack the archive into dest. */
+export type UnarchiveChange = OnlyChange<'unpack'>;
 
 export function archiveKind(src: string): ArchiveKind {
   if (/\.zip$/i.test(src)) return 'zip';
@@ -103,7 +104,15 @@ export default defineModule({
   args,
   gather: gatherUnarchive,
   plan: planUnarchive,
-  async apply(host, a, _changes, s) {
+  async apply(host, a, changes, s) {
+    for (const c of changes) {
+      switch (c.action) {
+        case 'unpack':
+          break; // done below, with the archive copied over first when it is on the controller
+        default:
+          unknownChange(c);
+      }
+    }
     let archive = a.src;
     if (s.localSrc !== null) {
       const out = await host.run(['mktemp', '--suffix', posix.basename(a.src).replace(/^[^.]*/, '')]);

@@ -1,8 +1,8 @@
 // uri: an HTTP request from the host, with Ansible's arguments and return values. The request is the
 // planned work, so check mode sends nothing. Like Ansible, it never reports changed: use changed_when.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
-import type { Change, Vars } from '../runner/types.js';
+import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
+import type { OnlyChange, Vars } from '../runner/types.js';
 import { CURL_STDIN_ARGV } from './lib/http/curl.js';
 import { ansibleHeaders, curlRequestConfig, lastCurlError, newMarker, parseCurlResponse, type CurlRequest, type CurlResponse } from './lib/http/request.js';
 
@@ -35,7 +35,8 @@ export interface UriState {
   skipReason: string | null;
 }
 
-export type UriChange = Change<'request'>;
+/** The one change: send the request (it is the planned work, so check mode sends nothing). */
+export type UriChange = OnlyChange<'request'>;
 
 /** The request body and the Content-Type it implies. */
 export function encodeBody(a: Args): { body?: string; contentType?: string } {
@@ -125,7 +126,15 @@ export default defineModule({
   secretArgs: ['url_password', 'password'],
   gather: gatherUri,
   plan: planUri,
-  async apply(host, a) {
+  async apply(host, a, changes) {
+    for (const c of changes) {
+      switch (c.action) {
+        case 'request':
+          break; // sent below
+        default:
+          unknownChange(c);
+      }
+    }
     const { data, failedMsg } = responseResult(a, await sendRequest(host, requestOf(a)));
     return { changed: false, data, failed: failedMsg !== undefined, msg: failedMsg };
   },

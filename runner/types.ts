@@ -187,10 +187,10 @@ export interface Inventory {
 
 export type TaskStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable';
 
-/** One planned change, as data. `before`/`after` give a file diff when both are text. */
 /**
- * One planned change. A module may name its own union of changes (`Change<'start'> | Change<'set', string[]>`)
- * so that plan() and apply() are checked against it; the engine sees them all as Change.
+ * One planned change, as data; `before`/`after` give a file diff when both are text. A module may name its own
+ * union of changes (`Change<'start'> | Change<'set', string[]>`) so that plan() and apply() are checked against it;
+ * the engine sees them all as Change.
  */
 export interface Change<Action extends string = string, Data = unknown> {
   /** What kind of change, e.g. `create`, `write`, `delete`, `run`, `reload`. */

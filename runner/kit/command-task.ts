@@ -1,8 +1,8 @@
 // What command and shell share: creates/removes guards, the one 'run' change, running it and the
 // Ansible-shaped result (rc, stdout, stderr, stdout_lines...).
 import { Type } from '@sinclair/typebox';
-import type { ApplyOutcome, HostContext } from '../module.js';
-import type { Change, Vars } from '../types.js';
+import { unknownChange, type ApplyOutcome, type HostContext } from '../module.js';
+import type { OnlyChange, Vars } from '../types.js';
 import { wouldRun } from './argv.js';
 
 export const commandTaskArgs = {
@@ -65,7 +65,10 @@ export async function gatherCommandTask(host: HostContext, o: CommandTaskOptions
   return { skipReason: null };
 }
 
-export function planCommandTask(argv: string[], state: CommandTaskState): Change[] {
+/** command and shell plan one kind of change: running the command. */
+export type CommandTaskChange = OnlyChange<'run', { argv: string[] }>;
+
+export function planCommandTask(argv: string[], state: CommandTaskState): CommandTaskChange[] {
   if (state.skipReason !== null) return [];
   return [{ action: 'run', target: argv[0] ?? '', summary: wouldRun(argv), data: { argv } }];
 }
@@ -80,7 +83,21 @@ function strip(text: string, on: boolean): string {
   return on ? text.replace(/[\r\n]+$/, '') : text;
 }
 
-export async function runCommandTask(host: HostContext, argv: string[], o: CommandTaskOptions): Promise<ApplyOutcome> {
+/** The planned changes must all be the run: checked before it, so an unknown change runs nothing. */
+function checkRunChanges(changes: readonly CommandTaskChange[]): void {
+  for (const c of changes) {
+    switch (c.action) {
+      case 'run':
+        break;
+      default:
+        unknownChange(c);
+    }
+  }
+}
+
+/** Runs argv (the command the 'run' change names) as planned. */
+export async function runCommandTask(host: HostContext, argv: string[], o: CommandTaskOptions, changes: readonly CommandTaskChange[]): Promise<ApplyOutcome> {
+  checkRunChanges(changes);
   const stdin = o.stdin === undefined ? undefined : o.stdin + (o.stdin_add_newline === false ? '' : '\n');
   const start = new Date();
   const r = await host.exec({ argv }, { cwd: o.chdir, stdin });

@@ -1,7 +1,7 @@
 // A file whose whole content a module decides (copy, template, lineinfile, blockinfile, replace):
 // gather content + attributes, plan content and attribute changes, apply through writeValidated.
 import { Type } from '@sinclair/typebox';
-import type { ApplyOutcome, HostContext } from '../module.js';
+import { unknownChange, type ApplyOutcome, type HostContext } from '../module.js';
 import type { Change } from '../types.js';
 import { applyAttributes, attributeChanges, gatherAttributes, type AttributeChange, type AttributeState } from './attributes.js';
 import { linesLabel, type FileContentChange } from './diff.js';
@@ -72,11 +72,35 @@ export function planContentFile(path: string, desired: Buffer | string, state: C
   ];
 }
 
+/** For modules that plan more than content-file changes: picks those out for applyContentFile. */
+export function isContentFileChange(c: Change): c is ContentFileChange {
+  return c.action === 'create' || c.action === 'write' || c.action === 'attributes';
+}
+
+/** What the planned changes ask for; checks every change before anything is done, so an unknown one changes nothing. */
+function contentFileSteps(changes: readonly ContentFileChange[]): { write: boolean; attributes: boolean } {
+  const steps = { write: false, attributes: false };
+  for (const c of changes) {
+    switch (c.action) {
+      case 'create':
+      case 'write':
+        steps.write = true;
+        break;
+      case 'attributes':
+        steps.attributes = true;
+        break;
+      default:
+        unknownChange(c);
+    }
+  }
+  return steps;
+}
+
 /** Writes content (validated, backed up) and fixes attributes as planned. */
-export async function applyContentFile(host: HostContext, path: string, desired: Buffer | string, changes: readonly Change[], state: ContentFileState, o: ContentFileOptions): Promise<ApplyOutcome> {
+export async function applyContentFile(host: HostContext, path: string, desired: Buffer | string, changes: readonly ContentFileChange[], state: ContentFileState, o: ContentFileOptions): Promise<ApplyOutcome> {
   const data: Record<string, unknown> = {};
-  const write = changes.find((c) => c.action === 'create' || c.action === 'write');
-  if (write) {
+  const steps = contentFileSteps(changes);
+  if (steps.write) {
     const currentMode = state.attrs.stat?.mode ?? 0o644;
     const written = await writeValidated(host, path, desired, {
       mode: o.mode === undefined ? undefined : parseMode(o.mode, currentMode, false),
@@ -88,6 +112,6 @@ export async function applyContentFile(host: HostContext, path: string, desired:
     });
     if (written.backupPath) data.backup_file = written.backupPath;
   }
-  if (changes.some((c) => c.action === 'attributes')) await applyAttributes(host, path, o);
+  if (steps.attributes) await applyAttributes(host, path, o);
   return { data };
 }

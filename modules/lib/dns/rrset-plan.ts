@@ -39,7 +39,10 @@ function describeUpdate(cur: PdnsRrset, ttl: number, values: string[]): string {
   return parts.join(', ');
 }
 
-function change(action: string, w: WantedRrset, summary: string, before: string, after: string, data: RrsetChange): Change {
+/** What planRrset plans: each change carries the PATCH entry (REPLACE or DELETE) that makes it. */
+export type RrsetPlanChange = Change<'create', RrsetChange> | Change<'update', RrsetChange> | Change<'delete', RrsetChange>;
+
+function change(action: RrsetPlanChange['action'], w: WantedRrset, summary: string, before: string, after: string, data: RrsetChange): RrsetPlanChange {
   return { action, target: `${w.name} ${w.type}`, summary, before, after, data };
 }
 
@@ -55,7 +58,7 @@ function cnameConflict(w: WantedRrset, otherTypes: string[]): string | null {
 }
 
 /** `otherTypes`: the types of the other RRsets at the same name. */
-export function planRrset(w: WantedRrset, cur: PdnsRrset | null, otherTypes: string[] = []): Change[] {
+export function planRrset(w: WantedRrset, cur: PdnsRrset | null, otherTypes: string[] = []): RrsetPlanChange[] {
   const before = cur ? rrsetText(cur.name, cur.type, cur.ttl, cur.records) : '';
   if (w.state === 'absent') return planAbsent(w, cur, before);
   if (w.values.length === 0) throw new Error('values: at least one value is needed for state=present');
@@ -73,7 +76,7 @@ export function planRrset(w: WantedRrset, cur: PdnsRrset | null, otherTypes: str
   return [change('update', w, `update ${w.name} ${w.type}: ${describeUpdate(cur, w.ttl, w.values)}`, before, after, data)];
 }
 
-function planAbsent(w: WantedRrset, cur: PdnsRrset | null, before: string): Change[] {
+function planAbsent(w: WantedRrset, cur: PdnsRrset | null, before: string): RrsetPlanChange[] {
   if (!cur) return [];
   const del: RrsetChange = { name: w.name, type: w.type, changetype: 'DELETE' };
   if (w.values.length === 0) return [change('delete', w, `delete ${w.name} ${w.type}`, before, '', del)];

@@ -143,7 +143,23 @@ async function buildRootfs(host: HostContext, a: Args, root: string): Promise<vo
   await runScript(host, 'making the base anonymous', FINISH_SCRIPT, [root]);
 }
 
-async function build(host: HostContext, a: Args, s: BaseState, d: BuildData): Promise<void> {
+/** A root's installed packages as sorted "name version" lines, from its own dpkg database. */
+async function packagesOf(host: HostContext, root: string): Promise<string[]> {
+  const out = await host.run(['dpkg-query', `--admindir=${root}/var/lib/dpkg`, '-W', '-f', '${Package} ${Version}\n']);
+  return out.split('\n').filter((l) => l !== '').sort();
+}
+
+/** Whether two package lists (sorted "name version" lines) are the same, and not empty. */
+export function samePackages(fresh: string[], existing: string[]): boolean {
+  return fresh.length > 0 && fresh.length === existing.length && fresh.every((l, i) => l === existing[i]);
+}
+
+/**
+ * Builds the base; returns the name of an existing base to use instead when a new=true build came
+ * out with exactly the packages of the newest base from the same inputs (nothing to upgrade: the
+ * fresh copy is dropped, so a second upgrade changes nothing).
+ */
+async function build(host: HostContext, a: Args, s: BaseState, d: BuildData): Promise<string | null> {
   const partial = `${a.bases_dir}/.partial-${d.name}`;
   await host.run(['mkdir', '-p', '--', a.bases_dir]);
   await runScript(host, 'removing an interrupted build', CLEAR_PARTIALS_SCRIPT, [a.bases_dir]);
@@ -153,12 +169,18 @@ async function build(host: HostContext, a: Args, s: BaseState, d: BuildData): Pr
       await runScript(host, `unpacking ${s.tarball}`, UNPACK_SCRIPT, [partial, s.tarball]);
     } else {
       await buildRootfs(host, a, partial);
+      const twin = a.new ? matchingBase(s) : undefined;
+      if (twin && samePackages(await packagesOf(host, partial), await packagesOf(host, `${a.bases_dir}/${twin}`))) {
+        await runScript(host, 'dropping the build', CLEAR_PARTIALS_SCRIPT, [a.bases_dir]);
+        return twin;
+      }
       const manifest: BaseManifest = { key: s.key, recipe: RECIPE_VERSION, built: s.stamp, inputs: { ...inputsOf(a), aptRepos: inputsOf(a).aptRepos.map((r) => ({ ...r, key: '(see /etc/apt/keyrings)' })) } };
       // Into the .partial subvolume, which the seal below renames into place: no live file yet.
       await host.writeFile(`${partial}/${MANIFEST_PATH}`, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o644 });
       if (s.tarball) await runScript(host, `caching the base as ${s.tarball}`, PACK_SCRIPT, [partial, s.tarball]);
     }
     await runScript(host, 'sealing the base', SEAL_SCRIPT, [partial, `${a.bases_dir}/${d.name}`]);
+    return null;
   } catch (e) {
     await host.exec({ argv: ['/bin/sh', '-c', CLEAR_PARTIALS_SCRIPT, 'sh', a.bases_dir] });
     throw e;
@@ -172,7 +194,9 @@ export default defineModule({
     'a read-only btrfs subvolume named <date>-<time>-<suite>, with systemd as init, an empty machine-id and no SSH host keys ' +
     '(each container makes its own at first boot). It is changed when it builds one: with debootstrap, or by unpacking a tarball ' +
     'from cache_dir whose key (a hash of the inputs) matches. An existing base is never changed; new=true builds a fresh one ' +
-    '(to take in package updates) even when one with the same inputs exists. Registers `name`, `path` and `key`.',
+    '(to take in package updates) even when one with the same inputs exists; when that build has exactly the packages (names and ' +
+    'versions) of the newest base from the same inputs, the build is dropped, that base is registered and the task is ok. ' +
+    'Registers `name`, `path` and `key`.',
   example: [
     '- name: OS base',
     '  os_base:',
@@ -187,9 +211,14 @@ export default defineModule({
   async apply(host, a, changes, s) {
     for (const c of changes) {
       switch (c.action) {
-        case 'build':
-          if (c.data) await build(host, a, s, c.data);
+        case 'build': {
+          const twin = c.data ? await build(host, a, s, c.data) : null;
+          if (twin) {
+            host.log(`the new build has the packages of ${twin}: kept ${twin}, dropped the build`);
+            return { changed: false, data: { name: twin, path: `${a.bases_dir}/${twin}`, from_cache: false } };
+          }
           break;
+        }
         default:
           unknownChange(c);
       }

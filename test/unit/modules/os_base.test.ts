@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import osBase, { matchingBase, planBase, type BuildData } from '../../../modules/os_base.js';
+import osBase, { matchingBase, planBase, samePackages, type BuildData } from '../../../modules/os_base.js';
 import { baseKey, type BaseManifest } from '../../../modules/lib/osbase/inputs.js';
 import type { BaseEntry } from '../../../modules/lib/osbase/inventory.js';
 import { CLEAR_PARTIALS_SCRIPT, SEAL_SCRIPT, UNPACK_SCRIPT } from '../../../modules/lib/osbase/scripts.js';
@@ -139,5 +139,18 @@ describe('os_base result', () => {
     ['an existing base', state({ bases: [built('20261201-000000-bookworm', key)] }), [], { name: '20261201-000000-bookworm', from_cache: false }],
   ])('%s', (_t, s, changes, want) => {
     expect(osBase.result?.(a, s, changes)).toEqual({ ...want, path: `/srv/osm-lxc/lxc/os-bases/${want.name}`, key });
+  });
+});
+
+describe('samePackages (a new=true build with nothing to upgrade is dropped)', () => {
+  const pkgs = ['libc6 2.36-9+deb12u9', 'mosquitto 2.0.11-1.2+deb12u1', 'systemd 252.33-1~deb12u1'];
+  it('is true only for the same names and versions', () => {
+    expect(samePackages(pkgs, [...pkgs])).toBe(true);
+    expect(samePackages(pkgs, ['libc6 2.36-9+deb12u10', ...pkgs.slice(1)])).toBe(false);
+    expect(samePackages(pkgs, pkgs.slice(1))).toBe(false);
+    expect(samePackages([...pkgs, 'vim 2:9.0.1378-2'], pkgs)).toBe(false);
+  });
+  it('is false for an empty list (an unreadable dpkg database is no proof)', () => {
+    expect(samePackages([], [])).toBe(false);
   });
 });

@@ -21,6 +21,7 @@ import tlsCertificate from '../../../modules/tls_certificate.js';
 import ufwRule from '../../../modules/ufw_rule.js';
 import type { AnyModule, HostContext } from '../../../runner/module.js';
 import type { Change } from '../../../runner/types.js';
+import { argsOf } from '../../helpers/module-args.js';
 
 /** A host on which every command succeeds, recording what ran. */
 function recordingHost(ran: string[][]): HostContext {
@@ -33,8 +34,8 @@ function recordingHost(ran: string[][]): HostContext {
 
 describe('apply with a change it has no step for', () => {
   it.each<[string, AnyModule, Record<string, unknown>, unknown?]>([
-    ['btrfs_subvolume', btrfsSubvolume as AnyModule, { path: '/srv/x', state: 'present' }],
-    ['lxc_container', lxcContainer as AnyModule, { name: 'acme-svr', state: 'started', timeout: 30, log_level: 'INFO', wait_for_ip: false }],
+    ['btrfs_subvolume', btrfsSubvolume as AnyModule, { path: '/srv/x' }],
+    ['lxc_container', lxcContainer as AnyModule, { name: 'acme-svr' }],
     ['apt', apt as AnyModule, { name: 'ufw', dpkg_options: '' }],
     ['apt_key', aptKey as AnyModule, { id: '0123456789ABCDEF' }],
     ['apt_repository', aptRepository as AnyModule, { repo: 'deb http://x/ y main' }],
@@ -49,12 +50,12 @@ describe('apply with a change it has no step for', () => {
     ['service', service as AnyModule, { name: 'x' }],
     ['snapper_snapshot', snapperSnapshot as AnyModule, { config: 'x' }],
     ['sysctl', sysctl as AnyModule, { name: 'x' }],
-    ['tls_certificate', tlsCertificate as AnyModule, { domains: ['x'], state: 'present', provider: 'selfsigned' }],
+    ['tls_certificate', tlsCertificate as AnyModule, { domains: ['x'], provider: 'selfsigned' }],
     ['ufw_rule', ufwRule as AnyModule, { port: 1 }],
   ])('%s throws and runs nothing', async (_name, mod, args, state = {}) => {
     const ran: string[][] = [];
     const typo: Change = { action: 'strat', target: 'x', summary: 'typo' };
-    await expect(mod.apply(recordingHost(ran), args, [typo], state)).rejects.toThrow("no apply step for change 'strat' of x");
+    await expect(mod.apply(recordingHost(ran), argsOf(mod, args), [typo], state)).rejects.toThrow("no apply step for change 'strat' of x");
     expect(ran).toEqual([]);
   });
 });

@@ -19,8 +19,8 @@ const args = Type.Object(
     file: Type.Optional(Type.String({ minLength: 1, description: 'A key file on the host (armored or binary).' })),
     url: Type.Optional(Type.String({ pattern: '^https?://', description: 'URL of the key, fetched with curl on the host.' })),
     keyring: Type.Optional(Type.String({ pattern: '^/', description: 'Keyring file to add the key to or remove it from. Default: present writes /etc/apt/trusted.gpg.d/KEYID.gpg; absent removes the key from /etc/apt/trusted.gpg and every trusted.gpg.d keyring.' })),
-    state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'present: the key is trusted; absent: it is in none of the keyrings.' })),
-    validate_certs: Type.Optional(Type.Boolean({ default: true, description: "Verify the url's TLS certificate." })),
+    state: Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'present: the key is trusted; absent: it is in none of the keyrings.' }),
+    validate_certs: Type.Boolean({ default: true, description: "Verify the url's TLS certificate." }),
     keyserver: Type.Optional(Type.String({ description: "Not supported: give the keyserver's HTTPS URL of the key as url (e.g. https://keyserver.ubuntu.com/pks/lookup?op=get&search=0xID)." })),
   },
   { additionalProperties: false },
@@ -67,7 +67,7 @@ const ids = (rings: Keyring[]) => rings.flatMap((r) => r.keys.flatMap((k) => k.k
 
 export function planAptKey(a: Args, s: AptKeyState): AptKeyChange[] {
   const holds = (r: Keyring) => r.keys.some((k) => keyMatches(k, s.id));
-  if ((a.state ?? 'present') === 'absent') {
+  if (a.state === 'absent') {
     return s.keyrings.filter(holds).map((r): AptKeyChange => {
       const before = `${r.keys.map((k) => k.keyid).join('\n')}\n`;
       const rest = r.keys.filter((k) => !keyMatches(k, s.id));
@@ -117,7 +117,7 @@ async function download(host: HostContext, a: Args, url: string): Promise<Buffer
   const tmp = (await host.run(['mktemp'])).trim();
   try {
     const marker = newMarker();
-    const req = { method: 'GET', url, output: tmp, followRedirects: true, headers: {}, timeoutSeconds: 30, validateCerts: a.validate_certs ?? true };
+    const req = { method: 'GET', url, output: tmp, followRedirects: true, headers: {}, timeoutSeconds: 30, validateCerts: a.validate_certs };
     const r = await host.exec({ argv: CURL_STDIN_ARGV }, { stdin: curlRequestConfig(req, marker) });
     let status: number;
     try {
@@ -155,7 +155,7 @@ async function gatherAptKey(host: HostContext, a: Args): Promise<AptKeyState> {
   }
   const keyrings: Keyring[] = [];
   for (const path of await keyringFiles(host, a)) keyrings.push({ path, keys: (await showKeys(host, path)) ?? [] });
-  const present = (a.state ?? 'present') === 'present';
+  const present = a.state === 'present';
   const found = id !== null && keyrings.some((r) => r.keys.some((k) => keyMatches(k, id as string)));
   const source = id === null || (present && !found) ? await readSource(host, a) : null;
   const resolved = id ?? source?.keys[0]?.keyid;
@@ -209,7 +209,7 @@ export default defineModule({
     const after: Keyring[] = [];
     for (const path of await keyringFiles(host, a)) after.push({ path, keys: (await showKeys(host, path)) ?? [] });
     const there = after.some((r) => r.keys.some((k) => keyMatches(k, s.id)));
-    if (there !== ((a.state ?? 'present') === 'present')) throw new ModuleError(`apt_key: gpg did not fail, but the key ${s.id} was ${there ? 'not removed' : 'not added'} (check that the id is correct and not a subkey's)`);
+    if (there !== (a.state === 'present')) throw new ModuleError(`apt_key: gpg did not fail, but the key ${s.id} was ${there ? 'not removed' : 'not added'} (check that the id is correct and not a subkey's)`);
     return { data: { after: ids(after) } };
   },
   result: aptKeyResult,

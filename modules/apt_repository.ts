@@ -10,11 +10,11 @@ import type { Change } from '../runner/types.js';
 const args = Type.Object(
   {
     repo: Type.String({ minLength: 1, description: "A sources.list line: 'deb [options] URI suite [components]' (PPAs are refused: give their deb line)." }),
-    state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'present adds the line; absent removes it from every sources file.' })),
+    state: Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'present adds the line; absent removes it from every sources file.' }),
     filename: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]+$', description: 'File name in sources.list.d without .list (default: derived from the URI, as Ansible does).' })),
     update_cache: Type.Optional(Type.Boolean({ default: true, description: 'Run apt-get update after a change. Alias: update-cache.' })),
     'update-cache': Type.Optional(Type.Boolean({ description: 'Alias of update_cache.' })),
-    mode: Type.Optional(Type.Union([Type.String(), Type.Integer()], { description: "Mode of a new sources file (default '0644')." })),
+    mode: Type.Union([Type.String(), Type.Integer()], { default: '0644', description: 'Mode of a new sources file.' }),
     install_python_apt: Type.Optional(Type.Boolean({ description: 'Accepted and ignored: osm-play does not need python-apt on the host.' })),
   },
   { additionalProperties: false },
@@ -70,7 +70,7 @@ export function planAptRepository(a: Args, files: SourcesState): RepoChange[] {
   const want = normaliseSourceLine(a.repo);
   const has = (text: string) => text.split('\n').some((l) => normaliseSourceLine(l) === want);
   const changes: RepoChange[] = [];
-  if ((a.state ?? 'present') === 'present') {
+  if (a.state === 'present') {
     if ([...files.values()].some(has)) return [];
     const path = sourcesFile(a);
     const before = files.get(path) ?? null;
@@ -107,7 +107,7 @@ export default defineModule({
       switch (c.action) {
         case 'create':
         case 'write':
-          await writeValidated(host, c.target, c.data ?? '', { mode: c.action === 'create' ? (typeof a.mode === 'number' ? a.mode : parseInt(a.mode ?? '0644', 8)) : undefined });
+          await writeValidated(host, c.target, c.data ?? '', { mode: c.action === 'create' ? (typeof a.mode === 'number' ? a.mode : parseInt(a.mode, 8)) : undefined });
           break;
         case 'delete':
           await host.run(['rm', '-f', '--', c.target]);
@@ -120,5 +120,5 @@ export default defineModule({
       }
     }
   },
-  result: (a) => ({ repo: normaliseSourceLine(a.repo), state: a.state ?? 'present', sources_file: sourcesFile(a) }),
+  result: (a) => ({ repo: normaliseSourceLine(a.repo), state: a.state, sources_file: sourcesFile(a) }),
 });

@@ -8,8 +8,8 @@ const args = Type.Object(
     that: Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Expressions (as in `when:`) that must all be true.' }),
     fail_msg: Type.Optional(Type.String({ description: 'Message when an expression is false.' })),
     msg: Type.Optional(Type.String({ description: 'Alias of fail_msg.' })),
-    success_msg: Type.Optional(Type.String({ description: 'Message when all hold.' })),
-    quiet: Type.Optional(Type.Boolean({ description: 'Do not show the success message.' })),
+    success_msg: Type.String({ default: 'All assertions passed', description: 'Message when all hold.' }),
+    quiet: Type.Boolean({ default: false, description: 'Do not show the success message.' }),
   },
   { additionalProperties: false },
 );
@@ -47,7 +47,7 @@ export default defineModule({
   },
   async apply() {},
   result(a, _s): Vars {
-    const msg = a.success_msg ?? 'All assertions passed';
+    const msg = a.success_msg;
     return a.quiet ? { msg } : { msg, _display: msg };
   },
 });

@@ -9,14 +9,14 @@ import { pyRegex } from '../runner/kit/pyregex.js';
 const args = Type.Object(
   {
     ...pathArgs,
-    block: Type.Optional(Type.String({ default: '', description: 'The lines between the markers. Empty means the same as state absent.' })),
-    marker: Type.Optional(Type.String({ default: '# {mark} ANSIBLE MANAGED BLOCK', description: '{mark} becomes marker_begin / marker_end. Use a distinct marker per block in one file.' })),
-    marker_begin: Type.Optional(Type.String({ default: 'BEGIN', description: 'Replaces {mark} in the opening marker.' })),
-    marker_end: Type.Optional(Type.String({ default: 'END', description: 'Replaces {mark} in the closing marker.' })),
-    state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'present: the block is there, as given; absent: the block and its markers are gone.' })),
+    block: Type.String({ default: '', description: 'The lines between the markers. Empty means the same as state absent.' }),
+    marker: Type.String({ default: '# {mark} ANSIBLE MANAGED BLOCK', description: '{mark} becomes marker_begin / marker_end. Use a distinct marker per block in one file.' }),
+    marker_begin: Type.String({ default: 'BEGIN', description: 'Replaces {mark} in the opening marker.' }),
+    marker_end: Type.String({ default: 'END', description: 'Replaces {mark} in the closing marker.' }),
+    state: Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'present: the block is there, as given; absent: the block and its markers are gone.' }),
     insertafter: Type.Optional(Type.String({ description: "For a new block: 'EOF' (default) or after the last line matching this regular expression." })),
     insertbefore: Type.Optional(Type.String({ description: "For a new block: 'BOF' or before the last line matching this regular expression." })),
-    create: Type.Optional(Type.Boolean({ default: false, description: 'Create the file when missing.' })),
+    create: Type.Boolean({ default: false, description: 'Create the file when missing.' }),
     ...contentFileArgs,
   },
   { additionalProperties: false },
@@ -27,18 +27,17 @@ export type BlockInFileArgs = Static<typeof args>;
 /** The new text; null when the file is missing and stays so. Follows Ansible's blockinfile placement. */
 export function editBlock(a: BlockInFileArgs, current: string | null): string | null {
   const path = pathOf(a, 'blockinfile');
-  const marker = a.marker ?? '# {mark} ANSIBLE MANAGED BLOCK';
-  const begin = marker.replace('{mark}', a.marker_begin ?? 'BEGIN');
-  const end = marker.replace('{mark}', a.marker_end ?? 'END');
+  const begin = a.marker.replace('{mark}', a.marker_begin);
+  const end = a.marker.replace('{mark}', a.marker_end);
   if (a.insertafter !== undefined && a.insertbefore !== undefined) throw new ModuleError('blockinfile: insertafter and insertbefore exclude each other');
-  const present = (a.state ?? 'present') === 'present' && (a.block ?? '') !== '';
+  const present = a.state === 'present' && a.block !== '';
   if (current === null) {
-    if ((a.state ?? 'present') === 'absent') return null;
+    if (a.state === 'absent') return null;
     if (!a.create) throw new ModuleError(`blockinfile: ${path} does not exist (set create: true to create it)`);
   }
   const lines = splitLines(current ?? '');
   const sep = LINE_SEP;
-  const blockLines = present ? [begin, ...(a.block ?? '').replace(/\r?\n$/, '').split(/\r?\n/), end].map((l) => l + sep) : [];
+  const blockLines = present ? [begin, ...a.block.replace(/\r?\n$/, '').split(/\r?\n/), end].map((l) => l + sep) : [];
 
   let n0 = -1;
   let n1 = -1;

@@ -1,7 +1,7 @@
 // btrfs_subvolume: a btrfs subvolume (or snapshot) present or absent; absent also removes the
 // subvolumes nested in it (snapper's .snapshots), deepest first.
 import { posix } from 'node:path';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
 import { nestedSubvolumes, parseShowId, parseShowPath, parseSubvolumeList } from './lib/btrfs/output.js';
@@ -10,12 +10,10 @@ import { parseProbe, PROBE_SCRIPT } from './lib/btrfs/probe.js';
 const args = Type.Object(
   {
     path: Type.String({ pattern: '^/', description: 'Absolute path of the subvolume.' }),
-    state: Type.Optional(
-      Type.Union([Type.Literal('present'), Type.Literal('absent')], {
-        default: 'present',
-        description: 'present creates it (or the snapshot); absent deletes it and every subvolume nested in it.',
-      }),
-    ),
+    state: Type.Union([Type.Literal('present'), Type.Literal('absent')], {
+      default: 'present',
+      description: 'present creates it (or the snapshot); absent deletes it and every subvolume nested in it.',
+    }),
     snapshot_of: Type.Optional(
       Type.String({ pattern: '^/', description: 'Create the subvolume as a snapshot of this subvolume (only when it does not exist yet).' }),
     ),
@@ -25,6 +23,7 @@ const args = Type.Object(
   },
   { additionalProperties: false },
 );
+type Args = Static<typeof args>;
 
 export interface SubvolumeState {
   exists: boolean;
@@ -43,9 +42,9 @@ function cleanPath(p: string): string {
 /** Inode 256 is the root directory of every btrfs subvolume. */
 const SUBVOLUME_INODE = '256';
 
-async function gatherSubvolume(host: HostContext, a: { path: string; state?: string; readonly?: boolean }): Promise<SubvolumeState> {
+async function gatherSubvolume(host: HostContext, a: Pick<Args, 'path' | 'state'>): Promise<SubvolumeState> {
   const path = cleanPath(a.path);
-  const wantNested = (a.state ?? 'present') === 'absent';
+  const wantNested = a.state === 'absent';
   const r = await host.exec({ argv: ['/bin/sh', '-c', PROBE_SCRIPT, 'sh', path, wantNested ? 'nested' : ''] });
   if (r.exitCode !== 0) throw new ModuleError(`inspecting ${path} failed (rc ${r.exitCode}): ${r.stderr.trim()}`, { rc: r.exitCode, stderr: r.stderr });
   const probe = parseProbe(r.stdout);
@@ -68,12 +67,9 @@ async function gatherSubvolume(host: HostContext, a: { path: string; state?: str
 /** What btrfs_subvolume plans: apply() handles exactly these. */
 export type SubvolumeChange = Change<'delete'> | Change<'snapshot'> | Change<'create'> | Change<'set-readonly', boolean>;
 
-export function planSubvolume(
-  a: { path: string; state?: 'present' | 'absent'; snapshot_of?: string; readonly?: boolean },
-  s: SubvolumeState,
-): SubvolumeChange[] {
+export function planSubvolume(a: Pick<Args, 'path' | 'state' | 'snapshot_of' | 'readonly'>, s: SubvolumeState): SubvolumeChange[] {
   const path = cleanPath(a.path);
-  if ((a.state ?? 'present') === 'absent') {
+  if (a.state === 'absent') {
     if (!s.exists) return [];
     return [
       ...s.nested.map((n): SubvolumeChange => ({ action: 'delete', target: n, summary: `delete nested subvolume ${n}` })),
@@ -138,7 +134,7 @@ export default defineModule({
     }
   },
   result: (a, s, changes) => {
-    const absent = (a.state ?? 'present') === 'absent';
+    const absent = a.state === 'absent';
     const ro = changes.find((c) => c.action === 'set-readonly')?.data;
     return {
       path: cleanPath(a.path),

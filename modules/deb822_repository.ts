@@ -11,7 +11,7 @@ const List = (description: string) => Type.Optional(Type.Union([Type.String(), T
 const args = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'The repository\'s name (X-Repolib-Name); the file name derives from it.' }),
-    types: List("'deb' and/or 'deb-src' (default deb)."),
+    types: Type.Union([Type.String(), Type.Array(Type.String())], { default: 'deb', description: "'deb' and/or 'deb-src'." }),
     uris: List('Repository URIs.'),
     suites: List('Suites (e.g. bookworm, stable).'),
     components: List('Components (e.g. main).'),
@@ -19,8 +19,8 @@ const args = Type.Object(
     signed_by: Type.Optional(Type.String({ description: 'A key file path on the host, or the ASCII-armored key itself (URLs: fetch the key with get_url first).' })),
     enabled: Type.Optional(Type.Boolean({ description: 'Enabled: yes/no.' })),
     trusted: Type.Optional(Type.Boolean({ description: 'Trusted: yes/no (skips signature checks; avoid).' })),
-    state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'present writes the file; absent removes it.' })),
-    mode: Type.Optional(Type.Union([Type.String(), Type.Integer()], { default: '0644', description: 'Mode of the file.' })),
+    state: Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'present writes the file; absent removes it.' }),
+    mode: Type.Union([Type.String(), Type.Integer()], { default: '0644', description: 'Mode of the file.' }),
   },
   { additionalProperties: false },
 );
@@ -52,7 +52,7 @@ export function deb822Text(a: Args): string {
   if (a.signed_by && /^https?:\/\//.test(a.signed_by)) throw new ModuleError('deb822_repository: signed_by as a URL is not supported: download the key with get_url to /etc/apt/keyrings/ and give that path');
   const fields: [string, string | undefined][] = [
     ['X-Repolib-Name', a.name],
-    ['Types', words(a.types) ?? 'deb'],
+    ['Types', words(a.types)],
     ['URIs', words(a.uris)],
     ['Suites', words(a.suites)],
     ['Components', words(a.components)],
@@ -70,8 +70,8 @@ export function deb822Text(a: Args): string {
 
 export function planDeb822(a: Args, s: ContentFileState): Deb822Change[] {
   const path = deb822Filename(a.name);
-  if ((a.state ?? 'present') === 'absent') return s.current === null ? [] : [{ action: 'delete', target: path, summary: `remove ${path}` }];
-  return planContentFile(path, deb822Text(a), s, { mode: a.mode ?? '0644' });
+  if (a.state === 'absent') return s.current === null ? [] : [{ action: 'delete', target: path, summary: `remove ${path}` }];
+  return planContentFile(path, deb822Text(a), s, { mode: a.mode });
 }
 
 export default defineModule({
@@ -82,7 +82,7 @@ export default defineModule({
     'differs. It does not run apt-get update: follow with `apt: update_cache: true` (as with Ansible\'s module).',
   example: ['- deb822_repository:', '    name: grafana', '    uris: https://apt.grafana.com', '    suites: stable', '    components: main', '    signed_by: /etc/apt/keyrings/grafana.asc'].join('\n'),
   args,
-  gather: (host, a) => gatherContentFile(host, deb822Filename(a.name), { mode: a.mode ?? '0644' }),
+  gather: (host, a) => gatherContentFile(host, deb822Filename(a.name), { mode: a.mode }),
   plan: planDeb822,
   async apply(host, a, changes, s) {
     const path = deb822Filename(a.name);
@@ -100,7 +100,7 @@ export default defineModule({
           unknownChange(c);
       }
     }
-    await applyContentFile(host, path, deb822Text(a), changes.filter(isContentFileChange), s, { mode: a.mode ?? '0644' });
+    await applyContentFile(host, path, deb822Text(a), changes.filter(isContentFileChange), s, { mode: a.mode });
   },
-  result: (a) => ({ dest: deb822Filename(a.name), state: a.state ?? 'present', ...((a.state ?? 'present') === 'present' ? { repo: deb822Text(a) } : {}) }),
+  result: (a) => ({ dest: deb822Filename(a.name), state: a.state, ...(a.state === 'present' ? { repo: deb822Text(a) } : {}) }),
 });

@@ -5,9 +5,9 @@ import type { Vars } from '../runner/types.js';
 
 const args = Type.Object(
   {
-    msg: Type.Optional(Type.Unknown({ description: 'The message to show (any value; templates are rendered before the module sees it).' })),
+    msg: Type.Unknown({ default: 'Hello world!', description: 'The message to show (any value; templates are rendered before the module sees it).' }),
     var: Type.Optional(Type.String({ description: 'A variable name (or expression) whose value to show, instead of msg.' })),
-    verbosity: Type.Optional(Type.Integer({ minimum: 0, description: 'Only show at this -v level or above.' })),
+    verbosity: Type.Integer({ minimum: 0, default: 0, description: 'Only show at this -v level or above.' }),
   },
   { additionalProperties: false },
 );
@@ -25,7 +25,7 @@ export default defineReadOnlyModule({
   controllerOnly: true,
   async gather(host, a): Promise<DebugState> {
     const level = Number(host.vars['ansible_verbosity'] ?? 0);
-    if ((a.verbosity ?? 0) > level) return {};
+    if (a.verbosity > level) return {};
     if (a.var !== undefined) {
       let value: unknown;
       try {
@@ -35,7 +35,7 @@ export default defineReadOnlyModule({
       }
       return { shown: { key: a.var, value } };
     }
-    return { shown: { key: 'msg', value: a.msg ?? 'Hello world!' } };
+    return { shown: { key: 'msg', value: a.msg } };
   },
   result(_a, s): Vars {
     if (!s.shown) return { skipped_reason: 'verbosity threshold not met' };

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
 
 const args = Type.Object(
-  { msg: Type.Optional(Type.String({ description: 'The failure message.' })) },
+  { msg: Type.String({ default: 'Failed as requested from task', description: 'The failure message.' }) },
   { additionalProperties: false },
 );
 
@@ -17,7 +17,7 @@ export default defineModule({
     return null;
   },
   plan: (a) => {
-    throw new ModuleError(a.msg ?? 'Failed as requested from task');
+    throw new ModuleError(a.msg);
   },
   async apply() {},
 });

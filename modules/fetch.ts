@@ -12,9 +12,9 @@ const args = Type.Object(
   {
     src: Type.String({ minLength: 1, description: 'The file on the host (a file, not a directory).' }),
     dest: Type.String({ minLength: 1, description: 'A directory on the controller; the file lands in dest/HOSTNAME/SRC unless flat.' }),
-    flat: Type.Optional(Type.Boolean({ default: false, description: 'Save to dest itself (or dest/BASENAME when dest ends with /), without the host name and path.' })),
-    fail_on_missing: Type.Optional(Type.Boolean({ default: true, description: 'Fail when src does not exist; false reports it and goes on.' })),
-    validate_checksum: Type.Optional(Type.Boolean({ default: true, description: 'Check the saved copy against the host\'s checksum.' })),
+    flat: Type.Boolean({ default: false, description: 'Save to dest itself (or dest/BASENAME when dest ends with /), without the host name and path.' }),
+    fail_on_missing: Type.Boolean({ default: true, description: 'Fail when src does not exist; false reports it and goes on.' }),
+    validate_checksum: Type.Boolean({ default: true, description: 'Check the saved copy against the host\'s checksum.' }),
   },
   { additionalProperties: false },
 );
@@ -45,7 +45,7 @@ export function fetchDest(a: Args, hostName: string, baseDir: string): string {
 
 export function planFetch(a: Args, s: FetchState): FetchChange[] {
   if (s.remote === null) {
-    if (a.fail_on_missing ?? true) throw new ModuleError(`fetch: the remote file does not exist: ${a.src}`);
+    if (a.fail_on_missing) throw new ModuleError(`fetch: the remote file does not exist: ${a.src}`);
     return [];
   }
   if (s.local !== null && sha1(s.local) === sha1(s.remote)) return [];

@@ -9,18 +9,16 @@ import type { Change } from '../runner/types.js';
 const args = Type.Object(
   {
     ...pathArgs,
-    state: Type.Optional(
-      Type.Union([Type.Literal('file'), Type.Literal('directory'), Type.Literal('absent'), Type.Literal('touch'), Type.Literal('link')], {
-        default: 'file',
-        description: 'file: an existing file gets the attributes (it is never created); directory: created with parents; absent: removed (recursively); touch: created empty or its times updated; link: a symlink to src.',
-      }),
-    ),
+    state: Type.Union([Type.Literal('file'), Type.Literal('directory'), Type.Literal('absent'), Type.Literal('touch'), Type.Literal('link')], {
+      default: 'file',
+      description: 'file: an existing file gets the attributes (it is never created); directory: created with parents; absent: removed (recursively); touch: created empty or its times updated; link: a symlink to src.',
+    }),
     src: Type.Optional(Type.String({ description: 'For state link: what the symlink points to.' })),
-    force: Type.Optional(Type.Boolean({ default: false, description: 'For state link: replace a regular file (never a directory) at path.' })),
+    force: Type.Boolean({ default: false, description: 'For state link: replace a regular file (never a directory) at path.' }),
     mode: Type.Optional(Type.Union([Type.String(), Type.Integer()], { description: "Permissions: '0755' (quote it) or symbolic 'u=rwX,g=rX,o='." })),
     owner: Type.Optional(Type.String({ description: 'Owner name (or uid).' })),
     group: Type.Optional(Type.String({ description: 'Group name (or gid).' })),
-    recurse: Type.Optional(Type.Boolean({ default: false, description: 'For state directory: apply mode/owner/group to everything below too.' })),
+    recurse: Type.Boolean({ default: false, description: 'For state directory: apply mode/owner/group to everything below too.' }),
   },
   { additionalProperties: false },
 );
@@ -57,13 +55,12 @@ export type FileChange = Change<'delete' | 'mkdir' | 'create' | 'touch' | 'link'
 
 export function planFile(a: Args, s: FileState): FileChange[] {
   const path = pathOf(a, 'file');
-  const state = a.state ?? 'file';
   const st = s.attrs.stat;
   const kind = kindOf(st);
   const attrs = { mode: a.mode, owner: a.owner, group: a.group };
   const transition = (action: 'delete' | 'mkdir' | 'create', to: string, summary: string, data?: unknown): FileChange => ({ action, target: path, summary, before: stateText(kind), after: stateText(to), data });
 
-  switch (state) {
+  switch (a.state) {
     case 'absent':
       if (path === '/' || path.replace(/\/+$/, '') === '') throw new ModuleError('file: refusing to remove /');
       return st ? [transition('delete', 'absent', `remove ${kind} ${path}`)] : [];
@@ -186,5 +183,5 @@ export default defineModule({
   async apply(host, a, changes) {
     await applyFile(host, a, changes);
   },
-  result: (a, s) => ({ path: pathOf(a, 'file'), state: a.state ?? 'file', ...(s.attrs.stat ? { uid: s.attrs.stat.uid, gid: s.attrs.stat.gid } : {}) }),
+  result: (a, s) => ({ path: pathOf(a, 'file'), state: a.state, ...(s.attrs.stat ? { uid: s.attrs.stat.uid, gid: s.attrs.stat.gid } : {}) }),
 });

@@ -16,18 +16,16 @@ const args = Type.Object(
     excludes: StringList('Base names to leave out, in the same syntax as patterns. Alias: exclude.'),
     exclude: StringList('Alias of excludes.'),
     contains: Type.Optional(Type.String({ description: 'A regex a file must contain (matched at the start of a line, or anywhere with read_whole_file).' })),
-    read_whole_file: Type.Optional(Type.Boolean({ default: false, description: 'Match contains against the whole file instead of line by line.' })),
-    file_type: Type.Optional(
-      Type.Union([Type.Literal('file'), Type.Literal('directory'), Type.Literal('link'), Type.Literal('any')], { default: 'file', description: 'Which kind of entry to return.' }),
-    ),
-    recurse: Type.Optional(Type.Boolean({ default: false, description: 'Descend into subdirectories.' })),
+    read_whole_file: Type.Boolean({ default: false, description: 'Match contains against the whole file instead of line by line.' }),
+    file_type: Type.Union([Type.Literal('file'), Type.Literal('directory'), Type.Literal('link'), Type.Literal('any')], { default: 'file', description: 'Which kind of entry to return.' }),
+    recurse: Type.Boolean({ default: false, description: 'Descend into subdirectories.' }),
     depth: Type.Optional(Type.Integer({ minimum: 1, description: 'With recurse: how many levels deep to go.' })),
-    hidden: Type.Optional(Type.Boolean({ default: false, description: 'Include names starting with a dot.' })),
-    follow: Type.Optional(Type.Boolean({ default: false, description: 'Follow symbolic links.' })),
+    hidden: Type.Boolean({ default: false, description: 'Include names starting with a dot.' }),
+    follow: Type.Boolean({ default: false, description: 'Follow symbolic links.' }),
     age: Type.Optional(Type.String({ description: 'Older than this (2d, 1w, 30m; seconds without a unit); negative means younger than.' })),
-    age_stamp: Type.Optional(Type.Union([Type.Literal('mtime'), Type.Literal('atime'), Type.Literal('ctime')], { default: 'mtime', description: 'Which time age compares.' })),
+    age_stamp: Type.Union([Type.Literal('mtime'), Type.Literal('atime'), Type.Literal('ctime')], { default: 'mtime', description: 'Which time age compares.' }),
     size: Type.Optional(Type.String({ description: 'At least this size (10k, 1m, 2g; bytes without a unit); negative means at most.' })),
-    use_regex: Type.Optional(Type.Boolean({ default: false, description: 'patterns and excludes are Python-style regexes instead of globs.' })),
+    use_regex: Type.Boolean({ default: false, description: 'patterns and excludes are Python-style regexes instead of globs.' }),
   },
   { additionalProperties: false },
 );
@@ -60,11 +58,11 @@ export function filterOf(a: Args): FindFilter {
     return {
       patterns: listArg(a.patterns ?? a.pattern),
       excludes: listArg(a.excludes ?? a.exclude),
-      useRegex: a.use_regex ?? false,
-      fileType: a.file_type ?? 'file',
-      hidden: a.hidden ?? false,
+      useRegex: a.use_regex,
+      fileType: a.file_type,
+      hidden: a.hidden,
       age: a.age === undefined ? undefined : parseAge(a.age),
-      ageStamp: a.age_stamp ?? 'mtime',
+      ageStamp: a.age_stamp,
       size: a.size === undefined ? undefined : parseSize(a.size),
     };
   } catch (e) {
@@ -99,7 +97,7 @@ async function gatherFind(host: HostContext, a: Args): Promise<FindState> {
     for (const e of selectFound(entries, filterOf(a), now)) {
       if (e.type !== 'file') continue;
       const data = await host.conn.readFile(e.path, { become: host.become });
-      if (data !== null && contentMatches(data.toString('utf8'), a.contains, a.read_whole_file ?? false)) containing.add(e.path);
+      if (data !== null && contentMatches(data.toString('utf8'), a.contains, a.read_whole_file)) containing.add(e.path);
     }
   }
   return { entries, skipped, containing, now };

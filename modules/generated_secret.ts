@@ -12,7 +12,7 @@ const HIDDEN = '********';
 
 const args = Type.Object(
   {
-    path: Type.String({ pattern: '^/', description: 'The file; created 0600 (owner root unless owner is given).' }),
+    path: Type.String({ pattern: '^/', description: 'The file; created 0600, owned by owner.' }),
     key: Type.String({ pattern: KEY, default: 'password', description: 'Name of the secret in the file (`key=value` line).' }),
     fields: Type.Record(Type.String({ pattern: KEY }), Type.Union([Type.String(), Type.Number()]), {
       default: {},
@@ -20,7 +20,7 @@ const args = Type.Object(
     }),
     length: Type.Integer({ minimum: 12, maximum: 128, default: 24, description: 'Length of a newly generated secret (URL-safe characters).' }),
     comment: Type.Optional(Type.String({ description: 'A `#` line at the top saying what the file is.' })),
-    owner: Type.Optional(Type.String({ description: 'Owner of the file.' })),
+    owner: Type.String({ default: '0', description: 'Owner of the file (name or uid; 0 is root).' }),
     state: Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'absent deletes the file (and the secret).' }),
   },
   { additionalProperties: false },
@@ -115,7 +115,7 @@ export default defineModule({
           const secret = s.values[a.key] ?? generate(a.length);
           // The folder holds other customers' secrets too: root only.
           await host.run(['mkdir', '-p', '-m', '0700', '--', posix.dirname(a.path)]);
-          await writeValidated(host, a.path, renderSecretFile(a, secret), { mode: 0o600, owner: a.owner ?? '0', group: '0' });
+          await writeValidated(host, a.path, renderSecretFile(a, secret), { mode: 0o600, owner: a.owner, group: '0' });
           return { data: { value: secret } };
         }
         default:

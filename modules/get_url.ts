@@ -14,11 +14,11 @@ const args = Type.Object(
   {
     url: Type.String({ pattern: '^https?://', description: 'http:// or https:// URL.' }),
     dest: Type.String({ minLength: 1, description: 'File to write, or an existing directory (the file is then named after the URL).' }),
-    force: Type.Optional(Type.Boolean({ default: false, description: 'Download even when dest exists; it changes only when the content differs.' })),
+    force: Type.Boolean({ default: false, description: 'Download even when dest exists; it changes only when the content differs.' }),
     checksum: Type.Optional(Type.String({ pattern: '^(md5|sha1|sha224|sha256|sha384|sha512):[0-9a-fA-F]+$', description: "'ALGORITHM:HEX' the file must have; an existing dest with another checksum is downloaded again." })),
-    headers: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), { description: 'Request headers.' })),
-    timeout: Type.Optional(Type.Integer({ minimum: 1, default: 10, description: 'Seconds for the download.' })),
-    validate_certs: Type.Optional(Type.Boolean({ default: true, description: 'Verify the server\'s TLS certificate.' })),
+    headers: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), { default: {}, description: 'Request headers.' }),
+    timeout: Type.Integer({ minimum: 1, default: 10, description: 'Seconds for the download.' }),
+    validate_certs: Type.Boolean({ default: true, description: 'Verify the server\'s TLS certificate.' }),
     url_username: Type.Optional(Type.String({ description: 'Basic authentication user. Alias: username.' })),
     username: Type.Optional(Type.String({ description: 'Alias of url_username.' })),
     url_password: Type.Optional(Type.String({ description: 'Basic authentication password. Alias: password.' })),
@@ -86,8 +86,8 @@ async function download(host: HostContext, a: Args, path: string): Promise<{ tmp
   const name = a.url_username ?? a.username;
   const req = {
     method: 'GET', url: a.url, output: tmp, followRedirects: true,
-    headers: Object.fromEntries(Object.entries(a.headers ?? {}).map(([k, v]) => [k, String(v)])),
-    timeoutSeconds: a.timeout ?? 10, validateCerts: a.validate_certs ?? true,
+    headers: Object.fromEntries(Object.entries(a.headers).map(([k, v]) => [k, String(v)])),
+    timeoutSeconds: a.timeout, validateCerts: a.validate_certs,
     user: name !== undefined ? { name, password: a.url_password ?? a.password ?? '' } : undefined,
   };
   const r = await host.exec({ argv: CURL_STDIN_ARGV }, { stdin: curlRequestConfig(req, marker) });

@@ -15,21 +15,21 @@ const args = Type.Object(
     repo: Type.Optional(Type.String({ minLength: 1, description: 'URL of the repository (a local path becomes file://). Alias: name.' })),
     name: Type.Optional(Type.String({ minLength: 1, description: 'Alias of repo.' })),
     dest: Type.String({ pattern: '^(/|~)', description: 'Directory of the checkout on the host (absolute, or under ~).' }),
-    version: Type.Optional(Type.String({ minLength: 1, default: 'HEAD', description: 'Branch, tag or commit id to check out; HEAD follows the branch checked out (on a clone, the remote\'s default branch).' })),
-    remote: Type.Optional(Type.String({ minLength: 1, default: 'origin', description: 'Name of the remote.' })),
-    update: Type.Optional(Type.Boolean({ default: true, description: 'Fetch and move an existing checkout to the version; false leaves it as it is.' })),
-    clone: Type.Optional(Type.Boolean({ default: true, description: 'Clone when dest has no repository; false only reports what the remote has.' })),
-    force: Type.Optional(Type.Boolean({ default: false, description: 'Discard local changes to tracked files (without it they fail the task, as in Ansible).' })),
+    version: Type.String({ minLength: 1, default: 'HEAD', description: 'Branch, tag or commit id to check out; HEAD follows the branch checked out (on a clone, the remote\'s default branch).' }),
+    remote: Type.String({ minLength: 1, default: 'origin', description: 'Name of the remote.' }),
+    update: Type.Boolean({ default: true, description: 'Fetch and move an existing checkout to the version; false leaves it as it is.' }),
+    clone: Type.Boolean({ default: true, description: 'Clone when dest has no repository; false only reports what the remote has.' }),
+    force: Type.Boolean({ default: false, description: 'Discard local changes to tracked files (without it they fail the task, as in Ansible).' }),
     depth: Type.Optional(Type.Integer({ minimum: 1, description: 'Shallow clone with this many commits (HEAD, a branch or a tag only).' })),
-    bare: Type.Optional(Type.Boolean({ default: false, description: 'A bare repository in dest (no work tree).' })),
-    single_branch: Type.Optional(Type.Boolean({ default: false, description: 'Clone only the version\'s branch (or tag).' })),
-    recursive: Type.Optional(Type.Boolean({ default: true, description: 'Initialise and update submodules after a change (their own changes are not detected).' })),
-    accept_hostkey: Type.Optional(Type.Boolean({ default: false, description: 'ssh accepts any host key of the remote (StrictHostKeyChecking=no).' })),
-    accept_newhostkey: Type.Optional(Type.Boolean({ default: false, description: 'ssh accepts an unknown host key of the remote but not a changed one (StrictHostKeyChecking=accept-new).' })),
+    bare: Type.Boolean({ default: false, description: 'A bare repository in dest (no work tree).' }),
+    single_branch: Type.Boolean({ default: false, description: 'Clone only the version\'s branch (or tag).' }),
+    recursive: Type.Boolean({ default: true, description: 'Initialise and update submodules after a change (their own changes are not detected).' }),
+    accept_hostkey: Type.Boolean({ default: false, description: 'ssh accepts any host key of the remote (StrictHostKeyChecking=no).' }),
+    accept_newhostkey: Type.Boolean({ default: false, description: 'ssh accepts an unknown host key of the remote but not a changed one (StrictHostKeyChecking=accept-new).' }),
     key_file: Type.Optional(Type.String({ minLength: 1, description: 'ssh private key on the host (IdentitiesOnly).' })),
-    ssh_opts: Type.Optional(Type.String({ description: 'More ssh options, e.g. "-o ConnectTimeout=5".' })),
+    ssh_opts: Type.String({ default: '', description: 'More ssh options, e.g. "-o ConnectTimeout=5".' }),
     umask: Type.Optional(Type.String({ pattern: '^0?[0-7]{3}$', description: "umask of the git commands, quoted octal: '0022'." })),
-    executable: Type.Optional(Type.String({ minLength: 1, description: 'Path of git on the host.' })),
+    executable: Type.String({ minLength: 1, default: 'git', description: 'Path of git on the host.' }),
     refspec: notSupported('fetch the extra refs with command: git fetch.'),
     reference: notSupported('clone without a reference repository.'),
     verify_commit: notSupported('check signatures with command: git verify-commit.'),
@@ -80,15 +80,15 @@ export function refuseUnsupported(a: Args): void {
 export function planGit(a: Args, s: GitState): GitChange[] {
   const v = s.target;
   if (!s.exists) {
-    if (!(a.clone ?? true) || v === null) return [];
-    return [{ action: 'clone', target: s.dest, summary: `clone ${s.repo} into ${s.dest} at ${a.version ?? 'HEAD'} (${v.sha})`, before: '', after: `${v.sha}\n` }];
+    if (!a.clone || v === null) return [];
+    return [{ action: 'clone', target: s.dest, summary: `clone ${s.repo} into ${s.dest} at ${a.version} (${v.sha})`, before: '', after: `${v.sha}\n` }];
   }
-  if (!(a.update ?? true) || v === null) return [];
+  if (!a.update || v === null) return [];
   if (s.localMods && !a.force) throw new ModuleError(`Local modifications exist in the destination: ${s.dest} (force=no).`);
   const changes: GitChange[] = [];
   if (s.localMods) changes.push({ action: 'reset', target: s.dest, summary: `discard local modifications in ${s.dest} (force)` });
-  if (s.remoteUrl !== null && !sameUrl(s.remoteUrl, s.repo)) changes.push({ action: 'set-url', target: s.dest, summary: `set ${a.remote ?? 'origin'}'s URL from ${s.remoteUrl} to ${s.repo}` });
-  if (!atVersion(s.before, v)) changes.push({ action: 'update', target: s.dest, summary: `update ${s.dest} from ${s.before} to ${a.version ?? 'HEAD'} (${v.sha})`, before: `${s.before}\n`, after: `${v.sha}\n` });
+  if (s.remoteUrl !== null && !sameUrl(s.remoteUrl, s.repo)) changes.push({ action: 'set-url', target: s.dest, summary: `set ${a.remote}'s URL from ${s.remoteUrl} to ${s.repo}` });
+  if (!atVersion(s.before, v)) changes.push({ action: 'update', target: s.dest, summary: `update ${s.dest} from ${s.before} to ${a.version} (${v.sha})`, before: `${s.before}\n`, after: `${v.sha}\n` });
   return changes;
 }
 
@@ -96,7 +96,7 @@ export function planGit(a: Args, s: GitState): GitChange[] {
 export function gitResult(a: Args, s: GitState, changes: GitChange[]): Record<string, unknown> {
   const moves = changes.some((c) => c.action === 'clone' || c.action === 'update') || (!s.exists && s.target !== null);
   const out: Record<string, unknown> = { before: s.before, after: moves && s.target ? s.target.sha : s.before };
-  if (s.exists && (a.update ?? true)) out.remote_url_changed = changes.some((c) => c.action === 'set-url');
+  if (s.exists && a.update) out.remote_url_changed = changes.some((c) => c.action === 'set-url');
   return out;
 }
 
@@ -104,7 +104,7 @@ export function gitResult(a: Args, s: GitState, changes: GitChange[]): Record<st
 function gitRunner(host: HostContext, a: Args) {
   const env = { LC_ALL: 'C', LANG: 'C', GIT_TERMINAL_PROMPT: '0', GIT_SSH_COMMAND: gitSshCommand(a) };
   const argvOf = (argv: string[]) => {
-    const git = [a.executable ?? 'git', ...argv];
+    const git = [a.executable, ...argv];
     return a.umask === undefined ? git : ['sh', '-c', 'umask "$0" && exec "$@"', a.umask, ...git];
   };
   return {
@@ -142,13 +142,12 @@ async function gatherGit(host: HostContext, a: Args): Promise<GitState> {
   const git = gitRunner(host, a);
   const dest = await expandHome(host, a.dest);
   const repo = repoUrl(a.repo ?? a.name ?? '');
-  const bare = a.bare ?? false;
-  const remote = a.remote ?? 'origin';
+  const { bare, remote } = a;
   const exists = (await host.stat(posix.join(await repoDir(host, dest, bare), 'config'))) !== null;
   const s: GitState = { dest, repo, exists, before: null, localMods: false, remoteUrl: null, localBranch: null, target: null };
   if (exists) {
     s.before = (await git.exec(['rev-parse', 'HEAD'], dest)).stdout.trim() || null;
-    if (!(a.update ?? true)) return s;
+    if (!a.update) return s;
     s.localMods = !bare && (await git.run(['status', '--porcelain'], dest)).split('\n').some((l) => l !== '' && !l.startsWith('??'));
     const url = await git.exec(['ls-remote', '--get-url', remote], dest);
     s.remoteUrl = url.exitCode === 0 ? url.stdout.trim() : null;
@@ -156,7 +155,7 @@ async function gatherGit(host: HostContext, a: Args): Promise<GitState> {
   }
   const refs = parseLsRemote(await git.run(['ls-remote', repo]));
   try {
-    s.target = resolveVersion(refs, a.version ?? 'HEAD', s.localBranch, repo);
+    s.target = resolveVersion(refs, a.version, s.localBranch, repo);
   } catch (e) {
     throw new ModuleError(`git: ${(e as Error).message}`);
   }
@@ -185,21 +184,19 @@ function preSteps(changes: GitChange[]): { reset: boolean; setUrl: boolean } {
 }
 
 async function updateCheckout(host: HostContext, git: Git, a: Args, s: GitState, v: ResolvedVersion): Promise<void> {
-  const bare = a.bare ?? false;
-  const remote = a.remote ?? 'origin';
-  const version = a.version ?? 'HEAD';
+  const { bare, remote, version } = a;
   if (!s.exists) {
     await host.run(['mkdir', '-p', '--', posix.dirname(s.dest)]);
-    await git.run(cloneArgv({ repo: s.repo, dest: s.dest, remote, bare, depth: a.depth, single_branch: a.single_branch ?? false, version }, v));
+    await git.run(cloneArgv({ repo: s.repo, dest: s.dest, remote, bare, depth: a.depth, single_branch: a.single_branch, version }, v));
     if (bare && remote !== 'origin') await git.run(['remote', 'add', remote, s.repo], s.dest);
   } else {
-    await git.run(fetchArgv({ remote, bare, force: a.force ?? false, depth: a.depth, version }, v, s.localBranch), s.dest);
+    await git.run(fetchArgv({ remote, bare, force: a.force, depth: a.depth, version }, v, s.localBranch), s.dest);
   }
   if (bare) return;
   const branch = v.kind === 'head' ? ((s.exists ? s.localBranch : null) ?? (await localBranchOf(git, s.dest, remote)) ?? v.branch) : null;
   const hasLocal = v.kind === 'branch' && (await git.exec(['show-ref', '--verify', '-q', `refs/heads/${version}`], s.dest)).exitCode === 0;
   for (const step of switchSteps({ remote, version, depth: a.depth }, v, branch, hasLocal)) await git.run(step, s.dest);
-  if ((a.recursive ?? true) && (await host.stat(posix.join(s.dest, '.gitmodules')))) {
+  if (a.recursive && (await host.stat(posix.join(s.dest, '.gitmodules')))) {
     await git.run(['submodule', 'sync'], s.dest);
     await git.run(['submodule', 'update', '--init', '--recursive', ...(a.force ? ['--force'] : [])], s.dest);
   }
@@ -223,7 +220,7 @@ export default defineModule({
     if (v === null) throw new ModuleError('git: nothing resolved to apply');
     const { reset, setUrl } = preSteps(changes);
     if (reset) await git.run(['reset', '--hard', 'HEAD'], s.dest);
-    if (setUrl) await git.run(['remote', 'set-url', a.remote ?? 'origin', s.repo], s.dest);
+    if (setUrl) await git.run(['remote', 'set-url', a.remote, s.repo], s.dest);
     await updateCheckout(host, git, a, s, v);
     const after = (await git.exec(['rev-parse', 'HEAD'], s.dest)).stdout.trim();
     const changed = after !== s.before || reset || setUrl;

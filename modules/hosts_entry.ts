@@ -11,13 +11,11 @@ const args = Type.Object(
   {
     names: Type.Array(Type.String({ pattern: HOST_NAME }), { minItems: 1, description: 'Host names; each gets a line of its own.' }),
     ip: Type.Optional(Type.String({ minLength: 2, description: 'The address (IPv4 or IPv6); required for present. With absent, only lines with this address are removed.' })),
-    state: Type.Optional(
-      Type.Union([Type.Literal('present'), Type.Literal('absent')], {
-        default: 'present',
-        description: 'present: exactly one line `IP NAME` per name (other lines for the name are removed or the name taken off them); absent: no line for the name.',
-      }),
-    ),
-    file: Type.Optional(Type.String({ pattern: '^/', default: '/etc/hosts', description: 'The hosts file.' })),
+    state: Type.Union([Type.Literal('present'), Type.Literal('absent')], {
+      default: 'present',
+      description: 'present: exactly one line `IP NAME` per name (other lines for the name are removed or the name taken off them); absent: no line for the name.',
+    }),
+    file: Type.String({ pattern: '^/', default: '/etc/hosts', description: 'The hosts file.' }),
   },
   { additionalProperties: false },
 );
@@ -31,15 +29,14 @@ export interface HostsFileState {
 export type HostsEntryChange = FileContentChange;
 
 export function planHostsEntry(a: Args, s: HostsFileState): HostsEntryChange[] {
-  const state = a.state ?? 'present';
-  if (state === 'present' && !a.ip) throw new ModuleError('hosts_entry: ip is required for state present');
+  if (a.state === 'present' && !a.ip) throw new ModuleError('hosts_entry: ip is required for state present');
   if (a.ip && parseIpv4(a.ip) === null && !/^[0-9a-fA-F:]+$/.test(a.ip)) throw new ModuleError(`hosts_entry: '${a.ip}' is not an IP address`);
   const before = s.text ?? '';
-  const after = editEtcHosts(before, a.names, a.ip, state);
+  const after = editEtcHosts(before, a.names, a.ip, a.state);
   if (after === before) return [];
-  return fileChange(a.file ?? '/etc/hosts', s.text, after).map((c) => ({
+  return fileChange(a.file, s.text, after).map((c) => ({
     ...c,
-    summary: state === 'present' ? `map ${a.names.join(' ')} to ${a.ip ?? ''} in ${c.target}` : `remove ${a.names.join(' ')} from ${c.target}`,
+    summary: a.state === 'present' ? `map ${a.names.join(' ')} to ${a.ip ?? ''} in ${c.target}` : `remove ${a.names.join(' ')} from ${c.target}`,
   }));
 }
 
@@ -53,7 +50,7 @@ export default defineModule({
   example: ['- name: Container name resolves on the host', '  hosts_entry:', '    ip: "{{ addr.ip }}"', '    names: ["{{ customer_name }}-svr"]'].join('\n'),
   args,
   async gather(host, a): Promise<HostsFileState> {
-    return { text: await host.readFile(a.file ?? '/etc/hosts') };
+    return { text: await host.readFile(a.file) };
   },
   plan: (a, s) => planHostsEntry(a, s),
   async apply(host, a, changes) {
@@ -62,7 +59,7 @@ export default defineModule({
       switch (c.action) {
         case 'create':
         case 'write':
-          if (c.after !== undefined) await writeValidated(host, a.file ?? '/etc/hosts', c.after, { mode: c.action === 'create' ? 0o644 : undefined });
+          if (c.after !== undefined) await writeValidated(host, a.file, c.after, { mode: c.action === 'create' ? 0o644 : undefined });
           break;
         default:
           unknownChange(c);

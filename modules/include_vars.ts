@@ -3,7 +3,7 @@
 // Vaulted files are decrypted by that loader (readMaybeVaulted) with the run's vault passwords.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { formatDiagnostic } from '../runner/load/errors.js';
 import { readVarsFile } from '../runner/load/vars-files.js';
 import { defineReadOnlyModule, ModuleError, type HostContext } from '../runner/module.js';
@@ -14,20 +14,17 @@ const args = Type.Object(
     file: Type.Optional(Type.String({ description: 'The file to read; relative names are looked up in the role\'s vars/, the role, the playbook\'s vars/, then the playbook\'s directory.' })),
     dir: Type.Optional(Type.String({ description: 'Read every matching file of this directory (sorted by name), looked up like file.' })),
     name: Type.Optional(Type.String({ description: 'Put the variables under this one name instead of setting each.' })),
-    depth: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'With dir: how deep to descend (0: no limit).' })),
+    depth: Type.Integer({ minimum: 0, default: 0, description: 'With dir: how deep to descend (0: no limit).' }),
     files_matching: Type.Optional(Type.String({ description: 'With dir: only files whose name matches this regular expression.' })),
-    ignore_files: Type.Optional(Type.Array(Type.String(), { description: 'With dir: file names (regular expressions) to leave out.' })),
-    extensions: Type.Optional(Type.Array(Type.String(), { default: ['yaml', 'yml', 'json'], description: 'With dir: file extensions to read.' })),
-    ignore_unknown_extensions: Type.Optional(Type.Boolean({ default: false, description: 'With dir: skip other files instead of failing.' })),
+    ignore_files: Type.Array(Type.String(), { default: [], description: 'With dir: file names (regular expressions) to leave out.' }),
+    extensions: Type.Array(Type.String(), { default: ['yaml', 'yml', 'json'], description: 'With dir: file extensions to read.' }),
+    ignore_unknown_extensions: Type.Boolean({ default: false, description: 'With dir: skip other files instead of failing.' }),
     hash_behaviour: Type.Optional(Type.Literal('replace', { description: 'Only replace (dictionaries replace each other whole) is supported.' })),
   },
   { additionalProperties: false },
 );
 
-type Args = {
-  file?: string; dir?: string; name?: string; depth?: number; files_matching?: string; ignore_files?: string[]; extensions?: string[];
-  ignore_unknown_extensions?: boolean;
-};
+type Args = Static<typeof args>;
 
 interface State {
   vars: Vars;
@@ -58,15 +55,15 @@ function read(file: string): Vars {
 }
 
 function filesOf(root: string, a: Args): string[] {
-  const exts = a.extensions ?? ['yaml', 'yml', 'json'];
+  const exts = a.extensions;
   const matching = a.files_matching ? new RegExp(a.files_matching) : undefined;
-  const ignore = (a.ignore_files ?? []).map((p) => new RegExp(p));
+  const ignore = a.ignore_files.map((p) => new RegExp(p));
   const out: string[] = [];
   const walk = (dir: string, level: number) => {
     for (const entry of readdirSync(dir).sort()) {
       const p = join(dir, entry);
       if (statSync(p).isDirectory()) {
-        if (!a.depth || level < a.depth) walk(p, level + 1);
+        if (a.depth === 0 || level < a.depth) walk(p, level + 1);
         continue;
       }
       if (matching && !matching.test(entry)) continue;

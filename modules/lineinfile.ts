@@ -12,12 +12,12 @@ const args = Type.Object(
     line: Type.Optional(Type.String({ description: 'The line to have in the file (state present). With backrefs, \\1 and \\g<name> refer to regexp groups.' })),
     regexp: Type.Optional(Type.String({ description: 'Python regular expression finding the line to replace (present: the last match) or remove (absent: every match).' })),
     search_string: Type.Optional(Type.String({ description: 'Literal text finding the line, instead of regexp.' })),
-    state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'present: the line is there; absent: no line matches.' })),
+    state: Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'present: the line is there; absent: no line matches.' }),
     insertafter: Type.Optional(Type.String({ description: "Where a new line goes: 'EOF' (default) or after the last line matching this regular expression (EOF when none does)." })),
     insertbefore: Type.Optional(Type.String({ description: "Where a new line goes: 'BOF' or before the last line matching this regular expression (EOF when none does)." })),
-    firstmatch: Type.Optional(Type.Boolean({ default: false, description: 'insertafter/insertbefore use the first matching line instead of the last.' })),
-    backrefs: Type.Optional(Type.Boolean({ default: false, description: 'Expand regexp groups in line; when regexp matches nothing the file is left alone.' })),
-    create: Type.Optional(Type.Boolean({ default: false, description: 'Create the file when missing (otherwise a missing file is an error for present).' })),
+    firstmatch: Type.Boolean({ default: false, description: 'insertafter/insertbefore use the first matching line instead of the last.' }),
+    backrefs: Type.Boolean({ default: false, description: 'Expand regexp groups in line; when regexp matches nothing the file is left alone.' }),
+    create: Type.Boolean({ default: false, description: 'Create the file when missing (otherwise a missing file is an error for present).' }),
     ...contentFileArgs,
   },
   { additionalProperties: false },
@@ -28,7 +28,6 @@ export type LineInFileArgs = Static<typeof args>;
 /** The new text for the file, given its current text (null when missing). Pure; throws ModuleError on bad args. */
 export function editLines(a: LineInFileArgs, current: string | null): string | null {
   const path = pathOf(a, 'lineinfile');
-  const state = a.state ?? 'present';
   if (a.regexp !== undefined && a.search_string !== undefined) throw new ModuleError('lineinfile: regexp and search_string exclude each other');
   if (a.insertafter !== undefined && a.insertbefore !== undefined) throw new ModuleError('lineinfile: insertafter and insertbefore exclude each other');
   const re = a.regexp !== undefined ? pyRegex(a.regexp) : undefined;
@@ -38,7 +37,7 @@ export function editLines(a: LineInFileArgs, current: string | null): string | n
     return bare(l) === a.line;
   };
 
-  if (state === 'absent') {
+  if (a.state === 'absent') {
     if (current === null) return null;
     if (!re && a.search_string === undefined && a.line === undefined) throw new ModuleError('lineinfile: state absent needs regexp, search_string or line');
     const lines = splitLines(current);
@@ -108,7 +107,7 @@ export function planLineInFile(a: LineInFileArgs, s: LineInFileState): LineInFil
   const current = s.current === null ? null : s.current.toString('utf8');
   const after = editLines(a, current);
   if (after === null) return [];
-  if (current === null && after === '' && (a.state ?? 'present') === 'absent') return [];
+  if (current === null && after === '' && a.state === 'absent') return [];
   return planContentFile(s.path, after, s, a);
 }
 

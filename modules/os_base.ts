@@ -61,7 +61,7 @@ function inputsOf(a: Args): BaseInputs {
     mirror: a.mirror,
     securityMirror: a.security_mirror,
     packages: a.packages,
-    aptRepos: a.apt_repos.map((r) => ({ ...r, components: r.components ?? ['main'] })),
+    aptRepos: a.apt_repos,
   };
 }
 

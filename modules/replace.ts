@@ -9,7 +9,7 @@ const args = Type.Object(
   {
     ...pathArgs,
     regexp: Type.String({ minLength: 1, description: 'Python regular expression, matched in MULTILINE mode (^ and $ at each line).' }),
-    replace: Type.Optional(Type.String({ default: '', description: 'Replacement; \\1 and \\g<name> insert groups (Python style).' })),
+    replace: Type.String({ default: '', description: 'Replacement; \\1 and \\g<name> insert groups (Python style).' }),
     after: Type.Optional(Type.String({ description: 'Only replace after the first match of this regular expression.' })),
     before: Type.Optional(Type.String({ description: 'Only replace before the first match of this regular expression (after `after`).' })),
     ...contentFileArgs,
@@ -44,7 +44,7 @@ export function replaceText(a: ReplaceArgs, text: string): string {
     const tail = hasNamed ? 3 : 2;
     const arr = m.slice(0, m.length - tail) as string[] as RegExpMatchArray;
     if (hasNamed) arr.groups = m[m.length - 1] as Record<string, string>;
-    return expandTemplate(a.replace ?? '', arr);
+    return expandTemplate(a.replace, arr);
   });
   return text.slice(0, start) + replaced + text.slice(end);
 }

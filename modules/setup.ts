@@ -27,7 +27,7 @@ export function prefixed(facts: Vars): Vars {
 
 /** Runs the gathering script and returns the facts (names without the prefix). */
 export async function gatherFacts(host: HostContext, a: Pick<Args, 'gather_subset' | 'filter' | 'gather_timeout'>): Promise<Vars> {
-  const out = await host.run(['sh', '-c', FACTS_SCRIPT], { timeoutMs: (a.gather_timeout ?? 10) * 1000 });
+  const out = await host.run(['sh', '-c', FACTS_SCRIPT], { timeoutMs: a.gather_timeout * 1000 });
   return filterFacts(parseFacts(out, resolveSubsets(listOf(a.gather_subset))), listOf(a.filter));
 }
 

@@ -7,6 +7,7 @@ const args = Type.Object(
   {
     _raw_params: Type.Optional(Type.String({ description: 'Free-form script (`shell: ls | wc -l`). Trailing `creates=`/`removes=`/`chdir=`/`executable=` words are taken as options.' })),
     cmd: Type.Optional(Type.String({ description: 'The script, as text.' })),
+    // No schema default: a free-form `executable=` word must win over an omitted argument ({ ...options, ...a } below).
     executable: Type.Optional(Type.String({ description: 'The shell to run the script with (default /bin/sh), called as `<executable> -c <script>`.' })),
     ...commandTaskArgs,
   },

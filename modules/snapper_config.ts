@@ -14,13 +14,12 @@ const args = Type.Object(
       default: 'present',
       description: 'present creates the config and sets settings; absent deletes every snapshot and then the config.',
     }),
-    settings: Type.Optional(
-      // One `type` list, not a union: the run-time validator coerces, and coerces a union's value to its
-      // first member (false to 'false'); with a list it coerces only a value of none of the types.
-      Type.Record(Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }), Type.Unsafe<string | number | boolean>({ type: ['string', 'number', 'boolean'] }), {
-        description: 'Config keys to set, e.g. {NUMBER_LIMIT: 10, TIMELINE_CREATE: false}; booleans become yes/no. Other keys are left alone.',
-      }),
-    ),
+    // One `type` list, not a union: the run-time validator coerces, and coerces a union's value to its
+    // first member (false to 'false'); with a list it coerces only a value of none of the types.
+    settings: Type.Record(Type.String({ pattern: '^[A-Z][A-Z0-9_]*$' }), Type.Unsafe<string | number | boolean>({ type: ['string', 'number', 'boolean'] }), {
+      default: {},
+      description: 'Config keys to set, e.g. {NUMBER_LIMIT: 10, TIMELINE_CREATE: false}; booleans become yes/no. Other keys are left alone.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -55,7 +54,7 @@ export function planSnapperConfig(a: Args, s: SnapperConfigState): SnapperConfig
   }
   const changes: SnapperConfigChange[] = [];
   if (!s.exists) changes.push({ action: 'create-config', target: a.name, summary: `create snapper config ${a.name} for ${a.subvolume ?? '?'}` });
-  const wanted = Object.entries(a.settings ?? {}).map(([k, v]) => [k, settingValue(v)] as const);
+  const wanted = Object.entries(a.settings).map(([k, v]) => [k, settingValue(v)] as const);
   // A new config starts from snapper's template, which we do not know here: set every wanted key.
   const differing = wanted.filter(([k, v]) => !s.exists || s.settings[k] !== v);
   if (differing.length) {

@@ -15,23 +15,19 @@ const args = Type.Object(
         description: 'Look up (state present) or delete (state absent) this snapshot; `latest` is the highest number (of those with description, if given).',
       }),
     ),
-    state: Type.Optional(
-      Type.Union([Type.Literal('present'), Type.Literal('absent')], {
-        default: 'present',
-        description: 'present: create a snapshot with description (or, with number, only look it up); absent: delete the snapshots matching number or description.',
-      }),
-    ),
+    state: Type.Union([Type.Literal('present'), Type.Literal('absent')], {
+      default: 'present',
+      description: 'present: create a snapshot with description (or, with number, only look it up); absent: delete the snapshots matching number or description.',
+    }),
     cleanup: Type.Optional(
       Type.Union([Type.Literal('number'), Type.Literal('timeline'), Type.Literal('empty-pre-post')], {
         description: 'Cleanup algorithm recorded on a new snapshot, so snapper\'s cleanup may remove it later.',
       }),
     ),
-    unique_description: Type.Optional(
-      Type.Boolean({
-        default: true,
-        description: 'true: a snapshot with this description already existing means ok (its number is returned). false: always create one (always changed).',
-      }),
-    ),
+    unique_description: Type.Boolean({
+      default: true,
+      description: 'true: a snapshot with this description already existing means ok (its number is returned). false: always create one (always changed).',
+    }),
   },
   { additionalProperties: false },
 );
@@ -52,7 +48,7 @@ export function selectSnapshots(a: Args, all: SnapperSnapshot[]): SnapperSnapsho
 
 function checkArgs(a: Args): void {
   if (new RegExp(SNAPPER_CONFIG_NAME).test(a.config) === false) throw new ModuleError(`snapper config name '${a.config}' is not allowed`);
-  const absent = (a.state ?? 'present') === 'absent';
+  const absent = a.state === 'absent';
   if (absent && a.number === undefined && a.description === undefined) throw new ModuleError('state absent needs number or description');
   if (!absent && a.number === undefined && a.description === undefined) throw new ModuleError('state present needs description (to create) or number (to look up)');
 }
@@ -61,7 +57,7 @@ export type SnapshotChange = Change<'delete', number[]> | Change<'create'>;
 
 export function planSnapshot(a: Args, s: SnapshotsState): SnapshotChange[] {
   const picked = selectSnapshots(a, s.snapshots);
-  if ((a.state ?? 'present') === 'absent') {
+  if (a.state === 'absent') {
     if (!picked.length) return [];
     const numbers = picked.map((p) => p.number);
     return [{ action: 'delete', target: a.config, summary: `delete snapshot${numbers.length > 1 ? 's' : ''} ${numbers.join(' ')} of ${a.config}`, data: numbers }];
@@ -70,7 +66,7 @@ export function planSnapshot(a: Args, s: SnapshotsState): SnapshotChange[] {
     if (!picked.length) throw new ModuleError(`snapper config ${a.config}: no snapshot ${a.number}${a.description ? ` described '${a.description}'` : ''}`);
     return [];
   }
-  if ((a.unique_description ?? true) && picked.length) return [];
+  if (a.unique_description && picked.length) return [];
   return [{ action: 'create', target: a.config, summary: `create snapshot '${a.description ?? ''}' of ${a.config}` }];
 }
 

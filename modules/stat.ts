@@ -9,8 +9,8 @@ import type { Vars } from '../runner/types.js';
 const args = Type.Object(
   {
     path: Type.String({ minLength: 1, description: 'The path to look at on the host.' }),
-    follow: Type.Optional(Type.Boolean({ default: false, description: 'Follow a symlink and describe its target.' })),
-    get_checksum: Type.Optional(Type.Boolean({ default: true, description: 'Compute the sha1 checksum of a regular file.' })),
+    follow: Type.Boolean({ default: false, description: 'Follow a symlink and describe its target.' }),
+    get_checksum: Type.Boolean({ default: true, description: 'Compute the sha1 checksum of a regular file.' }),
   },
   { additionalProperties: false },
 );
@@ -71,7 +71,7 @@ export default defineModule({
     const stat = parseStatLine(fields.slice(0, 5).join(' '));
     const state: StatState = { stat, pwName, grName };
     if (link) state.linkTarget = link;
-    if (stat.isFile && a.get_checksum !== false) {
+    if (stat.isFile && a.get_checksum) {
       const sum = await host.run(['sha1sum', '--', a.path]);
       state.checksum = sum.split(' ')[0];
     }

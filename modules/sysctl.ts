@@ -10,11 +10,11 @@ const args = Type.Object(
     name: Type.String({ pattern: '^[A-Za-z0-9_.*/-]+$', description: 'The parameter, e.g. net.ipv4.ip_forward. Alias: key.' }),
     value: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()], { description: 'Its value (required for state present). Alias: val.' })),
     val: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()], { description: 'Alias of value.' })),
-    state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'present: the line is there with value; absent: no line for it.' })),
-    sysctl_file: Type.Optional(Type.String({ pattern: '^/', default: '/etc/sysctl.conf', description: 'The file holding the line.' })),
-    reload: Type.Optional(Type.Boolean({ default: true, description: 'Run `sysctl -p FILE` when the file changed.' })),
-    sysctl_set: Type.Optional(Type.Boolean({ default: false, description: 'Also set the live value with `sysctl -w` when it differs.' })),
-    ignoreerrors: Type.Optional(Type.Boolean({ default: false, description: 'Pass -e to the reload, ignoring unknown keys.' })),
+    state: Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'present: the line is there with value; absent: no line for it.' }),
+    sysctl_file: Type.String({ pattern: '^/', default: '/etc/sysctl.conf', description: 'The file holding the line.' }),
+    reload: Type.Boolean({ default: true, description: 'Run `sysctl -p FILE` when the file changed.' }),
+    sysctl_set: Type.Boolean({ default: false, description: 'Also set the live value with `sysctl -w` when it differs.' }),
+    ignoreerrors: Type.Boolean({ default: false, description: 'Pass -e to the reload, ignoring unknown keys.' }),
   },
   { additionalProperties: false },
 );
@@ -68,8 +68,8 @@ export function fileValue(text: string, key: string): string | null {
 }
 
 export function planSysctl(a: Args, s: SysctlState): SysctlChange[] {
-  const file = a.sysctl_file ?? '/etc/sysctl.conf';
-  const present = (a.state ?? 'present') === 'present';
+  const file = a.sysctl_file;
+  const present = a.state === 'present';
   const value = valueOf(a);
   if (present && value === undefined) throw new ModuleError('sysctl: value is required with state present');
   const text = s.file.current?.toString('utf8') ?? '';
@@ -80,7 +80,7 @@ export function planSysctl(a: Args, s: SysctlState): SysctlChange[] {
     const argv = ['sysctl', '-w', `${a.name}=${value}`];
     changes.push({ action: 'set', target: a.name, summary: `set ${a.name} to ${value} (live: ${s.live ?? 'unknown key'})`, data: argv });
   }
-  if (!fileOk && (a.reload ?? true)) {
+  if (!fileOk && a.reload) {
     const argv = ['sysctl', ...(a.ignoreerrors ? ['-e'] : []), '-p', file];
     changes.push({ action: 'reload', target: file, summary: `reload ${file}`, data: argv });
   }
@@ -88,7 +88,7 @@ export function planSysctl(a: Args, s: SysctlState): SysctlChange[] {
 }
 
 async function gatherSysctl(host: HostContext, a: Args): Promise<SysctlState> {
-  const file = await gatherContentFile(host, a.sysctl_file ?? '/etc/sysctl.conf', {});
+  const file = await gatherContentFile(host, a.sysctl_file, {});
   let live: string | null = null;
   if (a.sysctl_set) {
     const r = await host.exec({ argv: ['sysctl', '-n', '--', a.name] });
@@ -108,11 +108,11 @@ export default defineModule({
   gather: gatherSysctl,
   plan: planSysctl,
   async apply(host, a, changes, s) {
-    const file = a.sysctl_file ?? '/etc/sysctl.conf';
+    const file = a.sysctl_file;
     const write = changes.filter(isContentFileChange);
     if (write.length) {
       const text = s.file.current?.toString('utf8') ?? '';
-      await applyContentFile(host, file, editSysctlText(text, a.name, (a.state ?? 'present') === 'present' ? (valueOf(a) ?? '') : null), write, s.file, {});
+      await applyContentFile(host, file, editSysctlText(text, a.name, a.state === 'present' ? (valueOf(a) ?? '') : null), write, s.file, {});
     }
     for (const c of changes) {
       switch (c.action) {
@@ -129,5 +129,5 @@ export default defineModule({
       }
     }
   },
-  result: (a) => ({ name: a.name, value: valueOf(a), state: a.state ?? 'present', sysctl_file: a.sysctl_file ?? '/etc/sysctl.conf' }),
+  result: (a) => ({ name: a.name, value: valueOf(a), state: a.state, sysctl_file: a.sysctl_file }),
 });

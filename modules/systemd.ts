@@ -20,7 +20,7 @@ const args = Type.Object(
     daemon_reexec: Type.Boolean({ default: false, description: 'Run `systemctl daemon-reexec` first.' }),
     scope: Type.Union([Type.Literal('system'), Type.Literal('user'), Type.Literal('global')], { default: 'system', description: 'systemctl scope: system, --user or --global.' }),
     no_block: Type.Boolean({ default: false, description: 'Pass --no-block to start/stop/restart/reload.' }),
-    force: Type.Optional(Type.Boolean({ description: 'Pass --force to enable/disable/mask.' })),
+    force: Type.Boolean({ default: false, description: 'Pass --force to enable/disable/mask.' }),
   },
   { additionalProperties: false },
 );

@@ -9,7 +9,7 @@ const args = Type.Object(
   {
     src: Type.String({ minLength: 1, description: "The template (.j2), looked up in the role's templates/ then the playbook's templates/ (relative) or used as is (absolute)." }),
     dest: Type.String({ minLength: 1, description: 'Path on the host.' }),
-    force: Type.Optional(Type.Boolean({ default: true, description: 'false: only create dest when missing, never replace its content.' })),
+    force: Type.Boolean({ default: true, description: 'false: only create dest when missing, never replace its content.' }),
     ...contentFileArgs,
   },
   { additionalProperties: false },

@@ -13,10 +13,10 @@ const args = Type.Object(
   {
     src: Type.String({ minLength: 1, description: 'The archive: on the controller (files/ is searched), or on the host with remote_src.' }),
     dest: Type.String({ pattern: '^/', description: 'Existing directory on the host to unpack into.' }),
-    remote_src: Type.Optional(Type.Boolean({ default: false, description: 'src is already on the host.' })),
+    remote_src: Type.Boolean({ default: false, description: 'src is already on the host.' }),
     creates: Type.Optional(Type.String({ description: 'Do nothing when this path exists on the host.' })),
-    exclude: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Members (or globs) not to unpack.' })),
-    list_files: Type.Optional(Type.Boolean({ default: false, description: 'Return the archive\'s members as `files`.' })),
+    exclude: Type.Union([Type.String(), Type.Array(Type.String())], { default: [], description: 'Members (or globs) not to unpack.' }),
+    list_files: Type.Boolean({ default: false, description: 'Return the archive\'s members as `files`.' }),
   },
   { additionalProperties: false },
 );
@@ -49,7 +49,7 @@ export function listArgv(kind: ArchiveKind, archive: string): string[] {
 }
 
 export function excludes(a: Args): string[] {
-  return a.exclude === undefined ? [] : Array.isArray(a.exclude) ? a.exclude : [a.exclude];
+  return Array.isArray(a.exclude) ? a.exclude : [a.exclude];
 }
 
 export function extractArgv(kind: ArchiveKind, archive: string, dest: string, exclude: string[]): string[] {

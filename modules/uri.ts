@@ -9,15 +9,15 @@ import { ansibleHeaders, curlRequestConfig, lastCurlError, newMarker, parseCurlR
 const args = Type.Object(
   {
     url: Type.String({ pattern: '^https?://', description: 'http:// or https:// URL.' }),
-    method: Type.Optional(Type.String({ pattern: '^[A-Z]+$', default: 'GET', description: 'HTTP method, upper case.' })),
+    method: Type.String({ pattern: '^[A-Z]+$', default: 'GET', description: 'HTTP method, upper case.' }),
     body: Type.Optional(Type.Unknown({ description: 'The request body: a string, or data encoded by body_format.' })),
-    body_format: Type.Optional(Type.Union([Type.Literal('raw'), Type.Literal('json'), Type.Literal('form-urlencoded')], { default: 'raw', description: 'How body is encoded; json and form-urlencoded also set Content-Type.' })),
-    headers: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), { description: 'Request headers.' })),
-    status_code: Type.Optional(Type.Union([Type.Integer(), Type.Array(Type.Integer())], { default: [200], description: 'Status codes that mean success.' })),
-    return_content: Type.Optional(Type.Boolean({ default: false, description: 'Return the body as `content` (a JSON body is always parsed into `json`).' })),
-    timeout: Type.Optional(Type.Integer({ minimum: 1, default: 30, description: 'Seconds for the whole request.' })),
-    validate_certs: Type.Optional(Type.Boolean({ default: true, description: 'Verify the server\'s TLS certificate.' })),
-    follow_redirects: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('safe'), Type.Literal('none'), Type.Literal('no'), Type.Literal('yes'), Type.Boolean()], { default: 'safe', description: 'safe/all/yes/true follow redirects; none/no/false do not.' })),
+    body_format: Type.Union([Type.Literal('raw'), Type.Literal('json'), Type.Literal('form-urlencoded')], { default: 'raw', description: 'How body is encoded; json and form-urlencoded also set Content-Type.' }),
+    headers: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), { default: {}, description: 'Request headers.' }),
+    status_code: Type.Union([Type.Integer(), Type.Array(Type.Integer())], { default: [200], description: 'Status codes that mean success.' }),
+    return_content: Type.Boolean({ default: false, description: 'Return the body as `content` (a JSON body is always parsed into `json`).' }),
+    timeout: Type.Integer({ minimum: 1, default: 30, description: 'Seconds for the whole request.' }),
+    validate_certs: Type.Boolean({ default: true, description: 'Verify the server\'s TLS certificate.' }),
+    follow_redirects: Type.Union([Type.Literal('all'), Type.Literal('safe'), Type.Literal('none'), Type.Literal('no'), Type.Literal('yes'), Type.Boolean()], { default: 'safe', description: 'safe/all/yes/true follow redirects; none/no/false do not.' }),
     url_username: Type.Optional(Type.String({ description: 'Basic authentication user. Alias: user.' })),
     user: Type.Optional(Type.String({ description: 'Alias of url_username.' })),
     url_password: Type.Optional(Type.String({ description: 'Basic authentication password. Alias: password.' })),
@@ -41,9 +41,8 @@ export type UriChange = OnlyChange<'request'>;
 /** The request body and the Content-Type it implies. */
 export function encodeBody(a: Args): { body?: string; contentType?: string } {
   if (a.body === undefined || a.body === null) return {};
-  const fmt = a.body_format ?? 'raw';
-  if (fmt === 'json') return { body: typeof a.body === 'string' ? a.body : JSON.stringify(a.body), contentType: 'application/json' };
-  if (fmt === 'form-urlencoded') {
+  if (a.body_format === 'json') return { body: typeof a.body === 'string' ? a.body : JSON.stringify(a.body), contentType: 'application/json' };
+  if (a.body_format === 'form-urlencoded') {
     if (typeof a.body === 'string') return { body: a.body, contentType: 'application/x-www-form-urlencoded' };
     if (typeof a.body !== 'object') throw new ModuleError('uri: body_format form-urlencoded needs body as a mapping (or an encoded string)');
     const pairs = Array.isArray(a.body) ? (a.body as [string, unknown][]) : Object.entries(a.body as Vars);
@@ -57,18 +56,18 @@ export function requestOf(a: Args): CurlRequest {
   const { body, contentType } = encodeBody(a);
   const headers: Record<string, string> = {};
   if (contentType) headers['Content-Type'] = contentType;
-  for (const [k, v] of Object.entries(a.headers ?? {})) headers[k] = String(v);
+  for (const [k, v] of Object.entries(a.headers)) headers[k] = String(v);
   const name = a.url_username ?? a.user;
   const password = a.url_password ?? a.password;
-  const follow = a.follow_redirects ?? 'safe';
+  const follow = a.follow_redirects;
   return {
-    method: a.method ?? 'GET',
+    method: a.method,
     url: a.url,
     headers,
     body,
-    timeoutSeconds: a.timeout ?? 30,
+    timeoutSeconds: a.timeout,
     followRedirects: !(follow === 'none' || follow === 'no' || follow === false),
-    validateCerts: a.validate_certs ?? true,
+    validateCerts: a.validate_certs,
     user: name !== undefined ? { name, password: password ?? '' } : undefined,
   };
 }
@@ -83,7 +82,7 @@ export async function sendRequest(host: HostContext, req: CurlRequest): Promise<
   }
 }
 
-const wantedStatus = (a: Args): number[] => (Array.isArray(a.status_code) ? a.status_code : [a.status_code ?? 200]);
+const wantedStatus = (a: Args): number[] => (Array.isArray(a.status_code) ? a.status_code : [a.status_code]);
 
 /** The registered result of a response, as Ansible's uri gives it, and whether its status is a failure. */
 export function responseResult(a: Args, res: CurlResponse): { data: Vars; failedMsg?: string } {
@@ -98,7 +97,7 @@ export function responseResult(a: Args, res: CurlResponse): { data: Vars; failed
   if (a.return_content) out['content'] = res.body;
   const wanted = wantedStatus(a);
   if (wanted.includes(res.status)) return { data: out };
-  const failedMsg = `Status code was ${res.status} and not [${wanted.join(', ')}]: ${a.method ?? 'GET'} ${a.url}${res.body ? `: ${res.body.slice(0, 200)}` : ''}`;
+  const failedMsg = `Status code was ${res.status} and not [${wanted.join(', ')}]: ${a.method} ${a.url}${res.body ? `: ${res.body.slice(0, 200)}` : ''}`;
   return { data: { ...out, msg: failedMsg }, failedMsg };
 }
 
@@ -111,7 +110,7 @@ async function gatherUri(host: HostContext, a: Args): Promise<UriState> {
 
 export function planUri(a: Args, s: UriState): UriChange[] {
   if (s.skipReason !== null) return [];
-  return [{ action: 'request', target: a.url, summary: `${a.method ?? 'GET'} ${a.url}` }];
+  return [{ action: 'request', target: a.url, summary: `${a.method} ${a.url}` }];
 }
 
 export default defineModule({

@@ -6,17 +6,16 @@ import type { Command } from '../runner/connection/types.js';
 
 const args = Type.Object(
   {
-    host: Type.Optional(Type.String({ description: 'Address to check the port on, as seen from the target host (default 127.0.0.1).' })),
+    host: Type.String({ default: '127.0.0.1', description: 'Address to check the port on, as seen from the target host.' }),
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'TCP port to wait for.' })),
     path: Type.Optional(Type.String({ description: 'File to wait for (present/absent).' })),
-    state: Type.Optional(
-      Type.Union([Type.Literal('started'), Type.Literal('stopped'), Type.Literal('present'), Type.Literal('absent'), Type.Literal('drained')], {
-        description: 'started/present: wait until it accepts connections or exists; stopped/absent: until it does not; drained: no established connections on the port.',
-      }),
-    ),
-    timeout: Type.Optional(Type.Number({ minimum: 0, description: 'Seconds before failing (default 300).' })),
-    delay: Type.Optional(Type.Number({ minimum: 0, description: 'Seconds to wait before the first check.' })),
-    sleep: Type.Optional(Type.Number({ minimum: 0.05, description: 'Seconds between checks (default 0.5).' })),
+    state: Type.Union([Type.Literal('started'), Type.Literal('stopped'), Type.Literal('present'), Type.Literal('absent'), Type.Literal('drained')], {
+      default: 'started',
+      description: 'started/present: wait until it accepts connections or exists; stopped/absent: until it does not; drained: no established connections on the port.',
+    }),
+    timeout: Type.Number({ minimum: 0, default: 300, description: 'Seconds before failing.' }),
+    delay: Type.Number({ minimum: 0, default: 0, description: 'Seconds to wait before the first check.' }),
+    sleep: Type.Number({ minimum: 0.05, default: 0.5, description: 'Seconds between checks.' }),
     msg: Type.Optional(Type.String({ description: 'Message on timeout.' })),
   },
   { additionalProperties: false },
@@ -29,8 +28,8 @@ export type Probe = { kind: 'port'; want: boolean; cmd: Command } | { kind: 'dra
 // Connects with bash's /dev/tcp; host and port arrive as positional parameters, never inside the script.
 const TCP_PROBE = 'exec 3<>"/dev/tcp/$1/$2"';
 
-export function probeFor(a: Args): Probe {
-  const state = a.state ?? 'started';
+export function probeFor(a: Pick<Args, 'host' | 'port' | 'path' | 'state'>): Probe {
+  const { state } = a;
   if (a.port !== undefined && a.path !== undefined) throw new ModuleError('wait_for: give port or path, not both');
   if (a.path !== undefined) {
     if (state === 'drained') throw new ModuleError('wait_for: drained applies to ports only');
@@ -38,8 +37,7 @@ export function probeFor(a: Args): Probe {
   }
   if (a.port === undefined) throw new ModuleError('wait_for: give port or path');
   if (state === 'drained') return { kind: 'drained', cmd: { argv: ['ss', '-Htn', 'state', 'established', `( sport = :${a.port} )`] } };
-  const host = a.host ?? '127.0.0.1';
-  return { kind: 'port', want: state === 'started' || state === 'present', cmd: { argv: ['timeout', '2', 'bash', '-c', TCP_PROBE, 'wait_for', host, String(a.port)] } };
+  return { kind: 'port', want: state === 'started' || state === 'present', cmd: { argv: ['timeout', '2', 'bash', '-c', TCP_PROBE, 'wait_for', a.host, String(a.port)] } };
 }
 
 /** ss -Htn output: any non-empty line is an established connection. */
@@ -66,15 +64,15 @@ export default defineReadOnlyModule({
     const probe = probeFor(a);
     const started = Date.now();
     if (a.delay) await sleep(a.delay * 1000);
-    const deadline = started + (a.timeout ?? 300) * 1000;
+    const deadline = started + a.timeout * 1000;
     for (;;) {
       if (await satisfied(host, probe)) return { elapsed: (Date.now() - started) / 1000 };
       if (Date.now() >= deadline) {
-        const what = a.path !== undefined ? `path ${a.path}` : `port ${a.port} on ${a.host ?? '127.0.0.1'}`;
-        throw new ModuleError(a.msg ?? `Timeout when waiting for ${what} to be ${a.state ?? 'started'}`);
+        const what = a.path !== undefined ? `path ${a.path}` : `port ${a.port} on ${a.host}`;
+        throw new ModuleError(a.msg ?? `Timeout when waiting for ${what} to be ${a.state}`);
       }
-      await sleep(Math.min((a.sleep ?? 0.5) * 1000, Math.max(10, deadline - Date.now())));
+      await sleep(Math.min(a.sleep * 1000, Math.max(10, deadline - Date.now())));
     }
   },
-  result: (a, s) => ({ elapsed: s.elapsed, state: a.state ?? 'started', ...(a.port !== undefined ? { port: a.port } : {}), ...(a.path !== undefined ? { path: a.path } : {}) }),
+  result: (a, s) => ({ elapsed: s.elapsed, state: a.state, ...(a.port !== undefined ? { port: a.port } : {}), ...(a.path !== undefined ? { path: a.path } : {}) }),
 });

@@ -10,8 +10,8 @@ export const commandTaskArgs = {
   removes: Type.Optional(Type.String({ description: 'A path or glob; when nothing matches it the command is not run.' })),
   chdir: Type.Optional(Type.String({ description: 'Directory to run the command in.' })),
   stdin: Type.Optional(Type.String({ description: 'Text fed to the command on standard input.' })),
-  stdin_add_newline: Type.Optional(Type.Boolean({ default: true, description: 'Append a newline to stdin.' })),
-  strip_empty_ends: Type.Optional(Type.Boolean({ default: true, description: 'Strip trailing newlines from stdout and stderr in the result.' })),
+  stdin_add_newline: Type.Boolean({ default: true, description: 'Append a newline to stdin.' }),
+  strip_empty_ends: Type.Boolean({ default: true, description: 'Strip trailing newlines from stdout and stderr in the result.' }),
 };
 
 export interface CommandTaskOptions {
@@ -19,8 +19,8 @@ export interface CommandTaskOptions {
   removes?: string;
   chdir?: string;
   stdin?: string;
-  stdin_add_newline?: boolean;
-  strip_empty_ends?: boolean;
+  stdin_add_newline: boolean;
+  strip_empty_ends: boolean;
 }
 
 export interface CommandTaskState {
@@ -98,13 +98,12 @@ function checkRunChanges(changes: readonly CommandTaskChange[]): void {
 /** Runs argv (the command the 'run' change names) as planned. */
 export async function runCommandTask(host: HostContext, argv: string[], o: CommandTaskOptions, changes: readonly CommandTaskChange[]): Promise<ApplyOutcome> {
   checkRunChanges(changes);
-  const stdin = o.stdin === undefined ? undefined : o.stdin + (o.stdin_add_newline === false ? '' : '\n');
+  const stdin = o.stdin === undefined ? undefined : o.stdin + (o.stdin_add_newline ? '\n' : '');
   const start = new Date();
   const r = await host.exec({ argv }, { cwd: o.chdir, stdin });
   const end = new Date();
-  const keepEnds = o.strip_empty_ends === false;
-  const stdout = strip(r.stdout, !keepEnds);
-  const stderr = strip(r.stderr, !keepEnds);
+  const stdout = strip(r.stdout, o.strip_empty_ends);
+  const stderr = strip(r.stderr, o.strip_empty_ends);
   const lines = (t: string) => (t === '' ? [] : t.replace(/\n$/, '').split('\n'));
   const data: Vars = {
     cmd: argv,

@@ -14,10 +14,11 @@ export const contentFileArgs = {
   mode: Type.Optional(Type.Union([Type.String(), Type.Integer()], { description: "Permissions: '0644' (quote it) or symbolic 'u=rw,g=r,o='. A replaced file keeps its mode when unset." })),
   owner: Type.Optional(Type.String({ description: 'Owner name (or uid) of the file.' })),
   group: Type.Optional(Type.String({ description: 'Group name (or gid) of the file.' })),
-  backup: Type.Optional(Type.Boolean({ default: false, description: 'Keep the old content as `<dest>.<timestamp>~` when it changes.' })),
+  backup: Type.Boolean({ default: false, description: 'Keep the old content as `<dest>.<timestamp>~` when it changes.' }),
   validate: Type.Optional(Type.String({ description: "Command run on the new content before it is installed; '%s' is the temp file, e.g. 'nginx -t -c %s'. Split into words like a shell would, never run by one." })),
 };
 
+/** contentFileArgs as the modules that spread them get them; sysctl and deb822_repository, which do not, pass only what they set. */
 export interface ContentFileOptions {
   mode?: string | number;
   owner?: string;

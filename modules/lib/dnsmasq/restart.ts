@@ -6,7 +6,6 @@
 
 /** lxc-net's own pid file for its dnsmasq (varrun=/run/lxc in the lxc-net script). */
 export const LXC_DNSMASQ_PID = '/run/lxc/dnsmasq.pid';
-export const LXC_NET_DEFAULT = '/usr/libexec/lxc/lxc-net';
 
 // $1 the pid file; $2... the command that brings lxc-net up when no dnsmasq runs (lxc-net restart).
 // The running dnsmasq's arguments come from /proc (NUL-separated; lxc-net's hold no newline).
@@ -37,11 +36,11 @@ const RESTART_SCRIPT = [
  * argv that restarts the dnsmasq `pidFile` names with its own arguments (it daemonizes again and
  * rewrites the pid file), or runs `lxcNet restart` when no dnsmasq runs (lxc-net is down: bring it up).
  */
-export function restartDnsmasqArgv(pidFile: string = LXC_DNSMASQ_PID, lxcNet: string = LXC_NET_DEFAULT): string[] {
+export function restartDnsmasqArgv(pidFile: string, lxcNet: string): string[] {
   return ['/bin/sh', '-c', RESTART_SCRIPT, 'osm-dnsmasq-restart', pidFile, lxcNet, 'restart'];
 }
 
 /** What the restart does, for plans and messages (the argv itself carries a script). */
-export function describeRestart(pidFile: string = LXC_DNSMASQ_PID, lxcNet: string = LXC_NET_DEFAULT): string {
+export function describeRestart(pidFile: string, lxcNet: string): string {
   return `restart lxc-net's dnsmasq alone (pid in ${pidFile}) with its own arguments, the bridge staying up (${lxcNet} restart when it is not running)`;
 }

@@ -2,6 +2,7 @@
 // `dnsmasq --test` as the validator and a compare-and-swap on what was read (a changed file means
 // recompute and retry), drop leases, reload; a failed reload restores the old file.
 import { ModuleError, type HostContext } from '../../../runner/module.js';
+import type { DnsmasqHostArgs } from '../../dnsmasq_host.js';
 import type { HostsFormat } from './dhcp-hosts.js';
 import { describeRestart, LXC_DNSMASQ_PID, restartDnsmasqArgv } from './restart.js';
 import { FileChangedError, writeValidated } from '../../../runner/kit/write-validated.js';
@@ -13,13 +14,8 @@ interface Texts {
   mac?: string;
 }
 
-interface WriteArgs {
-  file?: string;
-  format?: HostsFormat;
-  leases_file?: string;
-  reload_command?: string[];
-  lxc_net?: string;
-}
+/** What the write path reads of dnsmasq_host's arguments (defaults filled in). */
+type WriteArgs = Pick<DnsmasqHostArgs, 'file' | 'format' | 'leases_file' | 'reload_command' | 'lxc_net'>;
 
 const ATTEMPTS = 5;
 /**
@@ -29,12 +25,12 @@ const ATTEMPTS = 5;
  */
 export function reloadArgv(a: WriteArgs): string[] {
   if (a.reload_command) return a.reload_command;
-  return (a.format ?? 'conf') === 'conf' ? restartDnsmasqArgv(LXC_DNSMASQ_PID, a.lxc_net) : ['pkill', '-HUP', '-F', LXC_DNSMASQ_PID];
+  return a.format === 'conf' ? restartDnsmasqArgv(LXC_DNSMASQ_PID, a.lxc_net) : ['pkill', '-HUP', '-F', LXC_DNSMASQ_PID];
 }
 
 /** reloadArgv in words, for the plan and errors. */
 export function describeReload(a: WriteArgs): string {
-  if (!a.reload_command && (a.format ?? 'conf') === 'conf') return describeRestart(LXC_DNSMASQ_PID, a.lxc_net);
+  if (!a.reload_command && a.format === 'conf') return describeRestart(LXC_DNSMASQ_PID, a.lxc_net);
   return `reload dnsmasq: ${reloadArgv(a).join(' ')}`;
 }
 
@@ -82,9 +78,7 @@ export async function writeHostsFile(
   a: WriteArgs,
   compute: (s: { text: string; leases: string }) => Texts,
 ): Promise<{ changed: boolean; ip?: string; mac?: string }> {
-  const file = a.file ?? '/etc/lxc/dnsmasq.conf';
-  const leasesFile = a.leases_file ?? '/var/lib/misc/dnsmasq.lxcbr0.leases';
-  const format = a.format ?? 'conf';
+  const { file, leases_file: leasesFile, format } = a;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const [text, leases] = await Promise.all([host.readFile(file), host.readFile(leasesFile)]);
     const before = { text: text ?? '', leases: leases ?? '' };

@@ -66,11 +66,12 @@ export function sameUrl(a: string, b: string): boolean {
   return a === b || norm(a) === norm(b);
 }
 
+/** git's ssh arguments, defaults filled in. */
 export interface SshOptions {
-  accept_hostkey?: boolean;
-  accept_newhostkey?: boolean;
+  accept_hostkey: boolean;
+  accept_newhostkey: boolean;
   key_file?: string;
-  ssh_opts?: string;
+  ssh_opts: string;
 }
 
 /**
@@ -78,7 +79,7 @@ export interface SshOptions {
  * prompt), and the key file with IdentitiesOnly. Git runs it with sh, so the key path is quoted.
  */
 export function gitSshCommand(o: SshOptions): string {
-  let opts = o.ssh_opts ?? '';
+  let opts = o.ssh_opts;
   const has = (s: string) => opts.includes(s);
   if (o.accept_hostkey && !has('StrictHostKeyChecking=')) opts += ' -o StrictHostKeyChecking=no';
   if (o.accept_newhostkey && !has('StrictHostKeyChecking=')) opts += ' -o StrictHostKeyChecking=accept-new';

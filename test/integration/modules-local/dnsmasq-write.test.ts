@@ -10,12 +10,14 @@ const lab = localLab();
 afterAll(() => lab.cleanup());
 const leftovers = () => readdirSync(lab.dir).filter((n) => n.includes('osm-play'));
 const GOOD = '00:16:3e:00:00:01,10.0.3.5,web\n';
+// Not used: every call gives reload_command.
+const lxc_net = '/usr/libexec/lxc/lxc-net';
 
 describe('writeHostsFile', () => {
   it('writes a hostsfile that dnsmasq --test accepts, with mode 0644', async () => {
     const file = join(lab.dir, 'good.hosts');
     const leases = join(lab.dir, 'good.leases');
-    const r = await writeHostsFile(lab.host, { file, leases_file: leases, format: 'hostsfile', reload_command: ['true'] }, (s) => ({ text: s.text + GOOD, leases: s.leases }));
+    const r = await writeHostsFile(lab.host, { file, leases_file: leases, format: 'hostsfile', lxc_net, reload_command: ['true'] }, (s) => ({ text: s.text + GOOD, leases: s.leases }));
     expect(r.changed).toBe(true);
     expect(readFileSync(file, 'utf8')).toBe(GOOD);
     expect(leftovers()).toEqual([]);
@@ -24,7 +26,7 @@ describe('writeHostsFile', () => {
   it('refuses what dnsmasq --test rejects and leaves the previous file and no temp files', async () => {
     const file = join(lab.dir, 'bad.hosts');
     writeFileSync(file, GOOD);
-    const run = writeHostsFile(lab.host, { file, leases_file: join(lab.dir, 'bad.leases'), format: 'hostsfile', reload_command: ['true'] }, (s) => ({
+    const run = writeHostsFile(lab.host, { file, leases_file: join(lab.dir, 'bad.leases'), format: 'hostsfile', lxc_net, reload_command: ['true'] }, (s) => ({
       text: `${s.text}zz:bad,,,\n`,
       leases: s.leases,
     }));
@@ -37,7 +39,7 @@ describe('writeHostsFile', () => {
     const file = join(lab.dir, 'race.conf');
     writeFileSync(file, '# start\n');
     let calls = 0;
-    await writeHostsFile(lab.host, { file, leases_file: join(lab.dir, 'race.leases'), format: 'conf', reload_command: ['true'] }, (s) => {
+    await writeHostsFile(lab.host, { file, leases_file: join(lab.dir, 'race.leases'), format: 'conf', lxc_net, reload_command: ['true'] }, (s) => {
       calls++;
       // The first time, another writer appends after our read: our swap must not overwrite it.
       if (calls === 1) writeFileSync(file, `${s.text}dhcp-host=00:16:3e:00:00:02,10.0.3.6,other\n`);
@@ -51,7 +53,7 @@ describe('writeHostsFile', () => {
   it('gives up clearly when the file keeps changing', async () => {
     const file = join(lab.dir, 'busy.conf');
     writeFileSync(file, '');
-    const run = writeHostsFile(lab.host, { file, leases_file: join(lab.dir, 'busy.leases'), format: 'conf', reload_command: ['true'] }, (s) => {
+    const run = writeHostsFile(lab.host, { file, leases_file: join(lab.dir, 'busy.leases'), format: 'conf', lxc_net, reload_command: ['true'] }, (s) => {
       writeFileSync(file, `${s.text}# other\n`);
       return { text: `${s.text}dhcp-host=${GOOD}`, leases: s.leases };
     });
@@ -62,7 +64,7 @@ describe('writeHostsFile', () => {
   it('puts the previous file back when the reload fails', async () => {
     const file = join(lab.dir, 'reload.conf');
     writeFileSync(file, '# before\n');
-    const run = writeHostsFile(lab.host, { file, leases_file: join(lab.dir, 'reload.leases'), format: 'conf', reload_command: ['sh', '-c', 'echo no dnsmasq >&2; exit 1'] }, (s) => ({
+    const run = writeHostsFile(lab.host, { file, leases_file: join(lab.dir, 'reload.leases'), format: 'conf', lxc_net, reload_command: ['sh', '-c', 'echo no dnsmasq >&2; exit 1'] }, (s) => ({
       text: `${s.text}dhcp-host=${GOOD}`,
       leases: s.leases,
     }));

@@ -46,6 +46,7 @@ import uri from '../../../modules/uri.js';
 import user from '../../../modules/user.js';
 import type { AnyModule, HostContext } from '../../../runner/module.js';
 import type { Change } from '../../../runner/types.js';
+import { argsOf } from '../../helpers/module-args.js';
 
 /** A host recording every command: run succeeds, exec answers "doesn't exist" (command and shell run through exec). */
 function recordingHost(ran: string[][]): HostContext {
@@ -62,8 +63,8 @@ function recordingHost(ran: string[][]): HostContext {
 
 describe('apply with a change it has no step for', () => {
   it.each<[string, AnyModule, Record<string, unknown>, unknown?]>([
-    ['btrfs_subvolume', btrfsSubvolume as AnyModule, { path: '/srv/x', state: 'present' }],
-    ['lxc_container', lxcContainer as AnyModule, { name: 'acme-svr', state: 'started', timeout: 30, log_level: 'INFO', wait_for_ip: false }],
+    ['btrfs_subvolume', btrfsSubvolume as AnyModule, { path: '/srv/x' }],
+    ['lxc_container', lxcContainer as AnyModule, { name: 'acme-svr' }],
     ['apt', apt as AnyModule, { name: 'ufw', dpkg_options: '' }],
     ['apt_key', aptKey as AnyModule, { id: '0123456789ABCDEF' }],
     ['apt_repository', aptRepository as AnyModule, { repo: 'deb http://x/ y main' }],
@@ -78,7 +79,7 @@ describe('apply with a change it has no step for', () => {
     ['service', service as AnyModule, { name: 'x' }],
     ['snapper_snapshot', snapperSnapshot as AnyModule, { config: 'x' }],
     ['sysctl', sysctl as AnyModule, { name: 'x' }],
-    ['tls_certificate', tlsCertificate as AnyModule, { domains: ['x'], state: 'present', provider: 'selfsigned' }],
+    ['tls_certificate', tlsCertificate as AnyModule, { domains: ['x'], provider: 'selfsigned' }],
     ['ufw_rule', ufwRule as AnyModule, { port: 1 }],
     ['copy', copy as AnyModule, { dest: '/x', content: 'x' }],
     ['template', template as AnyModule, { src: 'x.j2', dest: '/x' }],
@@ -108,7 +109,7 @@ describe('apply with a change it has no step for', () => {
   ])('%s throws and runs nothing', async (_name, mod, args, state = {}) => {
     const ran: string[][] = [];
     const typo: Change = { action: 'strat', target: 'x', summary: 'typo' };
-    await expect(mod.apply(recordingHost(ran), args, [typo], state)).rejects.toThrow("no apply step for change 'strat' of x");
+    await expect(mod.apply(recordingHost(ran), argsOf(mod, args), [typo], state)).rejects.toThrow("no apply step for change 'strat' of x");
     expect(ran).toEqual([]);
   });
 });

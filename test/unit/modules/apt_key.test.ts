@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { aptKeyResult, planAptKey, refuseAptKeyArgs, type AptKeyState } from '../../../modules/apt_key.js';
+import aptKey, { aptKeyResult, planAptKey, refuseAptKeyArgs, type AptKeyState } from '../../../modules/apt_key.js';
 import { dearmor, keyMatches, normaliseKeyId, parseColons, type KeyInfo } from '../../../modules/lib/apt_key/keys.js';
+import { argsFor } from '../../helpers/module-args.js';
+
+const args = argsFor(aptKey);
 
 const FPR = '53C36D2363238240651027105456330B27E0CB96';
 const SUB = 'AAAABBBBCCCCDDDDEEEEFFFFF13AFC3C7E6757EA';
@@ -42,37 +45,37 @@ describe('planAptKey', () => {
   const state = (o: Partial<AptKeyState>): AptKeyState => ({ id: '5456330B27E0CB96', keyrings: [], source: { bytes, keys: [KEY] }, target: '/etc/apt/trusted.gpg.d/5456330B27E0CB96.gpg', targetBytes: null, ...o });
 
   it('present: adds the dearmored key to its own keyring in trusted.gpg.d', () => {
-    const c = planAptKey({}, state({}));
+    const c = planAptKey(args(), state({}));
     expect(c.map((x) => [x.action, x.target])).toEqual([['add', '/etc/apt/trusted.gpg.d/5456330B27E0CB96.gpg']]);
     expect(c[0].data).toEqual(bytes);
     expect(c[0].after).toBe('5456330B27E0CB96\n');
   });
   it('present: appends to an existing keyring', () => {
-    const c = planAptKey({ keyring: '/k.gpg' }, state({ target: '/k.gpg', targetBytes: Buffer.from([7]), keyrings: [{ path: '/k.gpg', keys: [OTHER] }] }));
+    const c = planAptKey(args({ keyring: '/k.gpg' }), state({ target: '/k.gpg', targetBytes: Buffer.from([7]), keyrings: [{ path: '/k.gpg', keys: [OTHER] }] }));
     expect(c[0].data).toEqual(Buffer.from([7, 0x99, 1, 2]));
     expect(c[0].before).toBe('1111222233334444\n');
   });
   it('present: ok when any keyring holds the id (a subkey counts)', () => {
-    expect(planAptKey({}, state({ keyrings: [{ path: '/etc/apt/trusted.gpg', keys: [OTHER, KEY] }] }))).toEqual([]);
-    expect(planAptKey({}, state({ id: 'F13AFC3C7E6757EA', keyrings: [{ path: '/x', keys: [KEY] }] }))).toEqual([]);
+    expect(planAptKey(args(), state({ keyrings: [{ path: '/etc/apt/trusted.gpg', keys: [OTHER, KEY] }] }))).toEqual([]);
+    expect(planAptKey(args(), state({ id: 'F13AFC3C7E6757EA', keyrings: [{ path: '/x', keys: [KEY] }] }))).toEqual([]);
   });
   it('present: data without the id, or no data at all, fails clearly', () => {
-    expect(() => planAptKey({}, state({ id: '1111222233334444' }))).toThrow(/does not hold key 1111222233334444/);
-    expect(() => planAptKey({}, state({ source: null }))).toThrow(/not in any keyring, and no data, file or url gives it/);
+    expect(() => planAptKey(args(), state({ id: '1111222233334444' }))).toThrow(/does not hold key 1111222233334444/);
+    expect(() => planAptKey(args(), state({ source: null }))).toThrow(/not in any keyring, and no data, file or url gives it/);
   });
   it('absent: deletes a keyring left empty, rewrites one with other keys, skips the rest', () => {
-    const c = planAptKey({ state: 'absent' }, state({ source: null, keyrings: [{ path: '/a.gpg', keys: [KEY] }, { path: '/b.gpg', keys: [OTHER, KEY] }, { path: '/c.gpg', keys: [OTHER] }] }));
+    const c = planAptKey(args({ state: 'absent' }), state({ source: null, keyrings: [{ path: '/a.gpg', keys: [KEY] }, { path: '/b.gpg', keys: [OTHER, KEY] }, { path: '/c.gpg', keys: [OTHER] }] }));
     expect(c.map((x) => [x.action, x.target, x.data])).toEqual([['delete', '/a.gpg', undefined], ['remove-key', '/b.gpg', [FPR]]]);
-    expect(planAptKey({ state: 'absent' }, state({ keyrings: [{ path: '/c.gpg', keys: [OTHER] }] }))).toEqual([]);
+    expect(planAptKey(args({ state: 'absent' }), state({ keyrings: [{ path: '/c.gpg', keys: [OTHER] }] }))).toEqual([]);
   });
   it("results: Ansible's id, key_id, short_id, fp and before", () => {
-    expect(aptKeyResult({ id: '0x' + FPR }, state({ id: FPR, keyrings: [{ path: '/a', keys: [KEY] }] }))).toEqual({
+    expect(aptKeyResult(args({ id: '0x' + FPR }), state({ id: FPR, keyrings: [{ path: '/a', keys: [KEY] }] }))).toEqual({
       id: '0x' + FPR, key_id: FPR, short_id: '27E0CB96', fp: '5456330B27E0CB96', before: ['5456330B27E0CB96', 'F13AFC3C7E6757EA'],
     });
   });
   it('refuses keyserver, two sources, and nothing to go by', () => {
-    expect(() => refuseAptKeyArgs({ id: '27E0CB96', keyserver: 'keyserver.ubuntu.com' })).toThrow(/keyserver is not supported: give the keyserver's HTTPS URL/);
-    expect(() => refuseAptKeyArgs({ data: 'x', url: 'https://x/k' })).toThrow(/mutually exclusive: data\|url/);
-    expect(() => refuseAptKeyArgs({})).toThrow(/give id, or the key/);
+    expect(() => refuseAptKeyArgs(args({ id: '27E0CB96', keyserver: 'keyserver.ubuntu.com' }))).toThrow(/keyserver is not supported: give the keyserver's HTTPS URL/);
+    expect(() => refuseAptKeyArgs(args({ data: 'x', url: 'https://x/k' }))).toThrow(/mutually exclusive: data\|url/);
+    expect(() => refuseAptKeyArgs(args())).toThrow(/give id, or the key/);
   });
 });

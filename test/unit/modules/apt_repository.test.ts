@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseSourceLine, parseSourcesDump, planAptRepository, suggestedFilename } from '../../../modules/apt_repository.js';
+import aptRepository, { normaliseSourceLine, parseSourcesDump, planAptRepository, suggestedFilename } from '../../../modules/apt_repository.js';
+import { argsOf, type ArgsOf } from '../../helpers/module-args.js';
 
 const REPO = 'deb [signed-by=/etc/apt/keyrings/g.asc] https://apt.grafana.com stable main';
 
@@ -24,7 +25,7 @@ describe('apt_repository names and lines', () => {
 
 describe('planAptRepository', () => {
   const files = (entries: Record<string, string>) => new Map(Object.entries(entries));
-  const plan = (a: Record<string, unknown>, f: Record<string, string>) => planAptRepository({ repo: REPO, ...a } as never, files(f));
+  const plan = (a: Partial<ArgsOf<typeof aptRepository>>, f: Record<string, string>) => planAptRepository(argsOf(aptRepository, { repo: REPO, ...a }), files(f));
 
   it('adds the line to a new file named after the URI, then updates the cache', () => {
     const c = plan({}, { '/etc/apt/sources.list': 'deb http://deb.debian.org/debian bookworm main\n' });

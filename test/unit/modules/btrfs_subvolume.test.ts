@@ -11,15 +11,17 @@ const withSnapshots: SubvolumeState = {
   nested: ['/s/c/.snapshots/2/snapshot', '/s/c/.snapshots/1/snapshot', '/s/c/.snapshots'],
 };
 
+const present = { state: 'present' as const };
+
 describe('btrfs_subvolume plan', () => {
   it.each([
-    ['present, exists: no change', { path: '/s/c' }, plain, []],
-    ['present, missing: create', { path: '/s/c' }, missing, ['create /s/c']],
-    ['present read-only, missing: create then flag', { path: '/s/c', readonly: true }, missing, ['create /s/c', 'set-readonly /s/c']],
-    ['snapshot, missing', { path: '/s/d', snapshot_of: '/s/c', readonly: true }, missing, ['snapshot /s/d']],
-    ['snapshot, exists: no change', { path: '/s/d', snapshot_of: '/s/c' }, plain, []],
-    ['readonly differs', { path: '/s/c', readonly: true }, plain, ['set-readonly /s/c']],
-    ['readonly same', { path: '/s/c', readonly: false }, plain, []],
+    ['present, exists: no change', { ...present, path: '/s/c' }, plain, []],
+    ['present, missing: create', { ...present, path: '/s/c' }, missing, ['create /s/c']],
+    ['present read-only, missing: create then flag', { ...present, path: '/s/c', readonly: true }, missing, ['create /s/c', 'set-readonly /s/c']],
+    ['snapshot, missing', { ...present, path: '/s/d', snapshot_of: '/s/c', readonly: true }, missing, ['snapshot /s/d']],
+    ['snapshot, exists: no change', { ...present, path: '/s/d', snapshot_of: '/s/c' }, plain, []],
+    ['readonly differs', { ...present, path: '/s/c', readonly: true }, plain, ['set-readonly /s/c']],
+    ['readonly same', { ...present, path: '/s/c', readonly: false }, plain, []],
     ['absent, missing: no change', { path: '/s/c', state: 'absent' as const }, missing, []],
     ['absent: nested first, deepest first', { path: '/s/c/', state: 'absent' as const }, withSnapshots, [
       'delete /s/c/.snapshots/2/snapshot',

@@ -6,13 +6,14 @@ import fail from '../../../modules/fail.js';
 import pause, { pauseMs } from '../../../modules/pause.js';
 import setFact, { factsFrom } from '../../../modules/set_fact.js';
 import { ModuleError } from '../../../runner/module.js';
+import { argsOf } from '../../helpers/module-args.js';
 
 describe('debug', () => {
   it('plans nothing and shows msg or var', () => {
-    expect(debug.plan({ msg: 'hi' }, { shown: { key: 'msg', value: 'hi' } })).toEqual([]);
-    expect(debug.result?.({ msg: 'hi' }, { shown: { key: 'msg', value: 'hi' } }, [])).toEqual({ msg: 'hi', _display: 'hi' });
-    expect(debug.result?.({ var: 'x' }, { shown: { key: 'x', value: 3 } }, [])).toEqual({ x: 3, _display: { x: 3 } });
-    expect(debug.result?.({ msg: 'hi', verbosity: 2 }, {}, [])).toEqual({ skipped_reason: 'verbosity threshold not met' });
+    expect(debug.plan(argsOf(debug, { msg: 'hi' }), { shown: { key: 'msg', value: 'hi' } })).toEqual([]);
+    expect(debug.result?.(argsOf(debug, { msg: 'hi' }), { shown: { key: 'msg', value: 'hi' } }, [])).toEqual({ msg: 'hi', _display: 'hi' });
+    expect(debug.result?.(argsOf(debug, { var: 'x' }), { shown: { key: 'x', value: 3 } }, [])).toEqual({ x: 3, _display: { x: 3 } });
+    expect(debug.result?.(argsOf(debug, { msg: 'hi', verbosity: 2 }), {}, [])).toEqual({ skipped_reason: 'verbosity threshold not met' });
   });
 });
 
@@ -30,17 +31,19 @@ describe('set_fact', () => {
 
 describe('fail', () => {
   it('fails with its message', () => {
-    expect(() => fail.plan({ msg: 'stop here' }, null)).toThrow('stop here');
-    expect(() => fail.plan({}, null)).toThrow('Failed as requested from task');
+    expect(() => fail.plan(argsOf(fail, { msg: 'stop here' }), null)).toThrow('stop here');
+    expect(() => fail.plan(argsOf(fail, {}), null)).toThrow('Failed as requested from task');
   });
 });
 
 describe('assert', () => {
   it('fails with fail_msg at a false expression, else ok', () => {
-    expect(() => assertMod.plan({ that: ['a'], fail_msg: 'port taken' }, { failed: 'a' })).toThrow('port taken');
-    expect(() => assertMod.plan({ that: 'a' }, { failed: 'a' })).toThrow('Assertion failed: a');
-    expect(assertMod.plan({ that: 'a' }, {})).toEqual([]);
-    expect(assertMod.result?.({ that: 'a', quiet: true }, {}, [])).toEqual({ msg: 'All assertions passed' });
+    const args = (a: { that: string | string[]; fail_msg?: string; quiet?: boolean }) => argsOf(assertMod, a);
+    expect(() => assertMod.plan(args({ that: ['a'], fail_msg: 'port taken' }), { failed: 'a' })).toThrow('port taken');
+    expect(() => assertMod.plan(args({ that: 'a' }), { failed: 'a' })).toThrow('Assertion failed: a');
+    expect(assertMod.plan(args({ that: 'a' }), {})).toEqual([]);
+    expect(assertMod.result?.(args({ that: 'a', quiet: true }), {}, [])).toEqual({ msg: 'All assertions passed' });
+    expect(assertMod.result?.(args({ that: 'a' }), {}, [])).toEqual({ msg: 'All assertions passed', _display: 'All assertions passed' });
   });
 });
 

@@ -5,7 +5,7 @@ import { planContentFile } from '../../../runner/kit/content-file.js';
 import type { StatResult } from '../../../runner/connection/types.js';
 
 const file = (mode = 0o644): StatResult => ({ exists: true, isFile: true, isDir: false, isSymlink: false, mode, uid: 0, gid: 0, size: 1, mtimeMs: 0 });
-const d = { force: true, backup: false };
+const d = { force: true, backup: false, remote_src: false };
 
 function copyState(current: string | Buffer | null, desired: string | Buffer, mode?: number): CopyState {
   const cur = current === null ? null : Buffer.from(current);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { deb822Filename, deb822Text, planDeb822 } from '../../../modules/deb822_repository.js';
+import deb822, { deb822Filename, deb822Text, planDeb822 } from '../../../modules/deb822_repository.js';
+import { argsFor } from '../../helpers/module-args.js';
 
-const A = { name: 'Grafana OSS', uris: 'https://apt.grafana.com', suites: 'stable', components: ['main'], signed_by: '/etc/apt/keyrings/grafana.asc' };
+const args = argsFor(deb822);
+const A = args({ name: 'Grafana OSS', uris: 'https://apt.grafana.com', suites: 'stable', components: ['main'], signed_by: '/etc/apt/keyrings/grafana.asc' });
 
 describe('deb822_repository', () => {
   it.each([['grafana', '/etc/apt/sources.list.d/grafana.sources'], ['Grafana OSS', '/etc/apt/sources.list.d/grafana-oss.sources'], ['a/b:c', '/etc/apt/sources.list.d/abc.sources']])('%s -> %s', (n, f) => expect(deb822Filename(n)).toBe(f));
@@ -19,7 +21,7 @@ describe('deb822_repository', () => {
 
   it('refuses a key URL and a missing uris, saying what to do', () => {
     expect(() => deb822Text({ ...A, signed_by: 'https://x/key.asc' })).toThrow(/get_url/);
-    expect(() => deb822Text({ name: 'x', suites: 'stable' })).toThrow(/uris and suites are required/);
+    expect(() => deb822Text(args({ name: 'x', suites: 'stable' }))).toThrow(/uris and suites are required/);
   });
 
   it.each<[string, Record<string, unknown>, string | null, string[]]>([

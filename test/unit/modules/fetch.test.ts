@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fetchDest, planFetch } from '../../../modules/fetch.js';
+import fetch, { fetchDest, planFetch } from '../../../modules/fetch.js';
+import { argsOf } from '../../helpers/module-args.js';
 
 describe('fetchDest', () => {
   it.each<[string, Record<string, unknown>, string]>([
@@ -12,7 +13,7 @@ describe('fetchDest', () => {
 });
 
 describe('planFetch', () => {
-  const a = { src: '/etc/x', dest: '/b' };
+  const a = argsOf(fetch, { src: '/etc/x', dest: '/b' });
   it('fetches when the copy is missing or differs, not when equal', () => {
     expect(planFetch(a, { remote: Buffer.from('x'), local: null, dest: '/b/h/etc/x' }).map((c) => c.action)).toEqual(['fetch']);
     expect(planFetch(a, { remote: Buffer.from('x'), local: Buffer.from('y'), dest: '/b/h/etc/x' })).toHaveLength(1);

@@ -8,7 +8,7 @@ function st(kind: 'file' | 'dir' | 'link', mode = 0o644, uid = 0, gid = 0): Stat
 function state(stat: StatResult | null, extra: Partial<FileState> = {}, ids: { uid?: number | null; gid?: number | null } = {}): FileState {
   return { attrs: { stat, ...ids }, linkTarget: null, treeMismatches: 0, ...extra };
 }
-const d = { force: false, recurse: false };
+const d = { state: 'file' as const, force: false, recurse: false };
 
 describe('file plan', () => {
   it.each([

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { contentMatches, findArgv, listArg, searchPaths } from '../../../modules/find.js';
+import find, { contentMatches, findArgv, listArg, searchPaths } from '../../../modules/find.js';
 import { globToRegExp, parseAge, parseFindOutput, parseSize, selectFound, type FindFilter, type FoundEntry } from '../../../modules/lib/find/select.js';
+import { argsFor } from '../../helpers/module-args.js';
+
+const args = argsFor(find);
 
 const NOW = 1_000_000;
 const entry = (path: string, over: Partial<FoundEntry> = {}): FoundEntry => ({
@@ -66,14 +69,14 @@ describe('find gathering', () => {
   it('lists: YAML lists or comma-separated strings', () => {
     expect(listArg('/a, /b')).toEqual(['/a', '/b']);
     expect(listArg(['/a'])).toEqual(['/a']);
-    expect(searchPaths({ path: '/x' })).toEqual(['/x']);
-    expect(() => searchPaths({})).toThrow(/paths is required/);
-    expect(() => searchPaths({ paths: '-delete' })).toThrow(/starts with '-'/);
+    expect(searchPaths(args({ path: '/x' }))).toEqual(['/x']);
+    expect(() => searchPaths(args())).toThrow(/paths is required/);
+    expect(() => searchPaths(args({ paths: '-delete' }))).toThrow(/starts with '-'/);
   });
   it('goes one level deep unless recurse, then depth levels', () => {
-    expect(findArgv({ paths: '/d' }, '/d').slice(0, 6)).toEqual(['find', '-P', '/d', '-mindepth', '1', '-maxdepth']);
-    expect(findArgv({ paths: '/d', recurse: true }, '/d')).not.toContain('-maxdepth');
-    expect(findArgv({ paths: '/d', recurse: true, depth: 2, follow: true }, '/d').slice(0, 7)).toEqual(['find', '-L', '/d', '-mindepth', '1', '-maxdepth', '2']);
+    expect(findArgv(args({ paths: '/d' }), '/d').slice(0, 6)).toEqual(['find', '-P', '/d', '-mindepth', '1', '-maxdepth']);
+    expect(findArgv(args({ paths: '/d', recurse: true }), '/d')).not.toContain('-maxdepth');
+    expect(findArgv(args({ paths: '/d', recurse: true, depth: 2, follow: true }), '/d').slice(0, 7)).toEqual(['find', '-L', '/d', '-mindepth', '1', '-maxdepth', '2']);
   });
   it('contains: at a line start, or anywhere with read_whole_file', () => {
     expect(contentMatches('a\nfoo=1\n', 'foo', false)).toBe(true);

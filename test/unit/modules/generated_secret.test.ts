@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseKeyValues, planSecretFile, renderSecretFile } from '../../../modules/generated_secret.js';
+import generatedSecret, { parseKeyValues, planSecretFile, renderSecretFile } from '../../../modules/generated_secret.js';
+import { argsOf } from '../../helpers/module-args.js';
 
-const base = { path: '/root/c/acme.txt', key: 'password', fields: { user: 'acme' }, length: 24, state: 'present' as const };
+const base = argsOf(generatedSecret, { path: '/root/c/acme.txt', fields: { user: 'acme' } });
 
 describe('generated_secret plan', () => {
   it('creates the file when missing, with the secret hidden in the diff', () => {

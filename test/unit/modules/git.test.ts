@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { gitResult, planGit, refuseUnsupported, type GitState } from '../../../modules/git.js';
+import git, { gitResult, planGit, refuseUnsupported, type GitState } from '../../../modules/git.js';
 import { cloneArgv, switchSteps } from '../../../modules/lib/git/commands.js';
 import { atVersion, fetchArgv, gitSshCommand, parseLsRemote, repoUrl, resolveVersion, sameUrl, type ResolvedVersion } from '../../../modules/lib/git/refs.js';
+import { argsFor } from '../../helpers/module-args.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
 const T = 'c'.repeat(40);
 const LS = [`${B}\tHEAD`, `${B}\trefs/heads/main`, `${A}\trefs/heads/old`, `${T}\trefs/tags/v1`, `${A}\trefs/tags/v1^{}`, `${A}\trefs/tags/light`].join('\n');
 const refs = parseLsRemote(`${LS}\n`);
+const withDefaults = argsFor(git);
 
 describe('git refs', () => {
   it('reads ls-remote', () => expect(refs.get('refs/heads/main')).toBe(B));
@@ -33,10 +35,11 @@ describe('git refs', () => {
     expect(sameUrl('https://x/a.git', 'https://x/b.git')).toBe(false);
   });
   it('builds the ssh command as Ansible does, the key path quoted', () => {
-    expect(gitSshCommand({})).toBe('ssh -o BatchMode=yes');
-    expect(gitSshCommand({ accept_hostkey: true })).toBe('ssh -o StrictHostKeyChecking=no -o BatchMode=yes');
-    expect(gitSshCommand({ accept_newhostkey: true, key_file: "/k/it's key" })).toBe("ssh -o StrictHostKeyChecking=accept-new -o BatchMode=yes -i '/k/it'\\''s key' -o 'IdentitiesOnly=yes'");
-    expect(gitSshCommand({ ssh_opts: '-o StrictHostKeyChecking=yes', accept_hostkey: true })).toBe('ssh -o StrictHostKeyChecking=yes -o BatchMode=yes');
+    const ssh = { accept_hostkey: false, accept_newhostkey: false, ssh_opts: '' };
+    expect(gitSshCommand(ssh)).toBe('ssh -o BatchMode=yes');
+    expect(gitSshCommand({ ...ssh, accept_hostkey: true })).toBe('ssh -o StrictHostKeyChecking=no -o BatchMode=yes');
+    expect(gitSshCommand({ ...ssh, accept_newhostkey: true, key_file: "/k/it's key" })).toBe("ssh -o StrictHostKeyChecking=accept-new -o BatchMode=yes -i '/k/it'\\''s key' -o 'IdentitiesOnly=yes'");
+    expect(gitSshCommand({ ...ssh, ssh_opts: '-o StrictHostKeyChecking=yes', accept_hostkey: true })).toBe('ssh -o StrictHostKeyChecking=yes -o BatchMode=yes');
   });
 });
 
@@ -67,7 +70,7 @@ describe('git commands', () => {
 
 describe('planGit', () => {
   const state = (o: Partial<GitState>): GitState => ({ dest: '/d', repo: 'file:///r', exists: true, before: A, localMods: false, remoteUrl: 'file:///r', localBranch: 'main', target: { kind: 'branch', sha: B, branch: 'main' }, ...o });
-  const args = { dest: '/d', repo: '/r' };
+  const args = withDefaults({ dest: '/d', repo: '/r' });
   const actions = (a: object, s: GitState) => planGit({ ...args, ...a }, s).map((c) => c.action);
 
   it('clones a missing checkout; clone: false plans nothing', () => {
@@ -94,6 +97,6 @@ describe('planGit', () => {
     expect(() => refuseUnsupported({ ...args, archive: '/a.zip' })).toThrow(/archive is not supported: run command: git archive/);
     expect(() => refuseUnsupported({ ...args, verify_commit: false })).not.toThrow();
     expect(() => refuseUnsupported({ ...args, accept_hostkey: true, accept_newhostkey: true })).toThrow(/mutually exclusive/);
-    expect(() => refuseUnsupported({ dest: '/d' })).toThrow(/repo is required/);
+    expect(() => refuseUnsupported(withDefaults({ dest: '/d' }))).toThrow(/repo is required/);
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { planHostsEntry } from '../../../modules/hosts_entry.js';
+import hostsEntry, { planHostsEntry } from '../../../modules/hosts_entry.js';
+import { argsOf } from '../../helpers/module-args.js';
+
+const args = (a: { names: string[]; ip?: string; state?: 'present' | 'absent' }) => argsOf(hostsEntry, a);
 
 describe('hosts_entry plan', () => {
   const text = '127.0.0.1 localhost\n10.0.3.5 acme-svr\n';
@@ -9,11 +12,11 @@ describe('hosts_entry plan', () => {
     ['present: new file', { names: ['b'], ip: '10.0.3.6' }, null, ['create']],
     ['absent', { names: ['acme-svr'], state: 'absent' as const }, text, ['write']],
     ['absent, not there', { names: ['zz'], state: 'absent' as const }, text, []],
-  ])('%s', (_t, args, before, want) => {
-    expect(planHostsEntry(args, { text: before }).map((c) => c.action)).toEqual(want);
+  ])('%s', (_t, a, before, want) => {
+    expect(planHostsEntry(args(a), { text: before }).map((c) => c.action)).toEqual(want);
   });
   it('needs a valid ip for present', () => {
-    expect(() => planHostsEntry({ names: ['a'] }, { text })).toThrow(/ip is required/);
-    expect(() => planHostsEntry({ names: ['a'], ip: 'nonsense' }, { text })).toThrow(/not an IP/);
+    expect(() => planHostsEntry(args({ names: ['a'] }), { text })).toThrow(/ip is required/);
+    expect(() => planHostsEntry(args({ names: ['a'], ip: 'nonsense' }), { text })).toThrow(/not an IP/);
   });
 });

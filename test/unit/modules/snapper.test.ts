@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import snapperConfig, { planSnapperConfig, type SnapperConfigChange, type SnapperConfigState } from '../../../modules/snapper_config.js';
 import type { HostContext } from '../../../runner/module.js';
-import { planSnapshot, selectSnapshots } from '../../../modules/snapper_snapshot.js';
+import snapperSnapshot, { planSnapshot, selectSnapshots } from '../../../modules/snapper_snapshot.js';
 import type { SnapperSnapshot } from '../../../modules/lib/snapper/output.js';
 import { SNAPPER_CONFIG_NAME } from '../../../modules/lib/snapper/run.js';
+import { argsFor } from '../../helpers/module-args.js';
+
+const configArgs = argsFor(snapperConfig);
+const snapshotArgs = argsFor(snapperSnapshot);
 
 const none: SnapperConfigState = { exists: false, settings: {}, snapshots: [] };
 const have: SnapperConfigState = { exists: true, subvolume: '/s/c', settings: { NUMBER_LIMIT: '10', TIMELINE_CREATE: 'no' }, snapshots: [1, 3] };
@@ -18,12 +22,12 @@ describe('snapper_config plan', () => {
     ['absent, missing', { name: 'c', state: 'absent' as const }, none, []],
   ])('%s', (_t, args, state, want) => {
     expect(
-      planSnapperConfig(args, state).map((c) => (c.action === 'set-config' && Array.isArray(c.data) ? `set-config ${c.data.join(' ')}` : c.action)),
+      planSnapperConfig(configArgs(args), state).map((c) => (c.action === 'set-config' && Array.isArray(c.data) ? `set-config ${c.data.join(' ')}` : c.action)),
     ).toEqual(want);
   });
   it('apply refuses a change it has no step for instead of skipping it', async () => {
     const typo = { action: 'delete-konfig', target: 'c', summary: 'delete' } as unknown as SnapperConfigChange;
-    await expect(snapperConfig.apply({} as HostContext, { name: 'c', state: 'absent' }, [typo], have)).rejects.toThrow("no apply step for change 'delete-konfig' of c");
+    await expect(snapperConfig.apply({} as HostContext, configArgs({ name: 'c', state: 'absent' }), [typo], have)).rejects.toThrow("no apply step for change 'delete-konfig' of c");
   });
   it('refuses the name root', () => {
     const re = new RegExp(SNAPPER_CONFIG_NAME);
@@ -46,7 +50,7 @@ describe('snapper_snapshot', () => {
     [{ config: 'c', description: 'nightly' }, [1, 7]],
     [{ config: 'c', description: 'nope', number: 'latest' as const }, []],
   ])('selects %j', (args, numbers) => {
-    expect(selectSnapshots(args, snaps).map((s) => s.number)).toEqual(numbers);
+    expect(selectSnapshots(snapshotArgs(args), snaps).map((s) => s.number)).toEqual(numbers);
   });
   it.each([
     ['description exists: ok', { config: 'c', description: 'nightly' }, []],
@@ -56,9 +60,9 @@ describe('snapper_snapshot', () => {
     ['absent by description', { config: 'c', description: 'nightly', state: 'absent' as const }, ['delete 1,7']],
     ['absent, none match', { config: 'c', description: 'zzz', state: 'absent' as const }, []],
   ])('%s', (_t, args, want) => {
-    expect(planSnapshot(args, { snapshots: snaps }).map((c) => (Array.isArray(c.data) ? `${c.action} ${c.data.join(',')}` : c.action))).toEqual(want);
+    expect(planSnapshot(snapshotArgs(args), { snapshots: snaps }).map((c) => (Array.isArray(c.data) ? `${c.action} ${c.data.join(',')}` : c.action))).toEqual(want);
   });
   it('fails a lookup that finds nothing', () => {
-    expect(() => planSnapshot({ config: 'c', number: 9 }, { snapshots: snaps })).toThrow(/no snapshot 9/);
+    expect(() => planSnapshot(snapshotArgs({ config: 'c', number: 9 }), { snapshots: snaps })).toThrow(/no snapshot 9/);
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { editSysctlText, fileValue, normaliseValue, planSysctl, valueOf } from '../../../modules/sysctl.js';
+import sysctl, { editSysctlText, fileValue, normaliseValue, planSysctl, valueOf } from '../../../modules/sysctl.js';
+import { argsFor } from '../../helpers/module-args.js';
+
+const args = argsFor(sysctl);
 
 const fileState = (text: string | null) => ({ current: text === null ? null : Buffer.from(text), attrs: { stat: null } });
 
@@ -18,13 +21,13 @@ describe('sysctl file text', () => {
     expect(fileValue('k=1\nk = 2\n', 'k')).toBe('2');
     expect(fileValue('j=1\n', 'k')).toBeNull();
     expect(normaliseValue('4096\t87380  6291456')).toBe('4096 87380 6291456');
-    expect(valueOf({ name: 'k', value: true })).toBe('1');
-    expect(valueOf({ name: 'k', val: 5 })).toBe('5');
+    expect(valueOf({ ...args({ name: 'k' }), value: true })).toBe('1');
+    expect(valueOf({ ...args({ name: 'k' }), val: 5 })).toBe('5');
   });
 });
 
 describe('planSysctl', () => {
-  const a = { name: 'vm.swappiness', value: '10', sysctl_file: '/t/s.conf' };
+  const a = args({ name: 'vm.swappiness', value: '10', sysctl_file: '/t/s.conf' });
   const actions = (args: Record<string, unknown>, text: string | null, live: string | null = null) => planSysctl({ ...a, ...args } as never, { file: fileState(text), live }).map((c) => c.action);
   it.each<[string, Record<string, unknown>, string | null, string | null, string[]]>([
     ['file missing: create and reload', {}, null, null, ['create', 'reload']],

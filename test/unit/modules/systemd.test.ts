@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseShow, planSystemd } from '../../../modules/systemd.js';
 
-const base = { daemon_reload: false, daemon_reexec: false, scope: 'system' as const, no_block: false };
+const base = { daemon_reload: false, daemon_reexec: false, scope: 'system' as const, no_block: false, force: false };
 const active = parseShow('ActiveState=active\nUnitFileState=enabled\nLoadState=loaded\n');
 const inactive = parseShow('ActiveState=inactive\nUnitFileState=disabled\nLoadState=loaded\n');
 const missing = parseShow('ActiveState=inactive\nUnitFileState=\nLoadState=not-found\n');

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { archiveKind, extractArgv, listArgv, parseListing, planUnarchive } from '../../../modules/unarchive.js';
+import unarchive, { archiveKind, extractArgv, listArgv, parseListing, planUnarchive } from '../../../modules/unarchive.js';
+import { argsFor } from '../../helpers/module-args.js';
+
+const args = argsFor(unarchive);
 
 describe('unarchive', () => {
   it.each([['a.zip', 'zip'], ['a.tar', 'tar'], ['a.tgz', 'tar'], ['a.tar.gz', 'tar'], ['a.tar.xz', 'tar'], ['a.tar.zst', 'tar'], ['A.ZIP', 'zip']])('%s is %s', (src, kind) => expect(archiveKind(src)).toBe(kind));
@@ -19,6 +22,6 @@ describe('unarchive', () => {
     ['a member missing: unpack', ['a/b.txt'], false, 1],
     ['creates exists: ok', ['a/b.txt'], true, 0],
   ])('%s', (_t, missing, created, n) => {
-    expect(planUnarchive({ src: 'a.tgz', dest: '/d' }, { kind: 'tar', localSrc: null, members: ['a', 'a/b.txt'], missing, created })).toHaveLength(n);
+    expect(planUnarchive(args({ src: 'a.tgz', dest: '/d' }), { kind: 'tar', localSrc: null, members: ['a', 'a/b.txt'], missing, created })).toHaveLength(n);
   });
 });

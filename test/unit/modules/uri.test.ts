@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { destFile, planGetUrl, splitChecksum } from '../../../modules/get_url.js';
+import getUrl, { destFile, planGetUrl, splitChecksum } from '../../../modules/get_url.js';
 import { curlRequestConfig, parseCurlResponse, parseHeaderBlock, splitHeaderBlocks } from '../../../modules/lib/http/request.js';
-import { encodeBody, planUri, requestOf, responseResult } from '../../../modules/uri.js';
+import uri, { encodeBody, planUri, requestOf, responseResult } from '../../../modules/uri.js';
 import type { StatResult } from '../../../runner/connection/types.js';
+import { argsFor } from '../../helpers/module-args.js';
+
+const uriArgs = argsFor(uri);
+const getUrlArgs = argsFor(getUrl);
 
 const URL = 'http://127.0.0.1:9/x';
 
@@ -13,31 +17,31 @@ describe('uri request', () => {
     ['json from data', { body: { a: 1 }, body_format: 'json' }, { body: '{"a":1}', contentType: 'application/json' }],
     ['json given as text', { body: '{"a":1}', body_format: 'json' }, { body: '{"a":1}', contentType: 'application/json' }],
     ['form from a mapping', { body: { a: 'x y', b: 2 }, body_format: 'form-urlencoded' }, { body: 'a=x+y&b=2', contentType: 'application/x-www-form-urlencoded' }],
-  ])('encodes %s', (_t, a, want) => expect(encodeBody({ url: URL, ...a })).toEqual(want));
+  ])('encodes %s', (_t, a, want) => expect(encodeBody(uriArgs({ url: URL, ...a }))).toEqual(want));
 
   it('refuses data as a raw body, naming body_format', () => {
-    expect(() => encodeBody({ url: URL, body: { a: 1 } })).toThrow(/body_format: json/);
+    expect(() => encodeBody(uriArgs({ url: URL, body: { a: 1 } }))).toThrow(/body_format: json/);
   });
 
   it('builds the request: method, headers, auth, redirects, certificates', () => {
-    const r = requestOf({ url: URL, method: 'POST', body: { a: 1 }, body_format: 'json', headers: { 'X-N': 5 }, url_username: 'u', url_password: 'p', follow_redirects: 'none', validate_certs: false });
+    const r = requestOf(uriArgs({ url: URL, method: 'POST', body: { a: 1 }, body_format: 'json', headers: { 'X-N': 5 }, url_username: 'u', url_password: 'p', follow_redirects: 'none', validate_certs: false }));
     expect(r).toMatchObject({ method: 'POST', headers: { 'Content-Type': 'application/json', 'X-N': '5' }, user: { name: 'u', password: 'p' }, followRedirects: false, validateCerts: false, timeoutSeconds: 30 });
-    expect(requestOf({ url: URL })).toMatchObject({ method: 'GET', followRedirects: true, validateCerts: true, user: undefined });
+    expect(requestOf(uriArgs({ url: URL }))).toMatchObject({ method: 'GET', followRedirects: true, validateCerts: true, user: undefined });
   });
 
   it('curl config: quoted values, credentials and body on stdin, never a file body', () => {
-    const cfg = curlRequestConfig({ ...requestOf({ url: URL, user: 'u', password: 'p"w', body: 'x', method: 'PUT' }) }, 'MARK');
+    const cfg = curlRequestConfig({ ...requestOf(uriArgs({ url: URL, user: 'u', password: 'p"w', body: 'x', method: 'PUT' })) }, 'MARK');
     expect(cfg).toContain('url = "http://127.0.0.1:9/x"');
     expect(cfg).toContain('request = "PUT"');
     expect(cfg).toContain('user = "u:p\\"w"');
     expect(cfg).toContain('data-binary = "x"');
     expect(cfg).toContain('location');
-    expect(() => curlRequestConfig(requestOf({ url: URL, body: '@/etc/shadow' }), 'M')).toThrow(/may not start with @/);
+    expect(() => curlRequestConfig(requestOf(uriArgs({ url: URL, body: '@/etc/shadow' })), 'M')).toThrow(/may not start with @/);
   });
 
   it('plans one request unless creates/removes said to skip', () => {
-    expect(planUri({ url: URL }, { skipReason: null }).map((c) => c.action)).toEqual(['request']);
-    expect(planUri({ url: URL }, { skipReason: '/x exists' })).toEqual([]);
+    expect(planUri(uriArgs({ url: URL }), { skipReason: null }).map((c) => c.action)).toEqual(['request']);
+    expect(planUri(uriArgs({ url: URL }), { skipReason: '/x exists' })).toEqual([]);
   });
 });
 
@@ -64,14 +68,14 @@ describe('curl output', () => {
 describe('uri result', () => {
   const res = { status: 200, url: URL, redirected: false, body: '{"ok":true}', headers: { 'content-type': 'application/json', 'x-req-id': '7' } };
   it('returns status, headers with underscores, json; content only with return_content', () => {
-    const { data, failedMsg } = responseResult({ url: URL }, res);
+    const { data, failedMsg } = responseResult(uriArgs({ url: URL }), res);
     expect(failedMsg).toBeUndefined();
     expect(data).toMatchObject({ status: 200, json: { ok: true }, x_req_id: '7', content_type: 'application/json', msg: 'OK (11 bytes)' });
     expect(data).not.toHaveProperty('content');
-    expect(responseResult({ url: URL, return_content: true }, res).data).toMatchObject({ content: '{"ok":true}' });
+    expect(responseResult(uriArgs({ url: URL, return_content: true }), res).data).toMatchObject({ content: '{"ok":true}' });
   });
   it('a status outside status_code fails, keeping the status', () => {
-    const r = responseResult({ url: URL, status_code: [201, 204] }, res);
+    const r = responseResult(uriArgs({ url: URL, status_code: [201, 204] }), res);
     expect(r.failedMsg).toMatch(/^Status code was 200 and not \[201, 204\]/);
     expect(r.data).toMatchObject({ status: 200 });
   });
@@ -79,11 +83,11 @@ describe('uri result', () => {
 
 describe('get_url plan', () => {
   const stat = (over: Partial<StatResult> = {}): StatResult => ({ exists: true, isDir: false, isFile: true, isSymlink: false, mode: 0o644, uid: 0, gid: 0, size: 3, ...over }) as StatResult;
-  const a = { url: 'http://h/dl/tool.tgz', dest: '/opt/tool.tgz' };
+  const a = getUrlArgs({ url: 'http://h/dl/tool.tgz', dest: '/opt/tool.tgz' });
   it('names the file after the URL when dest is a directory', () => {
-    expect(destFile({ ...a, dest: '/opt' }, true)).toBe('/opt/tool.tgz');
+    expect(destFile(getUrlArgs({ ...a, dest: '/opt' }), true)).toBe('/opt/tool.tgz');
     expect(destFile(a, false)).toBe('/opt/tool.tgz');
-    expect(() => destFile({ url: 'http://h/', dest: '/opt' }, true)).toThrow(/names no file/);
+    expect(() => destFile(getUrlArgs({ url: 'http://h/', dest: '/opt' }), true)).toThrow(/names no file/);
   });
   it.each<[string, Record<string, unknown>, StatResult | null, string | null, string[]]>([
     ['missing: download', {}, null, null, ['download']],

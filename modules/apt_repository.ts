@@ -12,7 +12,8 @@ const args = Type.Object(
     repo: Type.String({ minLength: 1, description: "A sources.list line: 'deb [options] URI suite [components]' (PPAs are refused: give their deb line)." }),
     state: Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'present adds the line; absent removes it from every sources file.' }),
     filename: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]+$', description: 'File name in sources.list.d without .list (default: derived from the URI, as Ansible does).' })),
-    update_cache: Type.Optional(Type.Boolean({ default: true, description: 'Run apt-get update after a change. Alias: update-cache.' })),
+    // No schema default: a filled-in true would hide the alias; unset means true (below).
+    update_cache: Type.Optional(Type.Boolean({ description: 'Run apt-get update after a change (default true). Alias: update-cache.' })),
     'update-cache': Type.Optional(Type.Boolean({ description: 'Alias of update_cache.' })),
     mode: Type.Union([Type.String(), Type.Integer()], { default: '0644', description: 'Mode of a new sources file.' }),
     install_python_apt: Type.Optional(Type.Boolean({ description: 'Accepted and ignored: osm-play does not need python-apt on the host.' })),

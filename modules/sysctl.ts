@@ -8,8 +8,10 @@ import type { Change } from '../runner/types.js';
 const args = Type.Object(
   {
     name: Type.String({ pattern: '^[A-Za-z0-9_.*/-]+$', description: 'The parameter, e.g. net.ipv4.ip_forward. Alias: key.' }),
-    value: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()], { description: 'Its value (required for state present). Alias: val.' })),
-    val: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()], { description: 'Alias of value.' })),
+    // A `type` list, not a union: the run-time validator coerces a union's value to its first member
+    // (true to 'true'); a list coerces only a value of none of the types, so `value: yes` stays true.
+    value: Type.Optional(Type.Unsafe<string | number | boolean>({ type: ['string', 'number', 'boolean'], description: 'Its value (required for state present). Alias: val.' })),
+    val: Type.Optional(Type.Unsafe<string | number | boolean>({ type: ['string', 'number', 'boolean'], description: 'Alias of value.' })),
     state: Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: 'present: the line is there with value; absent: no line for it.' }),
     sysctl_file: Type.String({ pattern: '^/', default: '/etc/sysctl.conf', description: 'The file holding the line.' }),
     reload: Type.Boolean({ default: true, description: 'Run `sysctl -p FILE` when the file changed.' }),

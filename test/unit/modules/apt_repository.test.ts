@@ -40,6 +40,10 @@ describe('planAptRepository', () => {
     expect(c.map((x) => x.action)).toEqual(['write']);
     expect(c[0].data).toBe(`deb http://old x y\n${REPO}\n`);
   });
+  it('the update-cache alias is heard: false skips the update', () => {
+    const c = plan({ 'update-cache': false }, { '/etc/apt/sources.list': '' });
+    expect(c.map((x) => x.action)).toEqual(['create']);
+  });
   it('absent: removes the line everywhere; a file left empty goes, sources.list stays', () => {
     const c = plan({ state: 'absent' }, { '/etc/apt/sources.list': `deb http://a b c\n${REPO}\n`, '/etc/apt/sources.list.d/g.list': `${REPO}\n` });
     expect(c.map((x) => [x.action, x.target])).toEqual([['write', '/etc/apt/sources.list'], ['delete', '/etc/apt/sources.list.d/g.list'], ['update-cache', 'apt']]);

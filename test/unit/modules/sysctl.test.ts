@@ -22,6 +22,11 @@ describe('sysctl file text', () => {
     expect(fileValue('j=1\n', 'k')).toBeNull();
     expect(normaliseValue('4096\t87380  6291456')).toBe('4096 87380 6291456');
     expect(valueOf({ ...args({ name: 'k' }), value: true })).toBe('1');
+    // Through the run-time check, which coerces: a boolean stays a boolean, a number a number.
+    expect(valueOf(args({ name: 'k', value: true }))).toBe('1');
+    expect(valueOf(args({ name: 'k', val: false }))).toBe('0');
+    expect(valueOf(args({ name: 'k', value: 1 }))).toBe('1');
+    expect(valueOf(args({ name: 'k', value: '4096 87380 6291456' }))).toBe('4096 87380 6291456');
     expect(valueOf({ ...args({ name: 'k' }), val: 5 })).toBe('5');
   });
 });

@@ -191,6 +191,15 @@ describe('per-customer limits (issue 13)', () => {
     expect(status.output).toMatch(/t8l-b .*mem 640M, net -/);
   });
 
+  it("the boot start (start-containers.yaml) gives a stopped customer's new veth its limit", { timeout: STEP_MS }, async () => {
+    const vethBefore = await vethOf(limited.container);
+    await ok(['lxc-stop', '-n', limited.container]);
+    expectOk(await play('start-containers'));
+    expect(await vethOf(limited.container)).not.toBe(vethBefore);
+    expect(await vethQdisc(limited.container)).toBe('tbf 16000000');
+    expect(await cgroupMemoryLimit(limited.container)).toBe(384 * MIB);
+  });
+
   it('status names a limit that is not on the veth', { timeout: STEP_MS }, async () => {
     await ok(['tc', 'qdisc', 'del', 'dev', await vethOf(limited.container), 'root']);
     const status = await play('status');

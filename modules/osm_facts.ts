@@ -5,6 +5,7 @@ import { Type } from '@sinclair/typebox';
 import { defineModule } from '../runner/module.js';
 import { gatherOsmHost, subvolumeUuid } from './lib/osm/gather.js';
 import { customerPorts, portHolder, summarizeOsmHost } from './lib/osm/host.js';
+import { customerLayout, deletedDir, finalCopyName, isFinalCopyOf } from './lib/osm/layout.js';
 
 const args = Type.Object(
   {
@@ -12,7 +13,10 @@ const args = Type.Object(
     nginx_dir: Type.String({ pattern: '^/', default: '/etc/nginx', description: 'nginx directory holding devtank/customers.{http,stream}.d/.' }),
     dnsmasq_conf: Type.String({ pattern: '^/', default: '/etc/lxc/dnsmasq.conf', description: "lxc-net's dnsmasq file with the dhcp-host lines." }),
     hosts_file: Type.String({ pattern: '^/', default: '/etc/hosts', description: 'The hosts file with the container names.' }),
-    customer: Type.Optional(Type.String({ description: 'A customer to report on (customer_exists, customer).' })),
+    customer: Type.Optional(Type.String({ description: 'A customer to report on (customer_exists, customer, layout, final_copies), whether or not it exists.' })),
+    domain: Type.Optional(
+      Type.String({ description: "The domain of the names of a customer recorded without one, or not created yet (the operator's default, e.g. osm_domain): a customer's layout names are under its recorded domain, else this one." }),
+    ),
     mqtt_port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'A port to report the holder of (port_holder), other than customer itself.' })),
   },
   { additionalProperties: false },
@@ -24,13 +28,18 @@ export default defineModule({
   doc:
     'Reads an OSM host and returns what it has, changing nothing: os_bases (sorted; newest_os_base is the last), ' +
     'customers (each with the traces it leaves — container, nginx-stream, nginx-http, dnsmasq, hosts, snapper — ' +
-    'and its mqtt_port, ip and mac where known), customer_ports (port → customer), deleted (final copies), stream_ports (port → declaring file). ' +
-    'With customer: customer_exists and customer (with subvolume_uuid, and restored_from: the snapshot restore-snapshot last synced in). With mqtt_port: port_holder, naming another customer or a ' +
+    'and its mqtt_port, ip and mac where known, and its layout), customer_ports (port → customer), deleted (final copies), stream_ports (port → declaring file). ' +
+    'A layout is where the customer is on the host and what it is called, the one place playbooks take these from: container, dir, config, record, layer, ' +
+    'snapshots, restored_from_file, log, nginx_stream, nginx_http, and domain, names (<customer>, -influx, -chirpstack, -mqtt under it; the first is the ' +
+    "certificate's name) and mqtt_name (null without a domain); its domain is the customer's recorded one, else the domain argument. " +
+    'With customer: customer_exists, customer (with subvolume_uuid, final_copy: where delete keeps its final copy, and restored_from: the snapshot ' +
+    'restore-snapshot last synced in), final_copies (its entries of deleted), and layout, also for a customer that does not exist yet. With mqtt_port: port_holder, naming another customer or a ' +
     'listening program that holds the port (null when free or held by this customer itself). Never changed.',
   example: [
     '- name: Look at the host',
     '  osm_facts:',
     '    customer: "{{ customer_name }}"',
+    '    domain: "{{ osm_domain }}"',
     '    mqtt_port: "{{ mqtt_port }}"',
     '  register: osm',
   ].join('\n'),
@@ -39,9 +48,9 @@ export default defineModule({
     const raw = await gatherOsmHost(host, a);
     const facts = summarizeOsmHost(raw);
     const focus = a.customer === undefined ? undefined : facts.customers[a.customer];
-    const dir = focus?.traces.includes('container') ? `${a.lxc_root}/containers/${focus.container}` : null;
-    const uuid = dir ? await subvolumeUuid(host, dir) : null;
-    const restored = dir ? await host.readFile(`${dir}/osm-restored-from`) : null;
+    const layout = focus?.traces.includes('container') ? customerLayout(focus.customer, { lxcRoot: a.lxc_root, nginxDir: a.nginx_dir }) : null;
+    const uuid = layout ? await subvolumeUuid(host, layout.dir) : null;
+    const restored = layout ? await host.readFile(layout.restored_from_file) : null;
     return { raw, facts, uuid, restoredFrom: restored === null ? null : restored.trim() };
   },
   plan: () => [],
@@ -50,12 +59,27 @@ export default defineModule({
   },
   result(a, s) {
     const { facts, raw } = s;
+    const layoutOf = (name: string, recorded: string | null | undefined) => customerLayout(name, { lxcRoot: a.lxc_root, nginxDir: a.nginx_dir, domain: recorded || a.domain });
+    const customers = Object.fromEntries(Object.entries(facts.customers).map(([name, c]) => [name, { ...c, layout: layoutOf(name, c.domain) }]));
     const customer = a.customer === undefined ? undefined : facts.customers[a.customer];
+    const focus =
+      a.customer === undefined
+        ? {}
+        : {
+            customer_exists: customer !== undefined,
+            customer: customer
+              ? { ...customer, subvolume_uuid: s.uuid, restored_from: s.restoredFrom, final_copy: `${deletedDir(a.lxc_root)}/${finalCopyName(customer.customer, s.uuid)}` }
+              : null,
+            // For a customer not created yet too: create needs its names before it makes anything.
+            layout: layoutOf(a.customer, customer?.domain),
+            final_copies: facts.deleted.filter((d) => isFinalCopyOf(d, a.customer as string)),
+          };
     return {
       ...facts,
+      customers,
       customer_names: Object.keys(facts.customers).sort(),
       customer_ports: customerPorts(facts),
-      ...(a.customer === undefined ? {} : { customer_exists: customer !== undefined, customer: customer ? { ...customer, subvolume_uuid: s.uuid, restored_from: s.restoredFrom } : null }),
+      ...focus,
       ...(a.mqtt_port === undefined ? {} : { port_holder: portHolder(facts, raw.ss, a.mqtt_port, a.customer ?? '') }),
     };
   },

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError } from '../runner/module.js';
 import { judge, statusTable, type CustomerStatus } from './lib/osm/health.js';
+import { containerOf } from './lib/osm/layout.js';
 import { statusFromMetrics } from './lib/osm/metrics-status.js';
 import { parsePromText } from './lib/prometheus/text.js';
 
@@ -39,7 +40,7 @@ function metricsScript(): string {
 /** A customer asked for by name that has no container on the host: unhealthy, nothing to probe. */
 function missingCustomer(name: string): CustomerStatus & ReturnType<typeof judge> {
   const row: CustomerStatus = {
-    customer: name, container: `${name}-svr`, state: 'missing', ip: null, mqtt_port: null, mqtt: null, vhosts: [], snapshots: 0, newest_snapshot: null, last_backup: null,
+    customer: name, container: containerOf(name), state: 'missing', ip: null, mqtt_port: null, mqtt: null, vhosts: [], snapshots: 0, newest_snapshot: null, last_backup: null,
     memory_limit: null, bandwidth_limit: null, bandwidth_applied: null,
   };
   return { ...row, ...judge(row) };

@@ -3,6 +3,7 @@
 import { ModuleError, type HostContext } from '../../../runner/module.js';
 import { parseListConfigs } from '../snapper/output.js';
 import type { OsmHostRaw } from './host.js';
+import { CONFIG_FILE, NGINX_FILE_SUFFIX, RECORD_FILE, containersDir as containersDirOf, deletedDir, nginxHttpDir, nginxStreamDir, osBasesDir } from './layout.js';
 
 export interface OsmPaths {
   lxc_root: string;
@@ -40,14 +41,14 @@ export async function subvolumeUuid(host: HostContext, path: string): Promise<st
 }
 
 export async function gatherOsmHost(host: HostContext, a: OsmPaths): Promise<OsmHostRaw> {
-  const containersDir = `${a.lxc_root}/containers`;
-  const streamDir = `${a.nginx_dir}/devtank/customers.stream.d`;
+  const containersDir = containersDirOf(a.lxc_root);
+  const streamDir = nginxStreamDir(a.nginx_dir);
   const [osBases, containerDirs, deleted, streamNames, httpNames, dnsmasqConf, hostsFile, ss, snapper] = await Promise.all([
-    listDir(host, `${a.lxc_root}/os-bases`, 'd'),
+    listDir(host, osBasesDir(a.lxc_root), 'd'),
     listDir(host, containersDir, 'd'),
-    listDir(host, `${a.lxc_root}/deleted`, 'd'),
+    listDir(host, deletedDir(a.lxc_root), 'd'),
     listDir(host, streamDir, 'f'),
-    listDir(host, `${a.nginx_dir}/devtank/customers.http.d`, 'f'),
+    listDir(host, nginxHttpDir(a.nginx_dir), 'f'),
     host.readFile(a.dnsmasq_conf),
     host.readFile(a.hosts_file),
     host.exec({ argv: ['ss', '-ltnpH'] }),
@@ -57,12 +58,12 @@ export async function gatherOsmHost(host: HostContext, a: OsmPaths): Promise<Osm
   const configs: Record<string, boolean> = {};
   await Promise.all(
     containerDirs.map(async (d) => {
-      markers[d] = await host.readFile(`${containersDir}/${d}/osm-customer.json`);
-      configs[d] = (await host.stat(`${containersDir}/${d}/lxc.container.conf`)) !== null;
+      markers[d] = await host.readFile(`${containersDir}/${d}/${RECORD_FILE}`);
+      configs[d] = (await host.stat(`${containersDir}/${d}/${CONFIG_FILE}`)) !== null;
     }),
   );
   const streamFiles: Record<string, string> = {};
-  for (const name of streamNames.filter((n) => n.endsWith('.conf'))) streamFiles[`${streamDir}/${name}`] = (await host.readFile(`${streamDir}/${name}`)) ?? '';
+  for (const name of streamNames.filter((n) => n.endsWith(NGINX_FILE_SUFFIX))) streamFiles[`${streamDir}/${name}`] = (await host.readFile(`${streamDir}/${name}`)) ?? '';
   return {
     osBases,
     containerDirs,
@@ -70,7 +71,7 @@ export async function gatherOsmHost(host: HostContext, a: OsmPaths): Promise<Osm
     configs,
     deleted,
     streamFiles,
-    httpFiles: httpNames.filter((n) => n.endsWith('.conf')),
+    httpFiles: httpNames.filter((n) => n.endsWith(NGINX_FILE_SUFFIX)),
     dnsmasqConf: dnsmasqConf ?? '',
     hostsFile: hostsFile ?? '',
     ss: ss.exitCode === 0 ? ss.stdout : '',

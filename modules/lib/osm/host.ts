@@ -5,6 +5,7 @@ import { parseDhcpHosts } from '../dnsmasq/dhcp-hosts.js';
 import { parseEtcHosts } from '../hosts/etc-hosts.js';
 import { streamListensOf } from '../nginx/config.js';
 import { describeHolder, parseSsListeners } from '../net/ss-listeners.js';
+import { containerOf, customerOfContainer, customerOfNginxFile } from './layout.js';
 
 /** Raw reads of the host, gathered by osm_facts. */
 export interface OsmHostRaw {
@@ -55,22 +56,6 @@ export interface OsmHostFacts {
   stream_ports: Record<string, string>;
 }
 
-const CONTAINER_SUFFIX = '-svr';
-
-export function customerOfContainer(container: string): string | null {
-  return container.endsWith(CONTAINER_SUFFIX) ? container.slice(0, -CONTAINER_SUFFIX.length) : null;
-}
-
-function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
-
-/** Customer named by an nginx include file `<customer>.conf`. */
-function customerOfFile(path: string): string | null {
-  const name = baseName(path);
-  return name.endsWith('.conf') ? name.slice(0, -'.conf'.length) : null;
-}
-
 /** The osm-customer.json marker create-container writes: { customer, mqtt_port, os_base, domain, memory_limit, bandwidth_limit }. */
 function parseMarker(text: string | null | undefined): { mqtt_port?: number; os_base?: string; domain?: string; memory_limit?: string; bandwidth_limit?: string } {
   if (!text) return {};
@@ -94,7 +79,7 @@ function parseMarker(text: string | null | undefined): { mqtt_port?: number; os_
 export function summarizeOsmHost(raw: OsmHostRaw): OsmHostFacts {
   const customers: Record<string, CustomerFacts> = {};
   const touch = (customer: string, trace: string): CustomerFacts => {
-    const c = (customers[customer] ??= { customer, container: `${customer}${CONTAINER_SUFFIX}`, traces: [], mqtt_port: null, os_base: null, domain: null, memory_limit: null, bandwidth_limit: null, ip: null, mac: null, configured: false });
+    const c = (customers[customer] ??= { customer, container: containerOf(customer), traces: [], mqtt_port: null, os_base: null, domain: null, memory_limit: null, bandwidth_limit: null, ip: null, mac: null, configured: false });
     if (!c.traces.includes(trace)) c.traces.push(trace);
     return c;
   };
@@ -113,14 +98,14 @@ export function summarizeOsmHost(raw: OsmHostRaw): OsmHostFacts {
   }
   const stream_ports: Record<string, string> = {};
   for (const [file, content] of Object.entries(raw.streamFiles)) {
-    const customer = customerOfFile(file);
+    const customer = customerOfNginxFile(file);
     for (const l of streamListensOf(content, file)) {
       stream_ports[String(l.port)] = customer ? `customer ${customer} (${file}:${l.line})` : `${file}:${l.line}`;
       if (customer) touch(customer, 'nginx-stream').mqtt_port ??= l.port;
     }
   }
   for (const file of raw.httpFiles) {
-    const customer = customerOfFile(file);
+    const customer = customerOfNginxFile(file);
     if (customer) touch(customer, 'nginx-http');
   }
   for (const h of parseDhcpHosts(raw.dnsmasqConf, 'conf')) {

@@ -2,6 +2,7 @@
 // runs (playbooks/roles/osm_monitoring_agent/files/osm-metrics), so status.yaml and the alerts
 // judge the same checks. Pure, so it is unit-tested.
 import type { CustomerStatus } from './health.js';
+import { containerOf } from './layout.js';
 import type { HttpProbe, MqttProbe } from './probe.js';
 import type { Sample } from '../prometheus/text.js';
 
@@ -37,7 +38,7 @@ export function statusFromMetrics(samples: Sample[]): CustomerStatus[] {
       const lastRun = value('osm_backup_last_run_timestamp_seconds', customer);
       return {
         customer,
-        container: info.labels['container'] ?? `${customer}-svr`,
+        container: info.labels['container'] ?? containerOf(customer),
         state: info.labels['state'] || 'missing',
         ip: info.labels['ip'] || null,
         mqtt_port: port,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { customerPorts, portHolder, summarizeOsmHost, type OsmHostRaw } from '../../../modules/lib/osm/host.js';
+import osmFacts from '../../../modules/osm_facts.js';
 
 const empty: OsmHostRaw = {
   osBases: [],
@@ -85,5 +86,68 @@ describe('customerPorts', () => {
     const facts = summarizeOsmHost({ ...acme, containerDirs: ['acme-svr', 'initech-svr'], markers: { ...acme.markers, 'initech-svr': null } });
     expect(customerPorts(facts)).toEqual({ '8883': 'acme' });
     expect(customerPorts(summarizeOsmHost(empty))).toEqual({});
+  });
+});
+
+describe('osm_facts result: the layout', () => {
+  const paths = { lxc_root: '/srv/osm-lxc/lxc', nginx_dir: '/etc/nginx', dnsmasq_conf: '/etc/lxc/dnsmasq.conf', hosts_file: '/etc/hosts' };
+  const uuid = '0b4f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
+  const withDomain: OsmHostRaw = {
+    ...acme,
+    markers: { 'acme-svr': '{"customer":"acme","mqtt_port":8883,"os_base":"b","domain":"acme.example.com"}' },
+    deleted: [`acme-svr-${uuid}`, 'acme-svr-none', `acme-svr-more-svr-${uuid}`, `globex-svr-${uuid}`],
+  };
+  const result = (raw: OsmHostRaw, a: { customer?: string; domain?: string } = {}, state: { uuid?: string | null; restoredFrom?: string | null } = {}) =>
+    osmFacts.result!({ ...paths, ...a }, { raw, facts: summarizeOsmHost(raw), uuid: state.uuid ?? null, restoredFrom: state.restoredFrom ?? null }, []) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  it("gives each customer its layout, its names under its recorded domain, else the domain argument", () => {
+    const r = result(withDomain, { domain: 'osm.example.org' });
+    expect(r.customers.acme.layout).toMatchObject({
+      container: 'acme-svr',
+      dir: '/srv/osm-lxc/lxc/containers/acme-svr',
+      config: '/srv/osm-lxc/lxc/containers/acme-svr/lxc.container.conf',
+      log: '/srv/osm-lxc/lxc/logs/acme-svr.log',
+      nginx_stream: '/etc/nginx/devtank/customers.stream.d/acme.conf',
+      names: ['acme.acme.example.com', 'acme-influx.acme.example.com', 'acme-chirpstack.acme.example.com', 'acme-mqtt.acme.example.com'],
+      mqtt_name: 'acme-mqtt.acme.example.com',
+    });
+    expect(r.customers.globex.layout).toMatchObject({ container: 'globex-svr', domain: 'osm.example.org', mqtt_name: 'globex-mqtt.osm.example.org' });
+    // The summary's other keys are as they were.
+    expect(r.customers.acme).toMatchObject({ customer: 'acme', container: 'acme-svr', mqtt_port: 8883, domain: 'acme.example.com' });
+    expect(r.customer_names).toEqual(['acme', 'globex']);
+  });
+
+  it('has paths but no names without a recorded domain or a domain argument', () => {
+    expect(result(acme).customers.acme.layout).toMatchObject({ container: 'acme-svr', domain: null, names: null, mqtt_name: null });
+  });
+
+  it("with customer: the customer's layout under its recorded domain over the domain argument, its final copy and earlier ones", () => {
+    const r = result(withDomain, { customer: 'acme', domain: 'osm.example.org' }, { uuid });
+    expect(r.customer_exists).toBe(true);
+    expect(r.layout).toEqual(r.customers.acme.layout);
+    expect(r.layout.mqtt_name).toBe('acme-mqtt.acme.example.com');
+    expect(r.customer).toMatchObject({ subvolume_uuid: uuid, final_copy: `/srv/osm-lxc/lxc/deleted/acme-svr-${uuid}` });
+    expect(r.final_copies).toEqual([`acme-svr-${uuid}`, 'acme-svr-none']);
+    expect(result(withDomain, { customer: 'acme' }).customer.final_copy).toBe('/srv/osm-lxc/lxc/deleted/acme-svr-none');
+  });
+
+  it('with customer: a layout for a customer that does not exist yet, under the domain argument', () => {
+    const r = result(withDomain, { customer: 'initech', domain: 'osm.example.org' });
+    expect(r.customer_exists).toBe(false);
+    expect(r.customer).toBeNull();
+    expect(r.final_copies).toEqual([]);
+    expect(r.layout).toMatchObject({
+      container: 'initech-svr',
+      record: '/srv/osm-lxc/lxc/containers/initech-svr/osm-customer.json',
+      nginx_http: '/etc/nginx/devtank/customers.http.d/initech.conf',
+      names: ['initech.osm.example.org', 'initech-influx.osm.example.org', 'initech-chirpstack.osm.example.org', 'initech-mqtt.osm.example.org'],
+    });
+  });
+
+  it('without customer: no layout, customer or final_copies keys', () => {
+    const r = result(withDomain, { domain: 'osm.example.org' });
+    expect(r).not.toHaveProperty('layout');
+    expect(r).not.toHaveProperty('customer');
+    expect(r).not.toHaveProperty('final_copies');
   });
 });

@@ -1,7 +1,7 @@
 // group: a local group present (with a gid) or absent. Gathers with `getent group`, applies with
 // groupadd/groupmod/groupdel.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, unknownChange } from '../runner/module.js';
+import { defineModule, unknownChange, type HostContext } from '../runner/module.js';
 import { wouldRun } from '../runner/kit/index.js';
 import type { Change } from '../runner/types.js';
 
@@ -33,8 +33,24 @@ export function parseGroupLine(line: string): GroupEntry | null {
   return { name: f[0], gid: Number(f[2]), members: (f[3] ?? '').split(',').filter((m) => m !== '') };
 }
 
-/** What group plans: each change carries the argv that makes it. */
-export type GroupChange = Change<'create', string[]> | Change<'modify', string[]> | Change<'delete', string[]>;
+/** What group and user plan: each change carries the argv (groupadd/useradd, …mod, …del) that makes it. */
+export type AccountChange = Change<'create', string[]> | Change<'modify', string[]> | Change<'delete', string[]>;
+export type GroupChange = AccountChange;
+
+/** apply of group and user: runs each change's argv, in order. */
+export async function runAccountChanges(host: HostContext, changes: readonly AccountChange[]): Promise<void> {
+  for (const c of changes) {
+    switch (c.action) {
+      case 'create':
+      case 'modify':
+      case 'delete':
+        if (c.data) await host.run(c.data);
+        break;
+      default:
+        unknownChange(c);
+    }
+  }
+}
 
 export function planGroup(a: Args, g: GroupEntry | null): GroupChange[] {
   const run = (action: GroupChange['action'], argv: string[]): GroupChange[] => [{ action, target: a.name, summary: wouldRun(argv), data: argv, before: g ? `gid: ${g.gid}\n` : 'state: absent\n', after: action === 'delete' ? 'state: absent\n' : `gid: ${a.gid ?? (g ? g.gid : '(new)')}\n` }];
@@ -56,17 +72,7 @@ export default defineModule({
   },
   plan: planGroup,
   async apply(host, _a, changes) {
-    for (const c of changes) {
-      switch (c.action) {
-        case 'create':
-        case 'modify':
-        case 'delete':
-          if (c.data) await host.run(c.data);
-          break;
-        default:
-          unknownChange(c);
-      }
-    }
+    await runAccountChanges(host, changes);
   },
   result: (a, g) => ({ name: a.name, state: a.state, ...(a.state === 'present' ? { gid: a.gid ?? g?.gid, system: a.system } : {}) }),
 });

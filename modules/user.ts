@@ -1,10 +1,9 @@
 // user: a local account present (uid, groups, shell, home, comment, password hash) or absent.
 // Gathers with getent passwd/group/shadow in one shell call, plans pure, applies useradd/usermod/userdel.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineModule, unknownChange, type HostContext } from '../runner/module.js';
+import { defineModule, type HostContext } from '../runner/module.js';
 import { wouldRun } from '../runner/kit/index.js';
-import type { Change } from '../runner/types.js';
-import { ACCOUNT_NAME, parseGroupLine, type GroupEntry } from './group.js';
+import { ACCOUNT_NAME, parseGroupLine, runAccountChanges, type AccountChange, type GroupEntry } from './group.js';
 
 const args = Type.Object(
   {
@@ -98,8 +97,8 @@ export function userOptions(a: Args, s: UserState): { opts: string[]; what: stri
   return { opts, what };
 }
 
-/** What user plans: each change carries the argv that makes it. Members apart: a switch narrows only a union to never. */
-export type UserChange = Change<'create', string[]> | Change<'modify', string[]> | Change<'delete', string[]>;
+/** What user plans: each change carries the argv that makes it (as group's). */
+export type UserChange = AccountChange;
 
 export function planUser(a: Args, s: UserState): UserChange[] {
   const u = s.user;
@@ -132,17 +131,7 @@ export default defineModule({
   gather: gatherUser,
   plan: planUser,
   async apply(host, _a, changes) {
-    for (const c of changes) {
-      switch (c.action) {
-        case 'create':
-        case 'modify':
-        case 'delete':
-          if (c.data) await host.run(c.data);
-          break;
-        default:
-          unknownChange(c);
-      }
-    }
+    await runAccountChanges(host, changes);
   },
   result: (a, s) => {
     const u = s.user;

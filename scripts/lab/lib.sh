@@ -18,6 +18,8 @@ LAB_BRIDGE_ADDR=10.0.3.1
 LAB_NET=10.0.3.0/24
 LAB_NFT_TABLE=osm_lab_guard
 LAB_NGINX=$LAB_STATE/nginx
+# The lab nginx's http listeners: loopback on lab; every address in lab2's own namespace.
+LAB_NGINX_LISTEN=${LAB_NGINX_LISTEN-127.0.0.1:}
 LAB_SSH=$LAB_STATE/ssh
 LAB_SSH_PORT=2222
 LAB_BACKUP_SSH_PORT=2223
@@ -25,6 +27,14 @@ LAB_PEBBLE=$LAB_STATE/pebble
 LAB_PEBBLE_PORT=14000
 LAB_PEBBLE_MGMT_PORT=15000
 LAB_BIN=$LAB_STATE/bin
+# lab2, the fleet's second OSM host (scripts/lab/lab2.sh): network and mount namespaces of its own.
+LAB2_NS=osm-lab2
+LAB2_VETH=osmlab2
+LAB2_GW=10.98.0.1
+LAB2_ADDR=10.98.0.2
+LAB2_DIR=$LAB_STATE/lab2
+LAB2_IMG=$LAB_STATE/osm-lxc2.btrfs.img
+LAB2_IMG_SIZE=6G
 LAB_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_REPO=$(cd "$LAB_SCRIPTS/../.." && pwd)
 

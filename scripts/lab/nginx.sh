@@ -31,11 +31,11 @@ http {
     map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
 
     server {
-        listen 127.0.0.1:80 default_server;
+        listen ${LAB_NGINX_LISTEN}80 default_server;
         return 301 https://\$host\$request_uri;
     }
     server {
-        listen 127.0.0.1:443 ssl default_server;
+        listen ${LAB_NGINX_LISTEN}443 ssl default_server;
         ssl_certificate $p/certs/default.crt;
         ssl_certificate_key $p/certs/default.key;
         return 404;
@@ -58,9 +58,15 @@ WRAP
   chmod 755 "$LAB_BIN/nginx-lab"
 }
 
-# Masters running the lab conf, whoever started them (a test may have run `nginx -p ... -c ...`).
+# Masters running the lab conf in our network namespace, whoever started them (a test may have run
+# `nginx -p ... -c ...`); lab2's nginx runs the same path in its own namespace and is not ours.
 lab_nginx_masters() {
-  pgrep -f -- "^nginx: master process .*-c $LAB_NGINX/nginx.conf" || true
+  local pid ours
+  ours=$(readlink /proc/self/ns/net)
+  for pid in $(pgrep -f -- "^nginx: master process .*-c $LAB_NGINX/nginx.conf" || true); do
+    [[ $(readlink "/proc/$pid/ns/net" 2>/dev/null) == "$ours" ]] && echo "$pid"
+  done
+  return 0
 }
 
 nginx_up() {

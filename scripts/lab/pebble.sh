@@ -1,4 +1,5 @@
-# Pebble, Debian's ACME test server, on 127.0.0.1:14000 with its own listener certificate.
+# Pebble, Debian's ACME test server, on 127.0.0.1:14000 with its own listener certificate (lab2 reaches
+# it at $LAB2_GW:14000, forwarded: scripts/lab/lab2.sh).
 # Every challenge passes (PEBBLE_VA_ALWAYS_VALID=1), so certbot needs no DNS.
 # certbot: --server https://127.0.0.1:14000/dir with REQUESTS_CA_BUNDLE=$LAB_PEBBLE/ca.crt
 # shellcheck shell=bash
@@ -11,7 +12,7 @@ pebble_up() {
     openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj '/CN=osm-lab pebble listener CA' \
       -keyout "$p/ca.key" -out "$p/ca.crt.partial" 2> /dev/null
     openssl req -newkey rsa:2048 -nodes -subj '/CN=localhost' -keyout "$p/key.pem" -out "$p/leaf.csr" 2> /dev/null
-    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > "$p/leaf.ext"
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' "$LAB2_GW" > "$p/leaf.ext"
     openssl x509 -req -in "$p/leaf.csr" -CA "$p/ca.crt.partial" -CAkey "$p/ca.key" -CAcreateserial \
       -days 3650 -extfile "$p/leaf.ext" -out "$p/cert.pem" 2> /dev/null
     mv "$p/ca.crt.partial" "$p/ca.crt"

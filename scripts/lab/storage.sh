@@ -64,6 +64,7 @@ btrfs_loop_down() {
 
 storage_down() {
   btrfs_loop_down "$LAB_LXC_IMG" "$LAB_LXC_MNT"
+  lab2_loop_down
   btrfs_loop_down "$LAB_BACKUP_IMG" "$LAB_BACKUP_MNT"
 }
 
@@ -77,4 +78,18 @@ created_dirs_down() {
     rm -rf --one-file-system "$dir"
   done
   rm -f "$f"
+}
+
+# lab2's btrfs is mounted in its mount namespace only, which ends with its last process (lab-down
+# kills them with lab2's network namespace); its loop device then detaches itself (autoclear).
+lab2_loop_down() {
+  local i dev
+  [[ -f $LAB2_IMG ]] || return 0
+  for i in $(seq 1 50); do
+    [[ -z $(losetup -j "$LAB2_IMG" -O NAME -n 2>/dev/null) ]] && return 0
+    sleep 0.1
+  done
+  for dev in $(losetup -j "$LAB2_IMG" -O NAME -n 2>/dev/null); do
+    losetup -d "$dev" && echo "    detached $dev"
+  done
 }

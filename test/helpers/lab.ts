@@ -9,6 +9,12 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const state = '/var/lib/osm-lab';
 const lxcRoot = '/srv/osm-lxc/lxc';
 
+/**
+ * The lab inventory holds two OSM hosts (lab and lab2). Tests of one host's playbooks run them as an
+ * operator would on a fleet: `--limit lab` (create-container refuses more than one host).
+ */
+export const LAB_LIMIT = ['--limit', 'lab'];
+
 /** Every fixed choice of scripts/lab-up (scripts/lab/lib.sh and inventory/lab.yaml say the same). */
 export const labPaths = {
   repo,

@@ -42,6 +42,6 @@ describe('osm_containers inventory source (lab, over the lab host\'s sshd)', () 
     expect(found.hosts?.['t5a-inv-noconf']).toBeUndefined();
     addDiscovered(inv, found);
     expect(matchHosts(inv, 'osm_containers')).toContain('t5a-inv');
-    expect(matchHosts(inv, 'osm_hosts')).toEqual(['lab']);
+    expect(matchHosts(inv, 'osm_hosts')).toEqual(['lab', 'lab2']);
   });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliRun } from '../../integration/cli/run-cli.js';
-import { labPaths, runArgv, type RunResult } from '../../helpers/lab.js';
+import { LAB_LIMIT, labPaths, runArgv, type RunResult } from '../../helpers/lab.js';
 
 export const DOMAIN = 'osm-lab.test';
 export const CREDENTIALS_DIR = '/var/lib/osm-lab/credentials';
@@ -74,7 +74,7 @@ export function readReport(file: string): { stats: Record<string, HostStats>; re
 export async function play(name: string, extra: Record<string, string> = {}, flags: string[] = [], inventory = labPaths.inventory): Promise<PlayRun> {
   const dir = mkdtempSync(join(tmpdir(), 'osm-play-lab-'));
   const jsonFile = join(dir, 'report.json');
-  const args = ['-i', inventory, join(labPaths.repo, 'playbooks', `${name}.yaml`)];
+  const args = ['-i', inventory, join(labPaths.repo, 'playbooks', `${name}.yaml`), ...(flags.includes('--limit') ? [] : LAB_LIMIT)];
   for (const [k, v] of Object.entries(extra)) args.push('-e', `${k}=${v}`);
   try {
     const run = await runCli([...args, ...flags, '--json', jsonFile]);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from '../../integration/cli/run-cli.js';
-import { ensureLab, labPaths, runArgv } from '../../helpers/lab.js';
+import { ensureLab, LAB_LIMIT, labPaths, runArgv } from '../../helpers/lab.js';
 
 const CUSTOMER = 't7-secret';
 const PORT = 18972;
@@ -19,14 +19,14 @@ let password = '';
 
 beforeAll(async () => {
   await ensureLab();
-  run = await runCli(['-i', labPaths.inventory, join(labPaths.repo, 'playbooks/create-container.yaml'),
+  run = await runCli(['-i', labPaths.inventory, join(labPaths.repo, 'playbooks/create-container.yaml'), ...LAB_LIMIT,
     '-e', `customer_name=${CUSTOMER}`, '-e', `mqtt_port=${PORT}`,
     '-vvv', '--diff', '--json', join(work, 'report.json'), '--junit', join(work, 'report.xml')]);
   password = /^password=(.+)$/m.exec(readFileSync(CREDENTIALS, 'utf8'))?.[1] ?? '';
 }, 1_200_000);
 
 afterAll(async () => {
-  const r = await runCli(['-i', labPaths.inventory, join(labPaths.repo, 'playbooks/delete-container.yaml'), '-e', `customer_name=${CUSTOMER}`, '-e', 'purge=true']);
+  const r = await runCli(['-i', labPaths.inventory, join(labPaths.repo, 'playbooks/delete-container.yaml'), ...LAB_LIMIT, '-e', `customer_name=${CUSTOMER}`, '-e', 'purge=true']);
   rmSync(work, { recursive: true, force: true });
   if (r.code !== 0) throw new Error(`could not delete ${CUSTOMER}:\n${r.stdout}\n${r.stderr}`);
 }, 1_200_000);

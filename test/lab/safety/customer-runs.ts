@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lockName } from '../../../runner/execute/host-lock.js';
 import { cliEntry, REPO } from '../../integration/cli/run-cli.js';
-import { ensureLab, labPaths } from '../../helpers/lab.js';
+import { ensureLab, LAB_LIMIT, labPaths } from '../../helpers/lab.js';
 import { DOMAIN, type HostStats, type TaskResult } from '../playbooks/helpers.js';
 
 export const CREATE = join(labPaths.repo, 'playbooks/create-container.yaml');
@@ -77,7 +77,7 @@ function parseReport(file: string): Pick<Run, 'stats' | 'results'> {
 export function startPlay(playbook: string, vars: Record<string, string | number | boolean>): StartedRun {
   const dir = mkdtempSync(join(tmpdir(), 'osm-t7n-run-'));
   const jsonFile = join(dir, 'report.json');
-  const args = ['-i', labPaths.inventory, playbook, '-e', JSON.stringify(vars), ...LOCK_FLAGS, '--json', jsonFile];
+  const args = ['-i', labPaths.inventory, playbook, ...LAB_LIMIT, '-e', JSON.stringify(vars), ...LOCK_FLAGS, '--json', jsonFile];
   const child = spawn(process.execPath, [...cliEntry(), ...args], { cwd: REPO, env: { ...process.env, CI: 'true' }, stdio: ['pipe', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start osm-play ${playbook}`);
   let stdout = '';

@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLab, labPaths, newestOsBase, runArgv } from '../../helpers/lab.js';
+import { ensureLab, LAB_LIMIT, labPaths, newestOsBase, runArgv } from '../../helpers/lab.js';
 import { changedCount, changedTasks, inContainer, mqttRoundTrip, pebbleRoot, play, readCredentials, readReport, type PlayRun } from '../playbooks/helpers.js';
 import { makeTestBase, TEST_BASE_PREFIX } from '../playbooks/test-bases.js';
 import { distinctBoundaries, stepRun, type StepPrompt } from './step-run.js';
@@ -44,7 +44,7 @@ const started = Date.now();
 const secs = (since: number): string => `${((Date.now() - since) / 1000).toFixed(0)} s`;
 
 function argv(base: string): string[] {
-  return ['-i', labPaths.inventory, join(labPaths.repo, 'playbooks', 'rebase-customer.yaml'), '-e', `customer_name=${CUSTOMER}`, '-e', `os_base=${base}`, ...LOCK];
+  return ['-i', labPaths.inventory, join(labPaths.repo, 'playbooks', 'rebase-customer.yaml'), '-e', `customer_name=${CUSTOMER}`, '-e', `os_base=${base}`, ...LOCK, ...LAB_LIMIT];
 }
 
 function rebase(base: string): Promise<PlayRun> {

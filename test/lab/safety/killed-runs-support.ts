@@ -2,7 +2,7 @@
 // copies, putting the lab back, and a readable difference between two customer states.
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { labPaths, runArgv } from '../../helpers/lab.js';
+import { LAB_LIMIT, labPaths, runArgv } from '../../helpers/lab.js';
 import { CREDENTIALS_DIR, DOMAIN, LETSENCRYPT_LIVE, inContainer, play, type PlayRun } from '../playbooks/helpers.js';
 
 export const CUSTOMER = 't7k-kill';
@@ -18,7 +18,7 @@ const CREATE_VARS = { customer_name: CUSTOMER, mqtt_port: String(PORT) };
 /** osm-play's argv (less the CLI itself) for create-container or delete-container (purge=false). */
 export function playbookArgv(name: 'create-container' | 'delete-container'): string[] {
   const vars = name === 'create-container' ? CREATE_VARS : { customer_name: CUSTOMER, purge: 'false' };
-  const argv = ['-i', labPaths.inventory, join(labPaths.repo, 'playbooks', `${name}.yaml`)];
+  const argv = ['-i', labPaths.inventory, join(labPaths.repo, 'playbooks', `${name}.yaml`), ...LAB_LIMIT];
   for (const [k, v] of Object.entries(vars)) argv.push('-e', `${k}=${v}`);
   return [...argv, ...LOCK];
 }

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from '../../integration/cli/run-cli.js';
-import { ensureLab, labPaths } from '../../helpers/lab.js';
+import { ensureLab, LAB_LIMIT, labPaths } from '../../helpers/lab.js';
 import { customersWithPorts, hostState } from './host-state.js';
 
 const CREATE = join(labPaths.repo, 'playbooks/create-container.yaml');
@@ -16,7 +16,7 @@ let listener: Server | undefined;
 let listenerPort = 0;
 
 function play(playbook: string, vars: Record<string, string | number>): Promise<CliRun> {
-  return runCli(['-i', labPaths.inventory, playbook, '-e', JSON.stringify(vars)]);
+  return runCli(['-i', labPaths.inventory, playbook, ...LAB_LIMIT, '-e', JSON.stringify(vars)]);
 }
 
 beforeAll(async () => {

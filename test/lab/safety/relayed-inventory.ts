@@ -31,7 +31,10 @@ export function relayedLabInventory(dir: string, relayPort: number): string {
   if (!isRecord(inv)) throw new Error(`${labPaths.inventory} is not a mapping`);
   const all = child(inv, 'all', '');
   child(all, 'vars', 'all')['ansible_ssh_known_hosts_file'] = knownHosts;
-  const lab = child(child(child(child(all, 'children', 'all'), 'osm_hosts', 'all.children'), 'hosts', 'osm_hosts'), 'lab', 'osm_hosts.hosts');
+  const osmHosts = child(child(child(all, 'children', 'all'), 'osm_hosts', 'all.children'), 'hosts', 'osm_hosts');
+  // lab alone: create-container reads every OSM host of its inventory, and lab2 is not relayed.
+  for (const name of Object.keys(osmHosts)) if (name !== 'lab') delete osmHosts[name];
+  const lab = child(osmHosts, 'lab', 'osm_hosts.hosts');
   if (lab['ansible_port'] !== labPaths.sshPort) throw new Error(`${labPaths.inventory}: lab is not on port ${labPaths.sshPort}`);
   lab['ansible_port'] = relayPort;
   const file = join(dir, 'inventory.yaml');

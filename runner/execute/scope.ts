@@ -76,19 +76,22 @@ export function magicVars(pc: PlayCtx, host: HostState, role: RoleInfo | undefin
   return magic;
 }
 
-/** hostvars[other]: another host's inventory vars and facts, computed only when looked up. */
+/**
+ * hostvars[other]: another host's inventory vars and facts, computed only when looked up. The
+ * implicit localhost is there once a play ran on it (as in Ansible), with the facts it set.
+ */
 function hostvarsView(pc: PlayCtx): Vars {
   const { deps, opts } = pc.run;
   const inv = opts.inventory;
+  const known = (key: string | symbol): key is string => typeof key === 'string' && (inv.hosts.has(key) || pc.run.hosts.has(key));
   const lookup = (name: string): Vars => ({ ...deps.hostVars(inv, name), ...(pc.run.hosts.get(name)?.facts ?? {}), inventory_hostname: name });
   return new Proxy<Vars>(
     {},
     {
-      get: (_t, key) => (typeof key === 'string' && inv.hosts.has(key) ? lookup(key) : undefined),
-      has: (_t, key) => typeof key === 'string' && inv.hosts.has(key),
-      ownKeys: () => [...inv.hosts.keys()],
-      getOwnPropertyDescriptor: (_t, key) =>
-        typeof key === 'string' && inv.hosts.has(key) ? { enumerable: true, configurable: true, value: lookup(key) } : undefined,
+      get: (_t, key) => (known(key) ? lookup(key) : undefined),
+      has: (_t, key) => known(key),
+      ownKeys: () => [...new Set([...inv.hosts.keys(), ...pc.run.hosts.keys()])],
+      getOwnPropertyDescriptor: (_t, key) => (known(key) ? { enumerable: true, configurable: true, value: lookup(key) } : undefined),
     },
   );
 }

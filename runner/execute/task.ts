@@ -113,12 +113,15 @@ async function runTaskBody(
   const delegates: string[] = [];
   const conds = taskConditions(scope.when, task);
 
-  const items: { vars: Vars; label: string; item?: unknown }[] | undefined = task.loop === undefined ? undefined : loopVarsList(pc, task, baseVars, host, scope);
+  const items: LoopVars[] | undefined = task.loop === undefined ? undefined : loopVarsList(pc, task, baseVars, host, scope);
   const results: LoopResult[] = [];
+  // Facts an item sets (set_fact) are seen by the next items, as in Ansible (`acc: "{{ acc + [item] }}"`).
+  let factsSet = false;
 
   const pauseMs = (task.loopControl?.pause ?? 0) * 1000;
-  for (const [i, it] of (items ?? [{ vars: baseVars, label: '' }]).entries()) {
+  for (const [i, listed] of (items ?? [{ vars: baseVars, label: '' }]).entries()) {
     if (i > 0 && pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
+    const it = factsSet && listed.itemVars ? { ...listed, vars: taskScope(pc, host, scope, task.vars, listed.itemVars) } : listed;
     if (!evalAll(t, 'when', conds, it.vars)) {
       results.push({ status: 'ok', skipped: true, changes: [], registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, label: it.label, item: it.item });
       continue;
@@ -130,7 +133,10 @@ async function runTaskBody(
     const r = await attempt({ pc, host, task, scope, module, vars: it.vars, conn: target.conn, become, noLog });
     results.push({ ...r, label: it.label, item: it.item });
     if (r.status === 'unreachable') break;
-    if (r.facts && Object.keys(r.facts).length) mergeFacts(host.facts, r.facts);
+    if (r.facts && Object.keys(r.facts).length) {
+      mergeFacts(host.facts, r.facts);
+      factsSet = true;
+    }
     if (r.status !== 'failed') {
       for (const added of r.inventory ?? []) {
         if (addHostToInventory(pc.run.opts.inventory, added)) (pc.run.addedBy ??= new Map()).set(added.name, host.name);
@@ -226,7 +232,15 @@ function notify(pc: PlayCtx, host: HostState, task: TaskNode, scope: NodeScope, 
   }
 }
 
-function loopVarsList(pc: PlayCtx, task: TaskNode, baseVars: Vars, host: HostState, scope: NodeScope): { vars: Vars; label: string }[] {
+interface LoopVars {
+  vars: Vars;
+  label: string;
+  item?: unknown;
+  /** The item's own variables (item, index, ansible_loop), to build its scope again after a fact changed. */
+  itemVars?: Vars;
+}
+
+function loopVarsList(pc: PlayCtx, task: TaskNode, baseVars: Vars, host: HostState, scope: NodeScope): LoopVars[] {
   const t = pc.run.deps.templater;
   const raw = task.loop;
   const rendered = typeof raw === 'string' ? t.render(raw, baseVars, task.pos) : t.renderDeep(raw, baseVars, task.pos);
@@ -242,7 +256,7 @@ function loopVarsList(pc: PlayCtx, task: TaskNode, baseVars: Vars, host: HostSta
     let label: string;
     if (labelTpl !== undefined) label = String(t.render(labelTpl, vars, task.pos));
     else label = typeof item === 'string' ? item : JSON.stringify(item);
-    return { vars, label, item };
+    return { vars, label, item, itemVars: iv };
   });
 }
 

@@ -96,4 +96,29 @@ describe('variable precedence', () => {
 `, { inventory: '[web]\nh1\nh2 port=8884\n' });
     expect(outOf(r, 'magic')).toBe('8884|h1,h2|web|h1');
   });
+
+  it('hostvars has the implicit localhost, with its facts, once a play ran on it', async () => {
+    const r = await runYaml(`
+- hosts: localhost
+  tasks:
+    - set_fact: { placed: here }
+- hosts: h1
+  tasks:
+    - name: read
+      probe: { id: a, out: "{{ hostvars['localhost'].placed }}|{{ 'localhost' in hostvars }}" }
+`, { inventory: '[web]\nh1\n' });
+    expect(outOf(r, 'read')).toBe('here|True');
+  });
+
+  it('set_fact in a loop: each item sees what the items before it set (as in Ansible)', async () => {
+    const r = await runYaml(`
+- hosts: h1
+  tasks:
+    - set_fact: { seen: "{{ seen | default([]) + [item] }}" }
+      loop: [a, b, c]
+    - name: read
+      probe: { id: a, out: "{{ seen | join(',') }}" }
+`, { inventory: '[web]\nh1\n' });
+    expect(outOf(r, 'read')).toBe('a,b,c');
+  });
 });

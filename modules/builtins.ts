@@ -44,6 +44,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, () => Promise<{ default: u
   os_base_prune: () => import('./os_base_prune.js'),
   os_base_switch: () => import('./os_base_switch.js'),
   osm_facts: () => import('./osm_facts.js'),
+  osm_placement: () => import('./osm_placement.js'),
   osm_served: () => import('./osm_served.js'),
   osm_status: () => import('./osm_status.js'),
   package: () => import('./package.js'),

@@ -6,6 +6,7 @@ import { defineModule } from '../runner/module.js';
 import { gatherOsmHost, subvolumeUuid } from './lib/osm/gather.js';
 import { customerPorts, portHolder, summarizeOsmHost } from './lib/osm/host.js';
 import { customerLayout, deletedDir, finalCopyName, isFinalCopyOf } from './lib/osm/layout.js';
+import { readResources, type HostResources } from './lib/osm/resources.js';
 
 const args = Type.Object(
   {
@@ -18,6 +19,10 @@ const args = Type.Object(
       Type.String({ description: "The domain of the names of a customer recorded without one, or not created yet (the operator's default, e.g. osm_domain): a customer's layout names are under its recorded domain, else this one." }),
     ),
     mqtt_port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'A port to report the holder of (port_holder), other than customer itself.' })),
+    resources: Type.Boolean({
+      default: false,
+      description: "Also read the host's free room for placement: mem_available_bytes (MemAvailable) and disk_free_bytes (free space under lxc_root).",
+    }),
   },
   { additionalProperties: false },
 );
@@ -34,7 +39,8 @@ export default defineModule({
     "certificate's name) and mqtt_name (null without a domain); its domain is the customer's recorded one, else the domain argument. " +
     'With customer: customer_exists, customer (with subvolume_uuid, final_copy: where delete keeps its final copy, and restored_from: the snapshot ' +
     'restore-snapshot last synced in), final_copies (its entries of deleted), and layout, also for a customer that does not exist yet. With mqtt_port: port_holder, naming another customer or a ' +
-    'listening program that holds the port (null when free or held by this customer itself). Never changed.',
+    'listening program that holds the port (null when free or held by this customer itself). ' +
+    'With resources: mem_available_bytes and disk_free_bytes, what add-customer places by. Never changed.',
   example: [
     '- name: Look at the host',
     '  osm_facts:',
@@ -51,7 +57,8 @@ export default defineModule({
     const layout = focus?.traces.includes('container') ? customerLayout(focus.customer, { lxcRoot: a.lxc_root, nginxDir: a.nginx_dir }) : null;
     const uuid = layout ? await subvolumeUuid(host, layout.dir) : null;
     const restored = layout ? await host.readFile(layout.restored_from_file) : null;
-    return { raw, facts, uuid, restoredFrom: restored === null ? null : restored.trim() };
+    const resources: HostResources | null = a.resources ? await readResources(host, a.lxc_root) : null;
+    return { raw, facts, uuid, restoredFrom: restored === null ? null : restored.trim(), resources };
   },
   plan: () => [],
   async apply() {
@@ -81,6 +88,7 @@ export default defineModule({
       customer_ports: customerPorts(facts),
       ...focus,
       ...(a.mqtt_port === undefined ? {} : { port_holder: portHolder(facts, raw.ss, a.mqtt_port, a.customer ?? '') }),
+      ...(s.resources ?? {}),
     };
   },
 });

@@ -118,15 +118,3 @@ export function placeCustomer(hosts: HostFacts[], req: PlacementRequest, range: 
   if (typeof port === 'string') return refuse(port);
   return { ok: true, host: host.host, port: port.port, why: `${whyHostText}; ${port.why}` };
 }
-
-/** Bytes of MemAvailable in /proc/meminfo (what the kernel can give without swapping); null when absent. */
-export function parseMemAvailable(meminfo: string): number | null {
-  const m = /^MemAvailable:\s+(\d+) kB$/m.exec(meminfo);
-  return m?.[1] === undefined ? null : Number(m[1]) * 1024;
-}
-
-/** Bytes available from `df -B1 --output=avail PATH` (a header line, then the number); null when unreadable. */
-export function parseDfAvail(df: string): number | null {
-  const line = df.trim().split('\n')[1]?.trim();
-  return line !== undefined && /^\d+$/.test(line) ? Number(line) : null;
-}

@@ -90,7 +90,7 @@ describe('customerPorts', () => {
 });
 
 describe('osm_facts result: the layout', () => {
-  const paths = { lxc_root: '/srv/osm-lxc/lxc', nginx_dir: '/etc/nginx', dnsmasq_conf: '/etc/lxc/dnsmasq.conf', hosts_file: '/etc/hosts' };
+  const paths = { lxc_root: '/srv/osm-lxc/lxc', nginx_dir: '/etc/nginx', dnsmasq_conf: '/etc/lxc/dnsmasq.conf', hosts_file: '/etc/hosts', resources: false };
   const uuid = '0b4f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
   const withDomain: OsmHostRaw = {
     ...acme,
@@ -98,7 +98,7 @@ describe('osm_facts result: the layout', () => {
     deleted: [`acme-svr-${uuid}`, 'acme-svr-none', `acme-svr-more-svr-${uuid}`, `globex-svr-${uuid}`],
   };
   const result = (raw: OsmHostRaw, a: { customer?: string; domain?: string } = {}, state: { uuid?: string | null; restoredFrom?: string | null } = {}) =>
-    osmFacts.result!({ ...paths, ...a }, { raw, facts: summarizeOsmHost(raw), uuid: state.uuid ?? null, restoredFrom: state.restoredFrom ?? null }, []) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    osmFacts.result!({ ...paths, ...a }, { raw, facts: summarizeOsmHost(raw), uuid: state.uuid ?? null, restoredFrom: state.restoredFrom ?? null, resources: null }, []) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
   it("gives each customer its layout, its names under its recorded domain, else the domain argument", () => {
     const r = result(withDomain, { domain: 'osm.example.org' });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareHosts, parseDfAvail, parseMemAvailable, placeCustomer, type HostFacts, type Placement } from '../../../../modules/lib/osm/placement.js';
+import { compareHosts, placeCustomer, type HostFacts, type Placement } from '../../../../modules/lib/osm/placement.js';
+import { parseDfAvail, parseMemAvailable } from '../../../../modules/lib/osm/resources.js';
 
 const GiB = 2 ** 30;
 const host = (name: string, capacity: number, customers: [string, number][], memGiB = 4, diskGiB = 50): HostFacts => ({

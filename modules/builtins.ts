@@ -16,6 +16,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, () => Promise<{ default: u
   apt_repository: () => import('./apt_repository.js'),
   assert: () => import('./assert.js'),
   blockinfile: () => import('./blockinfile.js'),
+  btrfs_send: () => import('./btrfs_send.js'),
   btrfs_subvolume: () => import('./btrfs_subvolume.js'),
   command: () => import('./command.js'),
   container_limits: () => import('./container_limits.js'),

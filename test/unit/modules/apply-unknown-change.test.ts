@@ -6,6 +6,7 @@ import apt from '../../../modules/apt.js';
 import aptKey from '../../../modules/apt_key.js';
 import aptRepository from '../../../modules/apt_repository.js';
 import blockinfile from '../../../modules/blockinfile.js';
+import btrfsSend from '../../../modules/btrfs_send.js';
 import btrfsSubvolume from '../../../modules/btrfs_subvolume.js';
 import command from '../../../modules/command.js';
 import copy from '../../../modules/copy.js';
@@ -64,6 +65,7 @@ function recordingHost(ran: string[][]): HostContext {
 describe('apply with a change it has no step for', () => {
   it.each<[string, AnyModule, Record<string, unknown>, unknown?]>([
     ['btrfs_subvolume', btrfsSubvolume as AnyModule, { path: '/srv/x' }],
+    ['btrfs_send', btrfsSend as AnyModule, { src: '/srv/x', dest_dir: '/srv/y', host: 'osm2' }],
     ['lxc_container', lxcContainer as AnyModule, { name: 'acme-svr' }],
     ['apt', apt as AnyModule, { name: 'ufw', dpkg_options: '' }],
     ['apt_key', aptKey as AnyModule, { id: '0123456789ABCDEF' }],

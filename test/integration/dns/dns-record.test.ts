@@ -1,6 +1,7 @@
 // dns_record end to end: the CLI over the local connection against a private PowerDNS 4.7 (started
 // by scripts/lab/pdns.sh's functions on free loopback ports), checked from outside with dig.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lookUp } from '../../../modules/dns_lookup.js';
 import { changedCount, dig, playbookRunner, startPdns, type PdnsInstance } from './pdns-instance.js';
 
 const PLAYBOOK = `
@@ -64,6 +65,14 @@ describe('dns_record against PowerDNS', () => {
     expect(answers('lab2', 'A')).toEqual(['300 A 10.0.3.10', '300 A 10.0.3.11']);
     expect(answers('acme-mqtt', 'CNAME')).toEqual(['300 CNAME lab2.osm-lab.test.']);
     expect(answers('acme-info', 'TXT')).toEqual(['300 TXT "owner=acme host=lab2"']);
+  });
+
+  it('dns_lookup asks the server as a client would: the alias and the addresses it ends at, and an empty answer for no such name', async () => {
+    const answers = await lookUp({ names: [`acme-mqtt.${pdns.zone}`, `nobody.${pdns.zone}`], server: '127.0.0.1', port: pdns.dnsPort, timeout: 2 });
+    expect(answers).toEqual({
+      [`acme-mqtt.${pdns.zone}`]: { cname: `lab2.${pdns.zone}`, a: ['10.0.3.10', '10.0.3.11'], error: null },
+      [`nobody.${pdns.zone}`]: { cname: null, a: [], error: null },
+    });
   });
 
   it('changes nothing on a second run', async () => {

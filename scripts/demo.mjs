@@ -18,8 +18,9 @@ const inventory = join(repo, 'inventory', 'lab.yaml');
 const playbooks = ['setup-host.yaml', 'create-container.yaml'].map((p) => join(repo, 'playbooks', p));
 const osmPlay = (playbook, extra = []) =>
   // Tests or operators may be running playbooks on the lab host too: wait for their host lock.
-  // The lab inventory has two OSM hosts; the demo makes this machine's own (lab) one.
-  run(['node', join(repo, 'bin', 'osm-play.js'), '-i', inventory, '--limit', 'lab', '--lock-timeout', '600', playbook, ...extra]);
+  // The lab inventory has two OSM hosts; the demo makes this machine's own (lab) one, with the
+  // backup host (setup-host prepares it too), and leaves lab2 out.
+  run(['node', join(repo, 'bin', 'osm-play.js'), '-i', inventory, '--limit', 'all:!lab2', '--lock-timeout', '600', playbook, ...extra]);
 const t0 = Date.now();
 const step = (n, text) => console.log(`\n[${((Date.now() - t0) / 1000).toFixed(0)}s] ${n}. ${text}`);
 

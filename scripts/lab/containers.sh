@@ -10,8 +10,8 @@ lab_containers() {
 containers_down() {
   local name
   for name in $(lab_containers); do
-    if lxc-info -P "$LAB_LXC_ROOT/containers" -n "$name" -s 2>/dev/null | grep -q RUNNING; then
-      lxc-stop -P "$LAB_LXC_ROOT/containers" -n "$name" -k > /dev/null 2>&1 || true
+    if lxc-info -n "$name" -s 2>/dev/null | grep -q RUNNING; then
+      lxc-stop -n "$name" -k > /dev/null 2>&1 || true
       echo "    stopped container $name"
     fi
   done

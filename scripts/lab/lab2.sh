@@ -24,6 +24,10 @@ in_lab2() {
 # The link: a veth pair, this machine's end $LAB2_GW, lab2's end $LAB2_ADDR (eth0), no default route.
 lab2_net_up() {
   ip netns list | grep -q "^$LAB2_NS\b" || ip netns add "$LAB2_NS"
+  # A link whose other end is not in lab2's namespace is left from an ended one: made anew.
+  if ip link show "$LAB2_VETH" > /dev/null 2>&1 && ! ip -n "$LAB2_NS" link show eth0 > /dev/null 2>&1; then
+    ip link delete "$LAB2_VETH" 2> /dev/null || true
+  fi
   ip link show "$LAB2_VETH" > /dev/null 2>&1 || ip link add "$LAB2_VETH" type veth peer name eth0 netns "$LAB2_NS"
   ip addr replace "$LAB2_GW/24" dev "$LAB2_VETH"
   ip link set "$LAB2_VETH" up
@@ -126,4 +130,14 @@ lab2_up() {
 lab2_down() {
   lab2_pid > /dev/null || return 0
   in_lab2 bash -c "source '$LAB_SCRIPTS/lib.sh'; source '$LAB_SCRIPTS/containers.sh'; containers_down" || true
+}
+
+# The kernel takes a deleted namespace's links down a moment later: wait, so lab-down leaves none.
+lab2_link_gone() {
+  local i
+  for i in $(seq 1 50); do
+    ip link show "$LAB2_VETH" > /dev/null 2>&1 || return 0
+    sleep 0.1
+  done
+  ip link delete "$LAB2_VETH" 2> /dev/null || true
 }

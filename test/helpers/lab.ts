@@ -10,10 +10,11 @@ const state = '/var/lib/osm-lab';
 const lxcRoot = '/srv/osm-lxc/lxc';
 
 /**
- * The lab inventory holds two OSM hosts (lab and lab2). Tests of one host's playbooks run them as an
- * operator would on a fleet: `--limit lab` (create-container refuses more than one host).
+ * The lab inventory holds two OSM hosts (lab and lab2). Tests of one host's playbooks leave lab2 out
+ * as an operator would (create-container refuses more than one host); the backup, monitoring and
+ * DNS hosts stay in, as their plays need them.
  */
-export const LAB_LIMIT = ['--limit', 'lab'];
+export const LAB_LIMIT = ['--limit', 'all:!lab2'];
 
 /** Every fixed choice of scripts/lab-up (scripts/lab/lib.sh and inventory/lab.yaml say the same). */
 export const labPaths = {

@@ -70,11 +70,14 @@ export function readReport(file: string): { stats: Record<string, HostStats>; re
   return { stats, results };
 }
 
+/** The fleet playbooks look across every OSM host; the others run on lab unless flags name a --limit. */
+const FLEET_PLAYBOOKS = new Set(['add-customer', 'remove-customer', 'fleet-status']);
+
 /** Runs `osm-play -i inventory/lab.yaml playbooks/<name>.yaml -e k=v ... [flags] --json FILE` (or another inventory). */
 export async function play(name: string, extra: Record<string, string> = {}, flags: string[] = [], inventory = labPaths.inventory): Promise<PlayRun> {
   const dir = mkdtempSync(join(tmpdir(), 'osm-play-lab-'));
   const jsonFile = join(dir, 'report.json');
-  const args = ['-i', inventory, join(labPaths.repo, 'playbooks', `${name}.yaml`), ...(flags.includes('--limit') ? [] : LAB_LIMIT)];
+  const args = ['-i', inventory, join(labPaths.repo, 'playbooks', `${name}.yaml`), ...(flags.includes('--limit') || FLEET_PLAYBOOKS.has(name) ? [] : LAB_LIMIT)];
   for (const [k, v] of Object.entries(extra)) args.push('-e', `${k}=${v}`);
   try {
     const run = await runCli([...args, ...flags, '--json', jsonFile]);

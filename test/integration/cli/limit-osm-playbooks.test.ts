@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { playbookTasks } from '../../helpers/playbook-tasks.js';
 import { REPO, runCli } from './run-cli.js';
 
 const T = 300_000;
@@ -85,8 +86,8 @@ describe('the OSM playbooks under --limit on two OSM hosts', () => {
     expect(r.stdout.match(/play #/g)).toHaveLength(1);
     for (const t of ['Broker settings', 'Broker ACL', 'Broker user', 'The broker runs with these settings', 'The customer is served']) expect(r.stdout).toContain(`      ${t}\t`);
     // The broker tasks go to the container through delegate_to, never through a play of their own.
-    const plays = parse(readFileSync(pb, 'utf8')) as { tasks: { name: string; delegate_to?: string }[] }[];
-    const broker = plays[0]!.tasks.filter((t) => t.name.startsWith('Broker') || t.name === 'The broker runs with these settings');
+    const tasks = playbookTasks(pb)[0]!;
+    const broker = tasks.filter((t) => String(t.name).startsWith('Broker') || t.name === 'The broker runs with these settings');
     expect(broker).toHaveLength(4);
     for (const t of broker) expect(t.delegate_to).toBe('{{ container }}');
   }, T);

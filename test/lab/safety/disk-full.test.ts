@@ -10,7 +10,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { ensureLab, labPaths, runArgv } from '../../helpers/lab.js';
 import { TcpRelay } from '../../helpers/tcp-relay.js';
 import { changedCount, changedTasks, CREDENTIALS_DIR, play, type PlayRun } from '../playbooks/helpers.js';
@@ -18,6 +17,7 @@ import { entries, MISSING } from './customer-state-parts.js';
 import { customerState, expectCustomerServed } from './customer-state.js';
 import { startCli } from './live-cli.js';
 import { relayedLabInventory } from './relayed-inventory.js';
+import { playbookTasks } from '../../helpers/playbook-tasks.js';
 import { makeSmallLxcRoot, type SmallLxcRoot } from './small-btrfs.js';
 
 const CUSTOMER = 't7s-disk';
@@ -65,11 +65,7 @@ function small(): SmallLxcRoot {
 
 /** Task names of each play of create-container, in order: where a failure stops says what ran. */
 function createTasks(): string[][] {
-  const plays: unknown = parse(readFileSync(CREATE, 'utf8'));
-  return (Array.isArray(plays) ? plays : []).map((p: unknown) => {
-    const tasks: unknown = typeof p === 'object' && p !== null && 'tasks' in p ? p.tasks : [];
-    return (Array.isArray(tasks) ? tasks : []).map((t: unknown) => (typeof t === 'object' && t !== null && 'name' in t ? String(t.name) : ''));
-  });
+  return playbookTasks(CREATE).map((tasks) => tasks.map((t) => String(t.name ?? '')));
 }
 const TASKS = createTasks().flat();
 const HOST_TASKS = createTasks()[0] ?? [];

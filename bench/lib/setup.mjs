@@ -6,8 +6,12 @@ export function hostNames(n) {
   return Array.from({ length: n }, (_, i) => `h${String(i + 1).padStart(3, '0')}`);
 }
 
-/** A YAML inventory both tools read: N names, all the same sshd. */
-export function writeInventory(file, sshd, n) {
+/**
+ * A YAML inventory both tools read: N names, all the same sshd. With group, the names are that
+ * group's (all:children:GROUP:hosts); hostVars(name) gives each its own variables (JSON is YAML).
+ */
+export function writeInventory(file, sshd, n, { group, hostVars = () => ({}) } = {}) {
+  const indent = group ? '        ' : '    ';
   const lines = [
     'all:',
     '  vars:',
@@ -17,8 +21,8 @@ export function writeInventory(file, sshd, n) {
     `    ansible_ssh_private_key_file: ${sshd.keyPath}`,
     `    ansible_ssh_known_hosts_file: ${sshd.knownHosts}`,
     '    ansible_python_interpreter: /usr/bin/python3',
-    '  hosts:',
-    ...hostNames(n).map((h) => `    ${h}: {}`),
+    ...(group ? ['  children:', `    ${group}:`, '      hosts:'] : ['  hosts:']),
+    ...hostNames(n).map((h) => `${indent}${h}: ${JSON.stringify(hostVars(h))}`),
     '',
   ];
   writeFileSync(file, lines.join('\n'));
@@ -68,9 +72,14 @@ export function commands({ repo, playbook, inventory, ansibleCfg, n, root }) {
       argv: ['ansible-playbook', '-i', inventory, playbook, '-e', `bench_root=${root}`],
       env: { ...process.env, ANSIBLE_CONFIG: ansibleCfg, ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0' },
     },
-    osm: {
-      argv: [process.execPath, join(repo, 'bin/osm-play.js'), '-i', inventory, playbook, '-f', String(n), '-e', `bench_root=${root}`],
-      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
-    },
+    osm: osmPlayCommand({ repo, playbook, inventory, n, args: ['-e', `bench_root=${root}`] }),
+  };
+}
+
+/** The built osm-play CLI on one playbook, forks = hosts, plain output (no colour, no live view). */
+export function osmPlayCommand({ repo, playbook, inventory, n, args = [] }) {
+  return {
+    argv: [process.execPath, join(repo, 'bin/osm-play.js'), '-i', inventory, playbook, '-f', String(n), ...args],
+    env: { ...process.env, CI: 'true', NO_COLOR: '1' },
   };
 }

@@ -17,6 +17,9 @@ import { truthy } from './conditions.js';
 import { checkUnresolved } from './resolve-vars.js';
 import { errorText } from './error-text.js';
 
+/** A delegate_to host that could not be connected to or locked (openHost reported why). */
+class DelegateUnreachableError extends Error {}
+
 export interface TaskOutcome {
   flow: Flow;
   /** For rescue sections: ansible_failed_task / ansible_failed_result. */
@@ -128,7 +131,16 @@ async function runTaskBody(
     }
     const become = resolveBecome(task, scope, pc.play, it.vars, { become: pc.run.opts.become, password: pc.run.opts.becomePassword, becomeUser: pc.run.opts.becomeUser, becomeMethod: pc.run.opts.becomeMethod });
     if (become?.password) pc.run.opts.redactor.add(become.password);
-    const target = await connectionFor(pc, host, task, it.vars);
+    let target: { conn: Connection; delegate?: string };
+    try {
+      target = await connectionFor(pc, host, task, it.vars);
+    } catch (err) {
+      // In a loop, an item whose delegate cannot be reached fails alone and the other items still
+      // run (as a failed module would): fleet-status probes every OSM host and shows one it cannot reach.
+      if (items === undefined || !(err instanceof DelegateUnreachableError)) throw err;
+      results.push({ status: 'failed', changes: [], msg: err.message, registered: { changed: false, failed: true, msg: err.message }, label: it.label, item: it.item });
+      continue;
+    }
     if (target.delegate !== undefined && !delegates.includes(target.delegate)) delegates.push(target.delegate);
     const r = await attempt({ pc, host, task, scope, module, vars: it.vars, conn: target.conn, become, noLog });
     results.push({ ...r, label: it.label, item: it.item });
@@ -302,6 +314,6 @@ async function delegateConnection(pc: PlayCtx, target: string): Promise<Connecti
     other = newHostState(target);
     pc.run.hosts.set(target, other);
   }
-  if (!(await openHost(pc, other)) || !other.conn) throw new Error(`delegate_to: cannot reach ${target}${other.unreachable ? ' (unreachable)' : ''}`);
+  if (!(await openHost(pc, other)) || !other.conn) throw new DelegateUnreachableError(`delegate_to: cannot reach ${target}${other.unreachable ? ' (unreachable)' : ''}`);
   return other.conn;
 }

@@ -108,4 +108,42 @@ describe('delegate_to rendered per loop item', () => {
     ]);
     expect(r.results[0]!.delegatedTo).toBe('h2, h3');
   });
+
+  it('fails only the item whose host cannot be reached, and goes on to the next items (fleet-status)', async () => {
+    const yaml = `
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - probe:
+        id: "{{ item }}"
+      delegate_to: "{{ item }}"
+      loop: "{{ groups['web'] }}"
+      register: probed
+      ignore_errors: true
+    - debug:
+        msg: "{{ probed.results | map(attribute='failed') | list }} {{ probed.results[1].msg }}"
+`;
+    const r = await runYaml(yaml, { inventory: '[web]\nh1\nh2\nh3\n', unreachableHosts: ['h2'] });
+    expect(r.calls.map((c) => c.via)).toEqual(['h1', 'h3']);
+    expect(r.results.find((x) => x.module === 'probe')?.items?.map((i) => i.status)).toEqual(['ok', 'failed', 'ok']);
+    expect(r.results.find((x) => x.module === 'debug')?.display).toBe('[False, True, False] delegate_to: cannot reach h2 (unreachable)');
+    // ignore_errors covered it; h2 itself is counted unreachable, as when it is a play's host.
+    expect(r.summary.exitCode).not.toBe(0);
+  });
+
+  it('without ignore_errors, the task fails after trying every item', async () => {
+    const yaml = `
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - probe:
+        id: "{{ item }}"
+      delegate_to: "{{ item }}"
+      loop: "{{ groups['web'] }}"
+    - probe: { id: after }
+`;
+    const r = await runYaml(yaml, { inventory: '[web]\nh1\nh2\nh3\n', unreachableHosts: ['h1'] });
+    expect(r.calls.map((c) => c.id)).toEqual(['h2', 'h3']);
+    expect(r.summary.exitCode).not.toBe(0);
+  });
 });

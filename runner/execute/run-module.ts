@@ -3,7 +3,7 @@
 import { UnreachableError } from '../connection/types.js';
 import { ModuleError, type AnyModule, type HostContext, type InventoryAddition } from '../module.js';
 import { changesDiff } from '../kit/diff.js';
-import { checkArgs as argProblems } from '../load/args-check.js';
+import { argsForRun } from '../load/args-check.js';
 import type { Change, Vars } from '../types.js';
 
 export interface ModuleRun {
@@ -24,18 +24,6 @@ export interface ModuleRun {
   applied: boolean;
 }
 
-/**
- * Defaults applied, strings converted where the schema wants numbers/booleans (yes/no too), then
- * checked: the same validator that checked the literal arguments at load time.
- */
-export function checkArgs(mod: AnyModule, args: Vars): { ok: true; args: Vars } | { ok: false; error: string } {
-  // An argument given as null (`mode:` with nothing after it) means "not given", as in Ansible.
-  const given = structuredClone(Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null)));
-  const problems = argProblems(mod, given, { coerce: true });
-  if (problems.length === 0) return { ok: true, args: given };
-  return { ok: false, error: `${mod.name}: ${problems.slice(0, 5).map((p) => p.message).join('; ')}` };
-}
-
 function failed(changes: Change[], err: unknown, diff: string | undefined): ModuleRun {
   const message = err instanceof Error ? err.message : String(err);
   const data: Vars = err instanceof ModuleError ? err.resultVars() : {};
@@ -43,7 +31,7 @@ function failed(changes: Change[], err: unknown, diff: string | undefined): Modu
 }
 
 export async function runModule(mod: AnyModule, host: HostContext, rawArgs: Vars, opts: { check: boolean; diff: boolean }): Promise<ModuleRun> {
-  const checked = checkArgs(mod, rawArgs);
+  const checked = argsForRun(mod, rawArgs);
   if (!checked.ok) return { status: 'failed', changes: [], data: {}, msg: checked.error, error: checked.error, applied: true };
   const args = checked.args;
   let changes: Change[] = [];

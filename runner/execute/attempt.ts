@@ -1,6 +1,6 @@
 // One module call for one task (or one loop item): render args, run the module through runModule,
 // retry with until/retries/delay, then apply changed_when and failed_when to the result.
-import { ModuleError, type AnyModule, type HostContext } from '../module.js';
+import type { AnyModule, HostContext } from '../module.js';
 import type { BecomeOptions, Connection } from '../connection/types.js';
 import { UnreachableError } from '../connection/types.js';
 import type { TaskNode, Vars } from '../types.js';
@@ -118,10 +118,10 @@ async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<Att
     if (err instanceof UnreachableError) {
       return { status: 'unreachable', changes: [], registered: { unreachable: true, msg: err.message }, msg: err.message };
     }
+    // runModule returns a module's own failure (ModuleError's rc/stdout/stderr mapped there, once);
+    // what lands here is a task keyword that could not be decided (check_mode).
     const msg = err instanceof Error ? err.message : String(err);
-    const registered: Vars = { failed: true, changed: false, msg };
-    if (err instanceof ModuleError) Object.assign(registered, err.resultVars());
-    return { status: 'failed', changes: [], registered, msg };
+    return { status: 'failed', changes: [], registered: { failed: true, changed: false, msg }, msg };
   }
   for (const key of a.module.secretResults ?? []) opts.redactor.addDeep(outcome.data[key]);
   if (a.noLog) opts.redactor.addDeep(outcome.data);

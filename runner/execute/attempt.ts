@@ -131,7 +131,7 @@ async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<Att
   const registered: Vars = { ...data, changed: status === 'changed', failed: status === 'failed' };
   if (outcome.msg !== undefined) registered['msg'] = outcome.msg;
   // A planned change that was not applied (check mode) has no output: conditions about output can't be decided.
-  const pending = status === 'changed' && outcome.applied === false;
+  const pending = outcome.pending === true;
 
   const probe = { ...a.vars, ...(task.register ? { [task.register]: registered } : {}) };
   const t = deps.templater;

@@ -20,19 +20,19 @@ export interface ModuleRun {
   facts?: Vars;
   /** Hosts the module adds to the run's inventory (add_host). */
   inventory?: InventoryAddition[];
-  /** False when changes were planned but not made (check mode): the result has no output of that work. */
-  applied: boolean;
+  /** Changes were planned but not made (check mode): the result has no output of that work. */
+  pending?: boolean;
 }
 
 function failed(changes: Change[], err: unknown, diff: string | undefined): ModuleRun {
   const message = err instanceof Error ? err.message : String(err);
   const data: Vars = err instanceof ModuleError ? err.resultVars() : {};
-  return { status: 'failed', changes, data, msg: message, error: message, diff, applied: true };
+  return { status: 'failed', changes, data, msg: message, error: message, diff };
 }
 
 export async function runModule(mod: AnyModule, host: HostContext, rawArgs: Vars, opts: { check: boolean; diff: boolean }): Promise<ModuleRun> {
   const checked = argsForRun(mod, rawArgs);
-  if (!checked.ok) return { status: 'failed', changes: [], data: {}, msg: checked.error, error: checked.error, applied: true };
+  if (!checked.ok) return { status: 'failed', changes: [], data: {}, msg: checked.error, error: checked.error };
   const args = checked.args;
   let changes: Change[] = [];
   try {
@@ -40,9 +40,9 @@ export async function runModule(mod: AnyModule, host: HostContext, rawArgs: Vars
     changes = mod.plan(args, state);
     const diff = opts.diff ? changesDiff(changes) : undefined;
     const data: Vars = { ...(mod.result?.(args, state, changes) ?? {}) };
-    if (changes.length === 0) return { status: 'ok', changes, data, diff, applied: true };
+    if (changes.length === 0) return { status: 'ok', changes, data, diff };
     // Controller-only modules (set_fact, debug...) touch no host, so they run in check mode too.
-    if (opts.check && !mod.controllerOnly) return { status: 'changed', changes, data, diff, applied: false };
+    if (opts.check && !mod.controllerOnly) return { status: 'changed', changes, data, diff, pending: true };
     const outcome = (await mod.apply(host, args, changes, state)) ?? {};
     Object.assign(data, outcome.data ?? {});
     const run: ModuleRun = {
@@ -53,7 +53,6 @@ export async function runModule(mod: AnyModule, host: HostContext, rawArgs: Vars
       msg: outcome.msg,
       facts: outcome.facts,
       inventory: outcome.inventory,
-      applied: true,
     };
     if (outcome.failed) {
       run.status = 'failed';

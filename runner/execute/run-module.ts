@@ -1,27 +1,14 @@
 // Running one module for one host: check its args, gather, plan, and apply unless in check mode.
 // This is the single place where --check stops things: modules never ask whether they are in check mode.
 import { UnreachableError } from '../connection/types.js';
-import { ModuleError, type AnyModule, type HostContext, type InventoryAddition } from '../module.js';
+import { ModuleError, type AnyModule, type HostContext } from '../module.js';
 import { changesDiff } from '../kit/diff.js';
 import { argsForRun } from '../load/args-check.js';
-import type { Change, Vars } from '../types.js';
+import type { Change, Result, Vars } from '../types.js';
 
-export interface ModuleRun {
+/** The task's result as the module leaves it: never skipped or unreachable (an unreachable host throws). */
+export interface ModuleRun extends Result {
   status: 'ok' | 'changed' | 'failed';
-  changes: Change[];
-  /** Unified diffs of the changes that carry before/after, when opts.diff. */
-  diff?: string;
-  /** What register stores (rc, stdout, ...), without changed/failed which the executor adds. */
-  data: Vars;
-  msg?: string;
-  /** The failure, one line; set when status is failed. */
-  error?: string;
-  /** Facts for the host (set_fact). */
-  facts?: Vars;
-  /** Hosts the module adds to the run's inventory (add_host). */
-  inventory?: InventoryAddition[];
-  /** Changes were planned but not made (check mode): the result has no output of that work. */
-  pending?: boolean;
 }
 
 function failed(changes: Change[], err: unknown, diff: string | undefined): ModuleRun {

@@ -3,8 +3,8 @@ import { mergeFacts } from './gather-facts.js';
 import { addHostToInventory } from './add-host.js';
 import type { Connection } from '../connection/types.js';
 import type { ItemResult, ReportedResult } from '../report/events.js';
-import type { Change, TaskNode, Vars } from '../types.js';
-import { attempt, type AttemptResult } from './attempt.js';
+import type { Change, Result, TaskNode, Vars } from '../types.js';
+import { attempt } from './attempt.js';
 import { resolveBecome } from './become.js';
 import { evalAll, taskConditions } from './conditions.js';
 import { itemVars, loopItems } from './loop.js';
@@ -91,7 +91,8 @@ export async function runTask(pc: PlayCtx, host: HostState, task: TaskNode, scop
   }
 }
 
-type LoopResult = AttemptResult & { skipped?: boolean; label: string; item?: unknown };
+/** One pass of the task (a loop item, or the task itself): its result, and the item it ran with. */
+type ItemRun = Result & { label: string; item?: unknown };
 
 type Report = (r: Omit<ReportedResult, 'host' | 'task' | 'module' | 'durationMs' | 'pos' | 'noLog' | 'check' | 'handler'>) => void;
 
@@ -114,13 +115,13 @@ async function runTaskBody(
   const conds = taskConditions(scope.when, task);
 
   const items: { vars: Vars; label: string; item?: unknown }[] | undefined = task.loop === undefined ? undefined : loopVarsList(pc, task, baseVars, host, scope);
-  const results: LoopResult[] = [];
+  const results: ItemRun[] = [];
 
   const pauseMs = (task.loopControl?.pause ?? 0) * 1000;
   for (const [i, it] of (items ?? [{ vars: baseVars, label: '' }]).entries()) {
     if (i > 0 && pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
     if (!evalAll(t, 'when', conds, it.vars)) {
-      results.push({ status: 'ok', skipped: true, changes: [], registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, label: it.label, item: it.item });
+      results.push({ status: 'skipped', changes: [], data: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, label: it.label, item: it.item });
       continue;
     }
     const become = resolveBecome(task, scope, pc.play, it.vars, { become: pc.run.opts.become, password: pc.run.opts.becomePassword, becomeUser: pc.run.opts.becomeUser, becomeMethod: pc.run.opts.becomeMethod });
@@ -150,13 +151,13 @@ function finish(
   scope: NodeScope,
   baseVars: Vars,
   looped: boolean,
-  results: LoopResult[],
+  results: ItemRun[],
   report: Report,
 ): TaskOutcome {
   const unreachable = results.find((r) => r.status === 'unreachable');
   const failed = results.some((r) => r.status === 'failed');
   const changed = results.some((r) => r.status === 'changed');
-  const allSkipped = results.length > 0 ? results.every((r) => r.skipped) : looped;
+  const allSkipped = results.length > 0 ? results.every((r) => r.status === 'skipped') : looped;
   const status = unreachable ? 'unreachable' : failed ? 'failed' : changed ? 'changed' : allSkipped ? 'skipped' : 'ok';
   const changes: Change[] = results.flatMap((r) => r.changes);
 
@@ -167,17 +168,17 @@ function finish(
       changed,
       failed,
       msg: failed ? 'One or more items failed' : 'All items completed',
-      results: results.map((r) => ({ ...r.registered, [loopVar]: r.item, ansible_loop_var: loopVar })),
+      results: results.map((r) => ({ ...r.data, [loopVar]: r.item, ansible_loop_var: loopVar })),
       skipped: allSkipped,
     };
   } else {
-    registered = results[0]?.registered ?? { changed: false, skipped: true };
+    registered = results[0]?.data ?? { changed: false, skipped: true };
   }
   if (task.register) host.facts[task.register] = registered;
 
   const ignoreErrors = failed && !unreachable && isTrue(pc, task.ignoreErrors ?? scope.ignoreErrors, baseVars);
   const items: ItemResult[] | undefined = looped
-    ? results.map((r) => ({ label: r.label, status: r.skipped ? 'skipped' : r.status, changes: r.changes, diff: r.diff, msg: r.msg, error: r.status === 'failed' ? r.msg : undefined }))
+    ? results.map((r) => ({ label: r.label, status: r.status, changes: r.changes, diff: r.diff, msg: r.msg, error: r.status === 'failed' ? r.msg : undefined }))
     : undefined;
   const single = looped ? undefined : results[0];
   const display = single?.display;

@@ -1,8 +1,8 @@
 // add_host: puts a host into the in-memory inventory for the plays that follow (as Ansible's does),
 // e.g. a container just created, reached through its host with the lxc connection.
 import { Type } from '@sinclair/typebox';
-import { defineModule, unknownChange, type InventoryAddition } from '../runner/module.js';
-import type { OnlyChange } from '../runner/types.js';
+import { defineModule, unknownChange } from '../runner/module.js';
+import type { InventoryAddition, OnlyChange } from '../runner/types.js';
 
 const NAME = '^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,252}$';
 

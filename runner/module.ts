@@ -2,7 +2,7 @@
 // Check mode, diffs and recaps are the runner's business: modules never ask whether they are in check mode.
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { BecomeOptions, Command, Connection, ExecOptions, ExecResult, StatResult, WriteOptions } from './connection/types.js';
-import type { Change, Vars } from './types.js';
+import type { Change, Result, Vars } from './types.js';
 
 /** What a module sees of the host it works on, for one task. */
 export interface HostContext {
@@ -33,26 +33,15 @@ export interface HostContext {
   log(msg: string): void;
 }
 
-/** What apply() may report beyond "it was done". */
-export interface ApplyOutcome {
-  /** Data merged into the registered result (e.g. stdout, rc, allocated ip). */
-  data?: Vars;
+/**
+ * What apply() may report beyond "it was done": part of the task's result (data is merged into the
+ * planned result's, e.g. stdout, rc, an allocated ip), and two verdicts on its status.
+ */
+export interface ApplyOutcome extends Partial<Pick<Result, 'data' | 'msg' | 'facts' | 'inventory'>> {
   /** The module found out while applying that nothing changed after all (e.g. rsync itemized nothing). */
   changed?: boolean;
   /** The work ran but failed (e.g. non-zero rc); failed_when may still override. */
   failed?: boolean;
-  msg?: string;
-  /** Facts to set on the host (set_fact). */
-  facts?: Vars;
-  /** Hosts to add to the run's in-memory inventory (add_host), for the plays that follow. */
-  inventory?: InventoryAddition[];
-}
-
-/** A host joining the run's inventory, with its groups and host variables. */
-export interface InventoryAddition {
-  name: string;
-  groups: string[];
-  vars: Vars;
 }
 
 export interface ModuleSpec<A extends TSchema = TSchema, S = unknown, C extends Change = Change> {

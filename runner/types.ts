@@ -188,6 +188,38 @@ export interface Inventory {
 export type TaskStatus = 'ok' | 'changed' | 'skipped' | 'failed' | 'unreachable';
 
 /**
+ * A task's result: one shape from module to report, as execa keeps one for success and failure.
+ * runModule makes it, the executor decides changed_when/failed_when on it and folds loop items, the
+ * reporters show it. Each stage extends it (ModuleRun, ReportedResult); none redefines a field.
+ */
+export interface Result {
+  status: TaskStatus;
+  changes: Change[];
+  /** Unified diffs of the changes that carry before/after, when --diff. */
+  diff?: string;
+  /** What register stores: the module's data (rc, stdout, ...); the executor adds changed/failed/msg. */
+  data: Vars;
+  msg?: string;
+  /** The failure, one line. */
+  error?: string;
+  /** Facts to set on the host (set_fact). */
+  facts?: Vars;
+  /** Hosts to add to the run's in-memory inventory (add_host), for the plays that follow. */
+  inventory?: InventoryAddition[];
+  /** Changes were planned but not made (check mode): the result has no output of that work. */
+  pending?: boolean;
+  /** What the module asked to show under the task line (debug's msg), taken out of data. */
+  display?: unknown;
+}
+
+/** A host joining the run's inventory, with its groups and host variables. */
+export interface InventoryAddition {
+  name: string;
+  groups: string[];
+  vars: Vars;
+}
+
+/**
  * One planned change, as data; `before`/`after` give a file diff when both are text. A module may name its own
  * union of changes (`Change<'start'> | Change<'set', string[]>`) so that plan() and apply() are checked against it;
  * the engine sees them all as Change.

@@ -1,7 +1,6 @@
 // A module's inventory additions (add_host): the host and its groups join the in-memory inventory, so plays
 // that come later (and their host patterns) see it.
-import type { InventoryAddition } from '../module.js';
-import type { Inventory } from '../types.js';
+import type { Inventory, InventoryAddition } from '../types.js';
 
 /** Adds (or updates) the host; true when it was not in the inventory before. */
 export function addHostToInventory(inv: Inventory, req: InventoryAddition): boolean {

@@ -1,9 +1,9 @@
 // One module call for one task (or one loop item): render args, run the module through runModule,
 // retry with until/retries/delay, then apply changed_when and failed_when to the result.
-import { ModuleError, type AnyModule, type HostContext } from '../module.js';
+import type { AnyModule, HostContext } from '../module.js';
 import type { BecomeOptions, Connection } from '../connection/types.js';
 import { UnreachableError } from '../connection/types.js';
-import type { TaskNode, Vars } from '../types.js';
+import type { Result, TaskNode, Vars } from '../types.js';
 import { evalCondition, evalList } from './conditions.js';
 import { checkUnresolved } from './resolve-vars.js';
 import { errorText } from './error-text.js';
@@ -12,17 +12,6 @@ import { normalizeArgs } from '../load/args-check.js';
 import { taskCheckMode, taskEnvironment, taskTimeoutMs } from './task-keywords.js';
 import type { ModuleRun } from './run-module.js';
 import { keyPos } from '../load/tasks.js';
-
-/** The module's result after until/retries, changed_when and failed_when: ModuleRun with the registered value. */
-export interface AttemptResult extends Pick<ModuleRun, 'changes' | 'msg' | 'diff' | 'facts' | 'inventory'> {
-  status: ModuleRun['status'] | 'unreachable';
-  /** The registered value: module data plus changed/failed/msg. */
-  registered: Vars;
-  /** Planned but not applied (check mode). */
-  pending?: boolean;
-  /** What the module asked to show under the task line (debug's msg), taken out of the registered value. */
-  display?: unknown;
-}
 
 export interface AttemptInput {
   pc: PlayCtx;
@@ -44,7 +33,8 @@ export function dropOmitted(args: Vars, isOmit: (v: unknown) => boolean): Vars {
   return out;
 }
 
-export async function attempt(a: AttemptInput): Promise<AttemptResult> {
+/** The module's result after until/retries, changed_when and failed_when; its data is the registered value. */
+export async function attempt(a: AttemptInput): Promise<Result> {
   const { pc, task } = a;
   const { deps, opts } = pc.run;
   const t = deps.templater;
@@ -80,11 +70,11 @@ export async function attempt(a: AttemptInput): Promise<AttemptResult> {
 
   const retries = task.until ? Math.max(0, Number(renderNum(t, task.retries, a.vars, 3))) : 0;
   const delayMs = task.until ? Number(renderNum(t, task.delay, a.vars, 5)) * 1000 : 0;
-  let result: AttemptResult | undefined;
+  let result: Result | undefined;
   for (let i = 0; i <= retries; i++) {
     result = await once(a, args, host);
     if (!task.until || result.status === 'unreachable') break;
-    const probe = { ...a.vars, ...(task.register ? { [task.register]: result.registered } : {}), ...result.registered };
+    const probe = { ...a.vars, ...(task.register ? { [task.register]: result.data } : {}), ...result.data };
     let done: boolean;
     try {
       done = evalCondition(t, 'until', task.until, probe, keyPos(task, 'until'));
@@ -93,11 +83,11 @@ export async function attempt(a: AttemptInput): Promise<AttemptResult> {
       if (result.pending) break;
       throw err;
     }
-    result.registered['attempts'] = i + 1;
+    result.data['attempts'] = i + 1;
     if (done) break;
     if (i === retries) {
       result.status = 'failed';
-      result.registered['failed'] = true;
+      result.data['failed'] = true;
       result.msg = `until condition '${task.until}' still false after ${i + 1} attempts`;
       break;
     }
@@ -107,7 +97,7 @@ export async function attempt(a: AttemptInput): Promise<AttemptResult> {
   return result!;
 }
 
-async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<AttemptResult> {
+async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<Result> {
   const { pc, task } = a;
   const { deps, opts } = pc.run;
   let outcome: ModuleRun;
@@ -116,22 +106,22 @@ async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<Att
     outcome = await deps.runModule({ module: a.module, args, argPos: task.argPos, pos: task.pos, host, check, diff: opts.diff });
   } catch (err) {
     if (err instanceof UnreachableError) {
-      return { status: 'unreachable', changes: [], registered: { unreachable: true, msg: err.message }, msg: err.message };
+      return { status: 'unreachable', changes: [], data: { unreachable: true, msg: err.message }, msg: err.message };
     }
+    // runModule returns a module's own failure (ModuleError's rc/stdout/stderr mapped there, once);
+    // what lands here is a task keyword that could not be decided (check_mode).
     const msg = err instanceof Error ? err.message : String(err);
-    const registered: Vars = { failed: true, changed: false, msg };
-    if (err instanceof ModuleError) Object.assign(registered, err.resultVars());
-    return { status: 'failed', changes: [], registered, msg };
+    return { status: 'failed', changes: [], data: { failed: true, changed: false, msg }, msg };
   }
   for (const key of a.module.secretResults ?? []) opts.redactor.addDeep(outcome.data[key]);
   if (a.noLog) opts.redactor.addDeep(outcome.data);
 
-  let status: AttemptResult['status'] = outcome.status;
+  let status: Result['status'] = outcome.status;
   const { _display: display, ...data } = outcome.data;
   const registered: Vars = { ...data, changed: status === 'changed', failed: status === 'failed' };
   if (outcome.msg !== undefined) registered['msg'] = outcome.msg;
   // A planned change that was not applied (check mode) has no output: conditions about output can't be decided.
-  const pending = status === 'changed' && outcome.applied === false;
+  const pending = outcome.pending === true;
 
   const probe = { ...a.vars, ...(task.register ? { [task.register]: registered } : {}) };
   const t = deps.templater;
@@ -155,7 +145,7 @@ async function once(a: AttemptInput, args: Vars, host: HostContext): Promise<Att
   return {
     status,
     changes,
-    registered,
+    data: registered,
     msg: outcome.msg,
     diff: outcome.diff,
     facts: { ...(outcome.facts ?? {}), ...factsOf(outcome.data) },

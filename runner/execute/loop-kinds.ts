@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { LoopKind, RoleInfo } from '../types.js';
+import { describe } from './loop.js';
 
 export interface LoopLookupCtx {
   role?: RoleInfo;
@@ -28,12 +29,6 @@ export function expandLoop(value: unknown, kind: LoopKind, ctx: LoopLookupCtx): 
       return list.length ? [list[Math.floor(Math.random() * list.length)]] : [];
     }
   }
-}
-
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'a list';
-  return typeof v === 'object' ? 'a dict' : `${typeof v} ${JSON.stringify(v)}`;
 }
 
 function asList(what: string, v: unknown): unknown[] {

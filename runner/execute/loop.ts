@@ -39,7 +39,8 @@ export function itemVars(item: unknown, index: number, count: number, ctl: LoopC
   return vars;
 }
 
-function describe(v: unknown): string {
+/** What a value is, for errors: 'nothing', 'a list', 'a dict', or its type and JSON. */
+export function describe(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   return typeof v === 'object' ? 'a dict' : `${typeof v} ${JSON.stringify(v)}`;

@@ -1,50 +1,25 @@
 // Running one module for one host: check its args, gather, plan, and apply unless in check mode.
 // This is the single place where --check stops things: modules never ask whether they are in check mode.
 import { UnreachableError } from '../connection/types.js';
-import { ModuleError, type AnyModule, type HostContext, type InventoryAddition } from '../module.js';
+import { ModuleError, type AnyModule, type HostContext } from '../module.js';
 import { changesDiff } from '../kit/diff.js';
-import { checkArgs as argProblems } from '../load/args-check.js';
-import type { Change, Vars } from '../types.js';
+import { argsForRun } from '../load/args-check.js';
+import type { Change, Result, Vars } from '../types.js';
 
-export interface ModuleRun {
+/** The task's result as the module leaves it: never skipped or unreachable (an unreachable host throws). */
+export interface ModuleRun extends Result {
   status: 'ok' | 'changed' | 'failed';
-  changes: Change[];
-  /** Unified diffs of the changes that carry before/after, when opts.diff. */
-  diff?: string;
-  /** What register stores (rc, stdout, ...), without changed/failed which the executor adds. */
-  data: Vars;
-  msg?: string;
-  /** The failure, one line; set when status is failed. */
-  error?: string;
-  /** Facts for the host (set_fact). */
-  facts?: Vars;
-  /** Hosts the module adds to the run's inventory (add_host). */
-  inventory?: InventoryAddition[];
-  /** False when changes were planned but not made (check mode): the result has no output of that work. */
-  applied: boolean;
-}
-
-/**
- * Defaults applied, strings converted where the schema wants numbers/booleans (yes/no too), then
- * checked: the same validator that checked the literal arguments at load time.
- */
-export function checkArgs(mod: AnyModule, args: Vars): { ok: true; args: Vars } | { ok: false; error: string } {
-  // An argument given as null (`mode:` with nothing after it) means "not given", as in Ansible.
-  const given = structuredClone(Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null)));
-  const problems = argProblems(mod, given, { coerce: true });
-  if (problems.length === 0) return { ok: true, args: given };
-  return { ok: false, error: `${mod.name}: ${problems.slice(0, 5).map((p) => p.message).join('; ')}` };
 }
 
 function failed(changes: Change[], err: unknown, diff: string | undefined): ModuleRun {
   const message = err instanceof Error ? err.message : String(err);
   const data: Vars = err instanceof ModuleError ? err.resultVars() : {};
-  return { status: 'failed', changes, data, msg: message, error: message, diff, applied: true };
+  return { status: 'failed', changes, data, msg: message, error: message, diff };
 }
 
 export async function runModule(mod: AnyModule, host: HostContext, rawArgs: Vars, opts: { check: boolean; diff: boolean }): Promise<ModuleRun> {
-  const checked = checkArgs(mod, rawArgs);
-  if (!checked.ok) return { status: 'failed', changes: [], data: {}, msg: checked.error, error: checked.error, applied: true };
+  const checked = argsForRun(mod, rawArgs);
+  if (!checked.ok) return { status: 'failed', changes: [], data: {}, msg: checked.error, error: checked.error };
   const args = checked.args;
   let changes: Change[] = [];
   try {
@@ -52,9 +27,9 @@ export async function runModule(mod: AnyModule, host: HostContext, rawArgs: Vars
     changes = mod.plan(args, state);
     const diff = opts.diff ? changesDiff(changes) : undefined;
     const data: Vars = { ...(mod.result?.(args, state, changes) ?? {}) };
-    if (changes.length === 0) return { status: 'ok', changes, data, diff, applied: true };
+    if (changes.length === 0) return { status: 'ok', changes, data, diff };
     // Controller-only modules (set_fact, debug...) touch no host, so they run in check mode too.
-    if (opts.check && !mod.controllerOnly) return { status: 'changed', changes, data, diff, applied: false };
+    if (opts.check && !mod.controllerOnly) return { status: 'changed', changes, data, diff, pending: true };
     const outcome = (await mod.apply(host, args, changes, state)) ?? {};
     Object.assign(data, outcome.data ?? {});
     const run: ModuleRun = {
@@ -65,7 +40,6 @@ export async function runModule(mod: AnyModule, host: HostContext, rawArgs: Vars
       msg: outcome.msg,
       facts: outcome.facts,
       inventory: outcome.inventory,
-      applied: true,
     };
     if (outcome.failed) {
       run.status = 'failed';

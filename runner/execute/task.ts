@@ -3,8 +3,8 @@ import { mergeFacts } from './gather-facts.js';
 import { addHostToInventory } from './add-host.js';
 import type { Connection } from '../connection/types.js';
 import type { ItemResult, ReportedResult } from '../report/events.js';
-import type { Change, TaskNode, Vars } from '../types.js';
-import { attempt, type AttemptResult } from './attempt.js';
+import type { Change, Result, TaskNode, Vars } from '../types.js';
+import { attempt } from './attempt.js';
 import { resolveBecome } from './become.js';
 import { evalAll, taskConditions } from './conditions.js';
 import { itemVars, loopItems } from './loop.js';
@@ -94,7 +94,8 @@ export async function runTask(pc: PlayCtx, host: HostState, task: TaskNode, scop
   }
 }
 
-type LoopResult = AttemptResult & { skipped?: boolean; label: string; item?: unknown };
+/** One pass of the task (a loop item, or the task itself): its result, and the item it ran with. */
+type ItemRun = Result & { label: string; item?: unknown };
 
 type Report = (r: Omit<ReportedResult, 'host' | 'task' | 'module' | 'durationMs' | 'pos' | 'noLog' | 'check' | 'handler'>) => void;
 
@@ -117,7 +118,7 @@ async function runTaskBody(
   const conds = taskConditions(scope.when, task);
 
   const items: LoopVars[] | undefined = task.loop === undefined ? undefined : loopVarsList(pc, task, baseVars, host, scope);
-  const results: LoopResult[] = [];
+  const results: ItemRun[] = [];
   // Facts an item sets (set_fact) are seen by the next items, as in Ansible (`acc: "{{ acc + [item] }}"`).
   let factsSet = false;
 
@@ -126,7 +127,7 @@ async function runTaskBody(
     if (i > 0 && pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
     const it = factsSet && listed.itemVars ? { ...listed, vars: taskScope(pc, host, scope, task.vars, listed.itemVars) } : listed;
     if (!evalAll(t, 'when', conds, it.vars)) {
-      results.push({ status: 'ok', skipped: true, changes: [], registered: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, label: it.label, item: it.item });
+      results.push({ status: 'skipped', changes: [], data: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, label: it.label, item: it.item });
       continue;
     }
     const become = resolveBecome(task, scope, pc.play, it.vars, { become: pc.run.opts.become, password: pc.run.opts.becomePassword, becomeUser: pc.run.opts.becomeUser, becomeMethod: pc.run.opts.becomeMethod });
@@ -138,7 +139,7 @@ async function runTaskBody(
       // In a loop, an item whose delegate cannot be reached fails alone and the other items still
       // run (as a failed module would): fleet-status probes every OSM host and shows one it cannot reach.
       if (items === undefined || !(err instanceof DelegateUnreachableError)) throw err;
-      results.push({ status: 'failed', changes: [], msg: err.message, registered: { changed: false, failed: true, msg: err.message }, label: it.label, item: it.item });
+      results.push({ status: 'failed', changes: [], msg: err.message, data: { changed: false, failed: true, msg: err.message }, label: it.label, item: it.item });
       continue;
     }
     if (target.delegate !== undefined && !delegates.includes(target.delegate)) delegates.push(target.delegate);
@@ -168,13 +169,13 @@ function finish(
   scope: NodeScope,
   baseVars: Vars,
   looped: boolean,
-  results: LoopResult[],
+  results: ItemRun[],
   report: Report,
 ): TaskOutcome {
   const unreachable = results.find((r) => r.status === 'unreachable');
   const failed = results.some((r) => r.status === 'failed');
   const changed = results.some((r) => r.status === 'changed');
-  const allSkipped = results.length > 0 ? results.every((r) => r.skipped) : looped;
+  const allSkipped = results.length > 0 ? results.every((r) => r.status === 'skipped') : looped;
   const status = unreachable ? 'unreachable' : failed ? 'failed' : changed ? 'changed' : allSkipped ? 'skipped' : 'ok';
   const changes: Change[] = results.flatMap((r) => r.changes);
 
@@ -185,17 +186,17 @@ function finish(
       changed,
       failed,
       msg: failed ? 'One or more items failed' : 'All items completed',
-      results: results.map((r) => ({ ...r.registered, [loopVar]: r.item, ansible_loop_var: loopVar })),
+      results: results.map((r) => ({ ...r.data, [loopVar]: r.item, ansible_loop_var: loopVar })),
       skipped: allSkipped,
     };
   } else {
-    registered = results[0]?.registered ?? { changed: false, skipped: true };
+    registered = results[0]?.data ?? { changed: false, skipped: true };
   }
   if (task.register) host.facts[task.register] = registered;
 
   const ignoreErrors = failed && !unreachable && isTrue(pc, task.ignoreErrors ?? scope.ignoreErrors, baseVars);
   const items: ItemResult[] | undefined = looped
-    ? results.map((r) => ({ label: r.label, status: r.skipped ? 'skipped' : r.status, changes: r.changes, diff: r.diff, msg: r.msg, error: r.status === 'failed' ? r.msg : undefined }))
+    ? results.map((r) => ({ label: r.label, status: r.status, changes: r.changes, diff: r.diff, msg: r.msg, error: r.status === 'failed' ? r.msg : undefined }))
     : undefined;
   const single = looped ? undefined : results[0];
   const display = single?.display;

@@ -116,7 +116,7 @@ export interface ExecDeps {
     opts: { defaultType?: string; acceptNewHostKeys: boolean; connectionFor?: (host: string) => Promise<Connection> },
   ): Promise<Connection>;
   makeHostContext(p: HostContextParams): HostContext;
-  /** gather/plan/apply for one call; the one result shape from module to executor. */
+  /** gather/plan/apply for one call: the task's result (runner/types.ts Result) as the module leaves it. */
   runModule(call: ModuleCall): Promise<ModuleRun>;
   /** True for the templater's `omit` marker: such an arg is dropped. */
   isOmit(v: unknown): boolean;

@@ -1,5 +1,5 @@
-// A module's arguments against its TypeBox schema, with ajv. Used before the run on literal values
-// (validatePlaybook) and by the executor after templating.
+// A module's arguments against its TypeBox schema, with ajv: the one validator. Used before the run
+// on literal values (validatePlaybook, checkArgs) and by runModule after templating (argsForRun).
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { AnyModule } from '../module.js';
@@ -111,6 +111,18 @@ export function checkArgs(mod: AnyModule, given: Vars, opts: { skipTemplated?: b
     problems.push(describe(e));
   }
   return dedupe(problems);
+}
+
+/**
+ * The arguments a module runs with, after templating: defaults filled, strings converted where the
+ * schema wants numbers or booleans (yes/no too), then checked as at load time.
+ */
+export function argsForRun(mod: AnyModule, args: Vars): { ok: true; args: Vars } | { ok: false; error: string } {
+  // An argument given as null (`mode:` with nothing after it) means "not given", as in Ansible.
+  const given = structuredClone(Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null)));
+  const problems = checkArgs(mod, given, { coerce: true });
+  if (problems.length === 0) return { ok: true, args: given };
+  return { ok: false, error: `${mod.name}: ${problems.slice(0, 5).map((p) => p.message).join('; ')}` };
 }
 
 /**

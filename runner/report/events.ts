@@ -1,6 +1,6 @@
 // The reporter contract: the executor emits these events, reporters turn them into output.
 // Every event passes through the Redactor (redacting-reporter.ts) before any reporter sees it.
-import type { Change, HostRecap, SourcePos, TaskStatus, Vars } from '../types.js';
+import type { HostRecap, Result, SourcePos } from '../types.js';
 
 export interface PlayInfo {
   name: string;
@@ -17,21 +17,13 @@ export interface TaskInfo {
   handler?: boolean;
 }
 
-/** What reporters receive for a finished task on one host: the one result shape of the report side. */
-export interface ReportedResult {
+/** What reporters receive for a finished task on one host: the task's result, and where and how it ran. */
+export interface ReportedResult extends Result {
   host: string;
   /** delegate_to: the host the task ran on, for the current host (shown as `[host -> delegate]`, as Ansible does). */
   delegatedTo?: string;
   task: string;
   module: string;
-  status: TaskStatus;
-  changes: Change[];
-  /** Unified diff text, when --diff and the module produced before/after. */
-  diff?: string;
-  msg?: string;
-  error?: string;
-  /** What `register` stores. */
-  data: Vars;
   durationMs: number;
   pos?: SourcePos;
   noLog?: boolean;
@@ -42,14 +34,12 @@ export interface ReportedResult {
   handler?: boolean;
   /** Loop tasks: each item's outcome, in order. */
   items?: ItemResult[];
-  /** Data a debug-like task wants printed (e.g. `msg` or `var`), shown under the status line. */
-  display?: unknown;
   /** Check mode run: changes are "would" changes. */
   check: boolean;
 }
 
 /** One loop item's outcome, shown on its own line like Ansible's `(item=...)`: a slice of the task's result. */
-export type ItemResult = Pick<ReportedResult, 'status' | 'changes' | 'diff' | 'msg' | 'error'> & { label: string };
+export type ItemResult = Pick<Result, 'status' | 'changes' | 'diff' | 'msg' | 'error'> & { label: string };
 
 export interface RecapInfo {
   hosts: Record<string, HostRecap>;

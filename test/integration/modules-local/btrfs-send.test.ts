@@ -191,7 +191,7 @@ describe.runIf(canRun)('btrfs_send (two loop btrfs filesystems, ssh on loopback)
     const r = await run({ src: s6, parent: join(a, 's4') }, true);
     expect(r.error).toBeUndefined();
     expect(r.status).toBe('changed');
-    expect(r.applied).toBe(false);
+    expect(r.pending).toBe(true);
     expect(r.changes[0]?.summary).toContain('incremental send');
     expect(existsSync(join(recv, 's6'))).toBe(false);
   });

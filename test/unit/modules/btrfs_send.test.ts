@@ -16,7 +16,7 @@ import {
   streamUuid,
   type PathInfo,
 } from '../../../modules/lib/btrfs/send.js';
-import { checkArgs } from '../../../runner/execute/run-module.js';
+import { argsForRun } from '../../../runner/load/args-check.js';
 import type { AnyModule } from '../../../runner/module.js';
 import { argsFor } from '../../helpers/module-args.js';
 
@@ -278,7 +278,7 @@ describe('arguments', () => {
     ['a relative src', { ...base, src: 'snap' }],
     ['an unknown argument', { ...base, dest: '/x' }],
   ])('refuses %s', (_n, given) => {
-    expect(checkArgs(btrfsSend as AnyModule, given).ok).toBe(false);
+    expect(argsForRun(btrfsSend as AnyModule, given).ok).toBe(false);
   });
 
   it('fills the default timeout', () => {

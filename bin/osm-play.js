@@ -16,10 +16,30 @@ if (!/--(no-)?(opt|turbofan|sparkplug|maglev)\b/.test(given)) {
 }
 const { main } = await import('../dist/bundle/cli.js');
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`osm-play: internal error: ${err?.stack ?? err}`);
-    process.exit(1);
-  },
-);
+// `osm-play doc | head`: a closed pipe ends the output quietly (as runner/cli-main.ts).
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
+/**
+ * Exits once stdout and stderr have handed everything to the OS: into a pipe they are
+ * asynchronous, and process.exit() drops what the reader has not taken yet (a 500-host recap piped
+ * to tee or a CI log came out cut after about 60 kB).
+ */
+function exitAfterOutput(code) {
+  process.exitCode = code;
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.writableLength === 0 || stream.destroyed) done();
+    else stream.write('', done);
+  }
+}
+
+main(process.argv.slice(2)).then(exitAfterOutput, (err) => {
+  console.error(`osm-play: internal error: ${err?.stack ?? err}`);
+  exitAfterOutput(1);
+});

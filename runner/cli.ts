@@ -5,10 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, UsageError } from './cli/args.js';
 import { HELP } from './cli/help.js';
 import { runCommand } from './cli/run.js';
-import { completionCommand, docCommand, schemaCommand } from './cli/subcommands.js';
 import type { Streams } from './cli/reporters.js';
 import { EXIT_USAGE } from './report/exit-code.js';
-import { vaultCommand } from './vault/cli.js';
 
 function version(): string {
   // runner/cli.ts and dist/runner/cli.js both sit two levels below the package root... or one for dist.
@@ -32,7 +30,9 @@ export async function main(argv: string[], io?: Partial<Streams>): Promise<numbe
     env: io?.env ?? process.env,
   };
   // `osm-play vault ...` has ansible-vault's own options.
-  if (argv[0] === 'vault') return vaultCommand(argv.slice(1), streams, process.cwd());
+  // Subcommands other than a run are literal lazy imports: a run or a syntax check never loads them
+  // (the vault command brings child_process and os).
+  if (argv[0] === 'vault') return (await import('./vault/cli.js')).vaultCommand(argv.slice(1), streams, process.cwd());
   let opts;
   try {
     opts = parseArgs(argv);
@@ -49,11 +49,11 @@ export async function main(argv: string[], io?: Partial<Streams>): Promise<numbe
       streams.out(`osm-play ${version()}\n`);
       return 0;
     case 'schema':
-      return schemaCommand(streams);
+      return (await import('./cli/subcommands.js')).schemaCommand(streams);
     case 'doc':
-      return docCommand(opts, streams);
+      return (await import('./cli/subcommands.js')).docCommand(opts, streams);
     case 'completion':
-      return completionCommand(streams);
+      return (await import('./cli/subcommands.js')).completionCommand(streams);
     case 'run':
       return runCommand(opts, streams, process.cwd());
   }

@@ -7,6 +7,7 @@ import { loadRunVaultSecrets, vaultSecretStrings } from '../vault/run-secrets.js
 import { UsageError, type CliOptions } from './args.js';
 import { listHosts, listTags, listTasks } from './lists.js';
 import { applyAnsibleSettings, readAnsibleSettings, type AnsibleSettings, type RunSettings } from './ansible-config.js';
+import { resumeOptimizers } from './optimizers.js';
 import { prepare } from './prepare.js';
 import type { Streams } from './reporters.js';
 
@@ -57,6 +58,8 @@ export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promi
     return 0;
   }
 
+  // A run may be long (hundreds of hosts): V8's optimizing compilers, paused for the start, come back.
+  resumeOptimizers();
   // The executor (ssh, templating, reporters) is loaded only for a real run: a syntax check or a
   // listing never needs it.
   const { executeRun } = await import('./execute-run.js');

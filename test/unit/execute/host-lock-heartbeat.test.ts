@@ -1,6 +1,7 @@
 // The host lock's heartbeat: a holder whose link dies silently (the host's stdin stays open, nothing
 // more arrives) loses the lock after the silence allowed, while a live holder keeps it however long.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,29 @@ const lockDir = mkdtempSync(join(tmpdir(), 'osm-lock-hb-'));
 afterAll(() => rmSync(lockDir, { recursive: true, force: true }));
 
 const SILENCE_MS = 1500;
+
+/**
+ * Starts acquiring with a PATH that has the lock script's tools but no bash, so the holder keeps the
+ * lock with POSIX sh's loop (the spawn reads PATH at once; it is put back before anything awaits).
+ */
+function withoutBash<T>(start: () => Promise<T>): Promise<T> {
+  const bin = join(lockDir, 'bin-without-bash');
+  mkdirSync(bin, { recursive: true });
+  for (const tool of ['flock', 'timeout', 'head', 'wc', 'cat', 'rm']) {
+    try {
+      symlinkSync(execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), join(bin, tool));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  const path = process.env['PATH'];
+  process.env['PATH'] = bin;
+  try {
+    return start();
+  } finally {
+    process.env['PATH'] = path;
+  }
+}
 
 /** A connection whose held commands run here but never receive what is written: a dead link. */
 function deadLink(host: string): LocalConnection & { startHeldCommand(argv: string[]): Promise<HeldCommand> } {
@@ -34,6 +58,20 @@ describe('host lock heartbeat', () => {
     const waited = Date.now() - t0;
     expect(waited).toBeGreaterThanOrEqual(SILENCE_MS - 500);
     expect(waited).toBeLessThan(15_000);
+    await next.release();
+    await dead.release();
+  });
+
+  it('without bash on the host, the same: a dead holder loses the lock, a live one keeps it', async () => {
+    const dead = await withoutBash(() => acquireHostLock(deadLink('hb-c'), { timeoutMs: 1000, holder: 'dead run', lockDir, heartbeatTimeoutMs: SILENCE_MS }));
+    const t0 = Date.now();
+    const next = await withoutBash(() => acquireHostLock(new LocalConnection('hb-c'), { timeoutMs: 20_000, holder: 'next run', lockDir, heartbeatTimeoutMs: SILENCE_MS }));
+    const waited = Date.now() - t0;
+    expect(waited).toBeGreaterThanOrEqual(SILENCE_MS - 500);
+    expect(waited).toBeLessThan(15_000);
+    await expect(
+      acquireHostLock(new LocalConnection('hb-c'), { timeoutMs: 3 * SILENCE_MS, holder: 'x', lockDir, heartbeatTimeoutMs: SILENCE_MS }),
+    ).rejects.toThrow(/locked by another run \(next run\)/);
     await next.release();
     await dead.release();
   });

@@ -4,9 +4,20 @@ import type { Connection } from '../connection/types.js';
 import type { Vars } from '../types.js';
 import { newHostState, type HostState, type PlayCtx, type RunCtx } from './state.js';
 
-/** Connects and locks the host if not done yet; false (and the host marked unreachable or failed) if that fails. */
-export async function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
-  if (host.conn && host.lock) return true;
+/**
+ * Connects and locks the host if not done yet; false (and the host marked unreachable or failed) if
+ * that fails. One attempt at a time: two hosts' plays delegating to this host at once would
+ * otherwise each take its lock, and the second would wait for the first, held by this same run.
+ */
+export function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
+  if (host.conn && host.lock) return Promise.resolve(true);
+  host.opening ??= connectAndLock(pc, host).finally(() => {
+    host.opening = undefined;
+  });
+  return host.opening;
+}
+
+async function connectAndLock(pc: PlayCtx, host: HostState): Promise<boolean> {
   const { deps, opts, reporter } = pc.run;
   // Lowest first: CLI/ansible.cfg connection settings, the play's remote_user, the inventory, -e.
   const vars = { ...opts.connectionDefaults, ...remoteUser(pc), ...deps.hostVars(opts.inventory, host.name), ...pc.extra };

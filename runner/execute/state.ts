@@ -12,6 +12,8 @@ export interface HostState {
   name: string;
   conn?: Connection;
   lock?: HostLockHandle;
+  /** The connect-and-lock in progress: tasks of several hosts delegated to this one at once share it. */
+  opening?: Promise<boolean>;
   /** set_fact results and registered vars: they outlive the play, like Ansible's host facts. */
   facts: Vars;
   recap: HostRecap;

@@ -167,7 +167,8 @@ describe('the fleet on lab and lab2 (issue 12)', () => {
       expect(status.output, name).toMatch(new RegExp(`${where.get(name)}\\s+${name}\\s+\\d+\\s+10\\.0\\.3\\.\\d+\\s+served\\s+ok\\s`));
     }
     const onLab = names.find((n) => where.get(n) === 'lab')!;
-    await runArgv(['lxc-stop', '-P', labPaths.containers, '-n', `${onLab}-svr`, '-k']);
+    const stop = await runArgv(['lxc-stop', '-n', `${onLab}-svr`, '-k']);
+    expect(stop.exitCode, stop.stderr).toBe(0);
     const down = await play('fleet-status');
     expect(down.code, down.output).toBe(2);
     expect(down.output).toContain(`lab ${onLab}: container is stopped`);

@@ -1,5 +1,6 @@
 // A host reached through another (an lxc container over its host's link) takes no lock of its own:
-// the parent's lock covers it, and the parent is locked first even when no play targeted it.
+// the parent's lock covers it, and the parent is locked first even when no play targeted it. A host
+// that several hosts' tasks are delegated to at once is locked once.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function run(yaml: string, inventory: string): Promise<{ locked: string[]; failed: boolean }> {
+async function run(yaml: string, inventory: string, forks = 1): Promise<{ locked: string[]; failed: boolean }> {
   const dir = mkdtempSync(join(tmpdir(), 'osm-via-'));
   dirs.push(dir);
   writeFileSync(join(dir, 'play.yml'), yaml);
@@ -37,12 +38,14 @@ async function run(yaml: string, inventory: string): Promise<{ locked: string[];
   const locked: string[] = [];
   deps.acquireHostLock = async (conn) => {
     locked.push(conn.host);
+    // Taking a lock takes time on a real host: long enough for a second taker to come along.
+    await new Promise((r) => setTimeout(r, 20));
     return { release: async () => {} };
   };
   const redactor = new Redactor([]);
   const summary = await runPlaybook(
     await loadPlaybook(join(dir, 'play.yml')),
-    { inventory: inv, extraVars: {}, check: false, diff: false, tags: [], skipTags: [], forks: 1, verbosity: 0, lockTimeoutMs: 1000, acceptNewHostKeys: false, redactor, deps },
+    { inventory: inv, extraVars: {}, check: false, diff: false, tags: [], skipTags: [], forks, verbosity: 0, lockTimeoutMs: 1000, acceptNewHostKeys: false, redactor, deps },
     new RecordingReporter(),
   );
   return { locked, failed: Object.values(summary.hosts).some((h) => h.failed > 0 || h.unreachable > 0) };
@@ -68,5 +71,13 @@ describe('host lock of hosts reached through another host', () => {
     const r = await run(PLAY('ct1'), INVENTORY);
     expect(r.failed).toBe(false);
     expect(r.locked).toEqual(['box']);
+  });
+
+  it('locks a host once when the tasks of two hosts are delegated to it at the same moment', async () => {
+    const inv = ['all:', '  hosts:', '    a: {}', '    b: {}', '    dns: {}', ''].join('\n');
+    const r = await run('- hosts: a:b\n  tasks:\n    - debug: { msg: hi }\n      delegate_to: dns\n', inv, 2);
+    expect(r.failed).toBe(false);
+    expect(r.locked.filter((h) => h === 'dns')).toEqual(['dns']);
+    expect([...r.locked].sort()).toEqual(['a', 'b', 'dns']);
   });
 });

@@ -68,7 +68,8 @@ describe('the OSM playbooks under --limit on two OSM hosts', () => {
     const plays = listedPlays(r.stdout);
     expect(r.stdout).not.toContain('lab2');
     const osm = plays.filter((p) => p.pattern === 'osm_hosts');
-    expect(osm.length).toBeGreaterThan(0);
+    // fleet-status only reads the fleet, from its localhost play; every other playbook has an OSM host play.
+    if (pb !== 'fleet-status.yaml') expect(osm.length).toBeGreaterThan(0);
     for (const p of osm) expect(p.hosts).toEqual(['lab']);
     // Every other play is for the backup or the monitoring host, which --limit lab leaves out by the
     // operator's choice, or the fleet playbooks' look across the fleet (localhost): without it their

@@ -88,16 +88,22 @@ describe.runIf(canRun)('btrfs_send (two loop btrfs filesystems, ssh on loopback)
 
   afterAll(async () => {
     const problems: string[] = [];
+    // The sessions first: a receive's shell that is still ending keeps its filesystem busy.
+    await sshd?.stop();
+    lab?.cleanup();
     for (const m of mounts.reverse()) {
-      const r = spawnSync('umount', [m], { encoding: 'utf8' });
+      let r = spawnSync('umount', [m], { encoding: 'utf8' });
+      // On a loaded machine an ended session's processes may take a moment to go.
+      for (let i = 0; r.status !== 0 && i < 50; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        r = spawnSync('umount', [m], { encoding: 'utf8' });
+      }
       if (r.status !== 0) problems.push(`umount ${m}: ${r.stderr}`);
     }
     for (const l of loops) {
       const r = spawnSync('losetup', ['-d', l], { encoding: 'utf8' });
       if (r.status !== 0) problems.push(`losetup -d ${l}: ${r.stderr}`);
     }
-    await sshd?.stop();
-    lab?.cleanup();
     if (problems.length === 0 && dir) rmSync(dir, { recursive: true, force: true });
     if (problems.length) throw new Error(`left behind in ${dir}: ${problems.join('; ')}`);
   });

@@ -100,7 +100,7 @@ describe('create-container --limit lab on two OSM hosts (issue 12)', () => {
   });
 
   it('refuses to run on both hosts at once, saying to pass --limit HOST', { timeout: STEP_MS }, async () => {
-    const run = await play('create-container', { customer_name: 'twice', mqtt_port: '18892' }, ['-i', lab2]);
+    const run = await play('create-container', { customer_name: 'twice', mqtt_port: '18892' }, ['-i', lab2, '--limit', 'all']);
     expect(run.code, run.output).toBe(2);
     expect(run.output).toContain('create-container makes a customer on one host, and this run targets lab, lab2: pass --limit HOST');
     expect(Object.values(run.stats).reduce((n, s) => n + s.changed, 0)).toBe(0);

@@ -14,6 +14,7 @@ import { changedTotal, measure } from './lib/measure.mjs';
 import { machineInfo } from './lib/report.mjs';
 import { hostNames, osmPlayCommand, writeInventory } from './lib/setup.mjs';
 import { startBenchSshd } from './lib/sshd.mjs';
+import { hostCountsOption, option } from './lib/options.mjs';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const playbook = join(repo, 'playbooks/fleet-status.yaml');
@@ -21,15 +22,7 @@ const DOMAIN = 'fleet-bench.test';
 // The fleet table's header line (modules/lib/osm/fleet-report.ts, fleetTable) with no customers.
 const EMPTY_TABLE = 'host  customer  port  address  mqtt/tls  dns  last backup  health';
 
-function option(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-
-const hostCounts = option('--hosts', process.env.BENCH_HOSTS ?? '50')
-  .split(',')
-  .map((s) => Number(s.trim()))
-  .filter((n) => Number.isInteger(n) && n > 0);
+const hostCounts = hostCountsOption('50');
 const label = option('--label', 'fleet-status');
 if (!/^[a-z0-9-]+$/.test(label)) throw new Error('--label takes lowercase letters, digits and dashes');
 

@@ -13,19 +13,12 @@ import { machineInfo, markdown, tableRows, textTable } from './lib/report.mjs';
 import { syntaxCheckRows } from './lib/syntax-check.mjs';
 import { commands, controlMasterPids, writeAnsibleCfg, writeInventory } from './lib/setup.mjs';
 import { startBenchSshd } from './lib/sshd.mjs';
+import { hostCountsOption, option } from './lib/options.mjs';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const playbook = join(repo, 'bench/playbook/site.yml');
 
-function option(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-
-const hostCounts = option('--hosts', process.env.BENCH_HOSTS ?? '1,10,50')
-  .split(',')
-  .map((s) => Number(s.trim()))
-  .filter((n) => Number.isInteger(n) && n > 0);
+const hostCounts = hostCountsOption('1,10,50');
 
 // --tools osm measures osm-play alone (for host counts where ansible-playbook would take hours);
 // such rows show '-' on the ansible side and say so in the notes.

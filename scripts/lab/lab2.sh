@@ -66,29 +66,9 @@ lab2_files_up() {
   fi
 }
 
+# lab2's sshd: port 22 on its own address; the pid file in its own /run.
 lab2_sshd_config() {
-  [[ -s $LAB_SSH/lab2_host_ed25519_key ]] \
-    || ssh-keygen -q -t ed25519 -N '' -C osm-lab-lab2 -f "$LAB_SSH/lab2_host_ed25519_key"
-  cat > "$LAB_SSH/lab2_sshd_config" <<CONF
-# osm-play lab: lab2 (in its own namespaces)
-Port 22
-ListenAddress $LAB2_ADDR
-HostKey $LAB_SSH/lab2_host_ed25519_key
-PidFile /run/sshd-lab2.pid
-PermitRootLogin prohibit-password
-AllowUsers $LAB_SSH_USER root
-PubkeyAuthentication yes
-AuthorizedKeysFile $LAB_SSH/authorized_keys
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-X11Forwarding no
-PrintMotd no
-MaxSessions 50
-MaxStartups 50:30:100
-AcceptEnv LANG LC_*
-Subsystem sftp internal-sftp
-CONF
+  write_sshd_config lab2 22 "$LAB2_ADDR" /run/sshd-lab2.pid
 }
 
 # known_hosts lines for lab2 (port 22) and, as lab2 reaches it, the backup host.

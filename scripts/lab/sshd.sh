@@ -8,16 +8,17 @@
 LAB_SSH_USER=osmlab
 # shellcheck shell=bash
 
+# write_sshd_config NAME PORT [LISTEN_ADDRESS] [PID_FILE]: the host key (made once) and the config.
 write_sshd_config() {
-  local name=$1 port=$2
+  local name=$1 port=$2 listen=${3:-127.0.0.1} pidfile=${4:-$LAB_RUN/sshd-$1.pid}
   [[ -s $LAB_SSH/${name}_host_ed25519_key ]] \
     || ssh-keygen -q -t ed25519 -N '' -C "osm-lab-$name" -f "$LAB_SSH/${name}_host_ed25519_key"
   cat > "$LAB_SSH/${name}_sshd_config" <<CONF
 # osm-play lab: $name
 Port $port
-ListenAddress 127.0.0.1
+ListenAddress $listen
 HostKey $LAB_SSH/${name}_host_ed25519_key
-PidFile $LAB_RUN/sshd-$name.pid
+PidFile $pidfile
 PermitRootLogin prohibit-password
 AllowUsers $LAB_SSH_USER root
 PubkeyAuthentication yes

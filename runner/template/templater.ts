@@ -102,6 +102,31 @@ function trailingNewlines(s: string): number {
   return /\n*$/.exec(s)![0].length;
 }
 
+/**
+ * Python's dict(): from a mapping or a list of [key, value] pairs (`dict(keys | zip(values))`), then
+ * keyword arguments (`dict(a=1)`), which nunjucks passes as a last object marked __keywords.
+ */
+function pyDict(...args: unknown[]): Record<string, unknown> {
+  const last = args[args.length - 1];
+  const kw = typeof last === 'object' && last !== null && !Array.isArray(last) && (last as Record<string, unknown>)['__keywords'] === true ? (last as Record<string, unknown>) : undefined;
+  const positional = kw ? args.slice(0, -1) : args;
+  if (positional.length > 1) throw new TemplateError(`dict expected at most 1 argument, got ${positional.length}`);
+  const out: Record<string, unknown> = {};
+  const src = positional[0];
+  if (Array.isArray(src)) {
+    src.forEach((pair, i) => {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new TemplateError(`dict(): element #${i} of the sequence is not a [key, value] pair`);
+      out[String(pair[0])] = pair[1];
+    });
+  } else if (typeof src === 'object' && src !== null) {
+    Object.assign(out, src);
+  } else if (src !== undefined) {
+    throw new TemplateError(`dict(): cannot make a dict from ${typeof src}`);
+  }
+  if (kw) for (const [k, v] of Object.entries(kw)) if (k !== '__keywords') out[k] = v;
+  return out;
+}
+
 export function createTemplater(): Templater {
   const codeCache = new Map<string, CompiledProps>();
   const fileCache = new Map<string, { stamp: string; props: CompiledProps }>();
@@ -171,10 +196,7 @@ export function createTemplater(): Templater {
   const runtime = makeRuntime(allFilters, jinjaTests, { needsRendering, render: (value, vars) => renderDeep(value, vars) });
   Object.assign(env, { osm: runtime });
   env.addGlobal('omit', OMIT);
-  env.addGlobal('dict', (...args: unknown[]) => {
-    const kw = args[args.length - 1];
-    return typeof kw === 'object' && kw !== null ? Object.fromEntries(Object.entries(kw).filter(([k]) => k !== '__keywords')) : {};
-  });
+  env.addGlobal('dict', pyDict);
   env.addGlobal('__osm_capture__', (v: unknown) => {
     captured = v;
     return '';

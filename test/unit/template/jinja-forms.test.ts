@@ -22,6 +22,11 @@ const cases: [string, string][] = [
   ['{{ 1 if no else 2 if no else 3 }}', '3'],
   ["{{ 'a' if yes else 'b' if yes else 'c' }}", 'a'],
   ['{{ { key: 1 } }}', "{'kk': 1}"],
+  // dict() from pairs (what `dict(keys | zip(values))` gives it), from a mapping, and with keywords.
+  ["{{ dict([['a', 1], ['b', 2]]) }}", "{'a': 1, 'b': 2}"],
+  ['{{ dict(d, z=3) }}', "{'k': 'v', 'k2': 'v2', 'z': 3}"],
+  ['{{ dict(x=1) }}', "{'x': 1}"],
+  ['{{ dict() }}', '{}'],
   ["{{ { key ~ '_x': n, 'lit': 2 } }}", "{'kk_x': 3, 'lit': 2}"],
   ['{{ {item.1.x: 1,} }}', "{'X': 1}"],
   ['a #} b {{ n }}', 'a #} b 3'],

@@ -1,5 +1,6 @@
 // Walks a host's task list: blocks with rescue/always, include_tasks, meta tasks and tag filtering.
 // Scope (vars, tags, when, become, role) flows from blocks and includes to the tasks inside them.
+import { errorText } from './error-text.js';
 import type { BlockNode, IncludeNode, Node, TaskNode, Vars } from '../types.js';
 import { evalAll, taskConditions } from './conditions.js';
 import { runHandlers } from './handlers.js';
@@ -74,6 +75,32 @@ async function runBlock(w: WalkCtx, block: BlockNode, scope: NodeScope): Promise
 }
 
 async function runInclude(w: WalkCtx, inc: IncludeNode, scope: NodeScope): Promise<Flow> {
+  try {
+    return await includeNodes(w, inc, scope);
+  } catch (err) {
+    if (err instanceof NestedFailure) throw err.cause;
+    return failInclude(w, inc, err);
+  }
+}
+
+/** Marks an error thrown from inside the included tasks' run, which is not the include's own. */
+class NestedFailure extends Error {}
+
+/**
+ * An include whose when, loop or file name cannot be rendered, or whose file cannot be read, fails
+ * on its host like a task: reported, counted, and caught by a block's rescue.
+ */
+function failInclude(w: WalkCtx, inc: IncludeNode, err: unknown): Flow {
+  const { reporter, opts } = w.pc.run;
+  const name = inc.name ?? inc.action ?? 'include_tasks';
+  const msg = errorText(err, inc.pos);
+  reporter.taskStart(w.host.name, { name, module: 'include_tasks', pos: inc.pos });
+  reporter.taskResult({ host: w.host.name, task: name, module: 'include_tasks', durationMs: 0, pos: inc.pos, noLog: false, check: opts.check, status: 'failed', changes: [], data: { failed: true, msg }, error: msg });
+  w.lastFailure = { failed: true, msg };
+  return 'failed';
+}
+
+async function includeNodes(w: WalkCtx, inc: IncludeNode, scope: NodeScope): Promise<Flow> {
   const { pc, host } = w;
   const { opts, deps } = pc.run;
   // Like Ansible, an include's own tags decide whether it runs; they are not inherited by its tasks.
@@ -102,7 +129,9 @@ async function runInclude(w: WalkCtx, inc: IncludeNode, scope: NodeScope): Promi
       host.recap.ok++;
     }
     const inner: NodeScope = { ...childScope({ ...scope }, inc, iv), tags: scope.tags, when: scope.when };
-    const flow = await runNodes(w, nodes, inner);
+    const flow = await runNodes(w, nodes, inner).catch((err: unknown) => {
+      throw new NestedFailure('inside an include', { cause: err });
+    });
     if (flow !== 'ok') return flow;
   }
   // As Ansible: an include whose condition is false (for every item) is one skipped result.

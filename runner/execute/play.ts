@@ -7,14 +7,12 @@ import { runNodes, type WalkCtx } from './nodes.js';
 import { runHandlers } from './handlers.js';
 import { openHost } from './host-session.js';
 import { gatherPlayFacts } from './gather-facts.js';
+import { playPattern } from './pattern.js';
 
 /** Hosts a play targets: its pattern, narrowed by --limit, minus hosts that failed in earlier plays. */
 export function selectHosts(run: RunCtx, play: Play): string[] {
   const { deps, opts } = run;
-  // `hosts: "{{ target }}"`: rendered with play vars and extra vars, as Ansible allows.
-  const pattern = play.hosts.includes('{{')
-    ? deps.templater.renderString(play.hosts, { ...play.vars, ...opts.extraVars, ...(opts.paramVars?.get(play) ?? {}) }, play.pos)
-    : play.hosts;
+  const pattern = playPattern(deps.templater, play, opts.extraVars, opts.paramVars);
   let hosts = deps.matchHosts(opts.inventory, pattern);
   if (opts.limit) {
     const allowed = new Set(deps.matchHosts(opts.inventory, opts.limit));
@@ -71,6 +69,8 @@ export async function runPlay(run: RunCtx, play: Play): Promise<void> {
       await runHostPlay(pc, host);
     });
   }
+  // As Ansible: after an any_errors_fatal failure every host of the play counts as failed, so no later play runs for it.
+  if (pc.fatal) for (const name of hosts) run.hosts.get(name)!.failed = true;
   await run.reporter.playEnd();
 }
 
@@ -89,7 +89,7 @@ async function runHostPlay(pc: PlayCtx, host: HostState): Promise<void> {
   if (flow === 'failed') {
     host.failed = true;
     host.recap.failed++;
-    if (pc.play.anyErrorsFatal) pc.stopped = true;
+    if (pc.play.anyErrorsFatal) pc.stopped = pc.fatal = true;
   } else if (flow === 'unreachable') {
     host.unreachable = true;
   }

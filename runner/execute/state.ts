@@ -49,6 +49,8 @@ export interface PlayCtx {
   extra: Vars;
   /** meta: end_play, or any_errors_fatal after a failure. */
   stopped: boolean;
+  /** any_errors_fatal after a failure: every host of the play is failed once it ends. */
+  fatal?: boolean;
   /** run_once tasks: the first host's result, shared with the others. */
   runOnce: Map<TaskNode, Promise<Vars | undefined>>;
   /** The hosts of the serial batch running now (ansible_play_batch). */

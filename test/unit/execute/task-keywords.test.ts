@@ -234,6 +234,25 @@ ${body}      ignore_errors: true
 `, { forks: 1 });
     expect(r.calls.filter((c) => c.id === 'later')).toEqual([]);
   });
+
+  it('after an any_errors_fatal failure no later play runs for any host of that play, as in Ansible', async () => {
+    const r = await runYaml(`
+- hosts: web
+  any_errors_fatal: true
+  tasks:
+    - name: fail first
+      fail: { msg: x }
+      when: inventory_hostname == 'h1'
+    - name: wait
+      pause: { seconds: 0 }
+- hosts: web
+  tasks:
+    - name: next play
+      probe: { id: next }
+`, { forks: 1 });
+    expect(r.calls.filter((c) => c.id === 'next')).toEqual([]);
+    expect(r.summary.exitCode).toBe(2);
+  });
 });
 
 describe('meta, run_once, include_tasks and check mode', () => {
@@ -267,6 +286,23 @@ describe('meta, run_once, include_tasks and check mode', () => {
 `, { forks: 1 });
     expect(r.calls.filter((c) => c.id === 'once')).toHaveLength(1);
     expect(r.calls.filter((c) => c.id === 'see-shared')).toHaveLength(2);
+  });
+
+  it('an include whose when cannot be evaluated fails on its host like a task, and the run goes on for the others', async () => {
+    const r = await runYaml(`
+- hosts: web
+  tasks:
+    - name: include it
+      include_tasks: inc.yml
+      when: inventory_hostname == 'h1' or nothing_defined.here
+    - name: after
+      probe: { id: after }
+`, { files: { 'inc.yml': '- name: inner\n  probe: { id: inner }\n' } });
+    const failed = r.results.filter((x) => x.status === 'failed');
+    expect(failed.map((x) => `${x.host} ${x.task}`)).toEqual(['h2 include it']);
+    expect(failed[0]?.error).toMatch(/play\.yml:\d+:\d+: when: .*nothing_defined/);
+    expect(r.calls.map((c) => `${c.host}:${c.id}`).sort()).toEqual(['h1:after', 'h1:inner']);
+    expect(r.summary.hosts['h2']).toMatchObject({ failed: 1 });
   });
 
   it('include_tasks loads its file at run time with templated name and loop', async () => {

@@ -1,11 +1,14 @@
 // --list-hosts and --list-tasks, in ansible-playbook's layout.
 import { shouldRunByTags } from '../execute/tags.js';
-import type { Inventory, Node, Playbook } from '../types.js';
+import type { Inventory, Node, Play, Playbook } from '../types.js';
 
-export function listHosts(pb: Playbook, inv: Inventory, matchHosts: (inv: Inventory, p: string) => string[], limit?: string): string[] {
+/** A play's pattern as the run would match it (templated ones rendered); default: as written. */
+export type PatternOf = (play: Play) => string;
+
+export function listHosts(pb: Playbook, inv: Inventory, matchHosts: (inv: Inventory, p: string) => string[], limit?: string, patternOf: PatternOf = (p) => p.hosts): string[] {
   const out = [`playbook: ${pb.file}`, ''];
   pb.plays.forEach((play, i) => {
-    let hosts = matchHosts(inv, play.hosts);
+    let hosts = matchHosts(inv, patternOf(play));
     if (limit) {
       const allowed = new Set(matchHosts(inv, limit));
       hosts = hosts.filter((h) => allowed.has(h));

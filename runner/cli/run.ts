@@ -5,11 +5,21 @@ import { EXIT_USAGE } from '../report/exit-code.js';
 import { Redactor } from '../report/redact.js';
 import { loadRunVaultSecrets, vaultSecretStrings } from '../vault/run-secrets.js';
 import { UsageError, type CliOptions } from './args.js';
-import { listHosts, listTags, listTasks } from './lists.js';
+import { listHosts, listTags, listTasks, type PatternOf } from './lists.js';
+import { isTemplatedPattern, playPattern } from '../execute/pattern.js';
+import type { Play, Playbook, Vars } from '../types.js';
 import { applyAnsibleSettings, readAnsibleSettings, type AnsibleSettings, type RunSettings } from './ansible-config.js';
 import { resumeOptimizers } from './optimizers.js';
 import { prepare } from './prepare.js';
 import type { Streams } from './reporters.js';
+
+/** How --list-hosts matches a templated `hosts:` as a run would; the templater is loaded only for one. */
+async function patternRenderer(playbooks: Playbook[], p: { extraVars: Vars; paramVars: Map<Play, Vars> }): Promise<PatternOf | undefined> {
+  if (!playbooks.some((pb) => pb.plays.some(isTemplatedPattern))) return undefined;
+  const { createTemplater } = await import('../template/templater.js');
+  const templater = createTemplater();
+  return (play) => playPattern(templater, play, p.extraVars, p.paramVars);
+}
 
 export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promise<number> {
   let settings: AnsibleSettings;
@@ -51,7 +61,7 @@ export async function runCommand(o: CliOptions, io: Streams, cwd: string): Promi
   if (o.syntaxCheck || o.listHosts || o.listTasks || o.listTags) {
     for (const pb of playbooks) {
       if (o.syntaxCheck && !o.listHosts && !o.listTasks && !o.listTags) io.out(`playbook: ${pb.file}\n`);
-      if (o.listHosts) io.out(listHosts(pb, inventory, matchHosts, o.limit).join('\n') + '\n');
+      if (o.listHosts) io.out(listHosts(pb, inventory, matchHosts, o.limit, await patternRenderer(playbooks, prepared.value)).join('\n') + '\n');
       if (o.listTasks) io.out(listTasks(pb, o.tags, o.skipTags).join('\n') + '\n');
       if (o.listTags) io.out(listTags(pb).join('\n') + '\n');
     }

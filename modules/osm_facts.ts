@@ -2,10 +2,10 @@
 // final copies of deleted customers, and who holds a port. Playbooks refuse bad input from it
 // before they change anything.
 import { Type } from '@sinclair/typebox';
-import { defineModule } from '../runner/module.js';
+import { defineModule, type HostContext } from '../runner/module.js';
 import { gatherOsmHost, subvolumeUuid } from './lib/osm/gather.js';
 import { customerPorts, portHolder, summarizeOsmHost } from './lib/osm/host.js';
-import { customerLayout, deletedDir, finalCopyName, isFinalCopyOf } from './lib/osm/layout.js';
+import { HANDED_TO_FILE, customerLayout, deletedDir, finalCopyName, isFinalCopyOf } from './lib/osm/layout.js';
 import { readResources, type HostResources } from './lib/osm/resources.js';
 
 const args = Type.Object(
@@ -27,6 +27,16 @@ const args = Type.Object(
   { additionalProperties: false },
 );
 
+/** A move's traces of the customer here: its staging subvolume, and the host this one handed the customer to. */
+export interface MoveTraces {
+  staged: boolean;
+  handed_to: string | null;
+}
+
+async function readMove(host: HostContext, moving: string): Promise<MoveTraces> {
+  const [dir, handedTo] = await Promise.all([host.stat(moving), host.readFile(`${moving}/${HANDED_TO_FILE}`)]);
+  return { staged: dir !== null, handed_to: handedTo === null ? null : handedTo.trim() || null };
+}
 
 export default defineModule({
   name: 'osm_facts',
@@ -35,10 +45,12 @@ export default defineModule({
     'customers (each with the traces it leaves — container, nginx-stream, nginx-http, dnsmasq, hosts, snapper — ' +
     'and its mqtt_port, ip and mac where known, and its layout), customer_ports (port → customer), deleted (final copies), stream_ports (port → declaring file). ' +
     'A layout is where the customer is on the host and what it is called, the one place playbooks take these from: container, dir, config, record, layer, ' +
-    'snapshots, restored_from_file, log, nginx_stream, nginx_http, and domain, names (<customer>, -influx, -chirpstack, -mqtt under it; the first is the ' +
+    'snapshots, restored_from_file, moving, log, nginx_stream, nginx_http, and domain, names (<customer>, -influx, -chirpstack, -mqtt under it; the first is the ' +
     "certificate's name) and mqtt_name (null without a domain); its domain is the customer's recorded one, else the domain argument. " +
     'With customer: customer_exists, customer (with subvolume_uuid, final_copy: where delete keeps its final copy, and restored_from: the snapshot ' +
-    'restore-snapshot last synced in), final_copies (its entries of deleted), and layout, also for a customer that does not exist yet. With mqtt_port: port_holder, naming another customer or a ' +
+    'restore-snapshot last synced in), final_copies (its entries of deleted), move (staged: the staging subvolume of a move is here; handed_to: ' +
+    'the host this one handed the customer to, once its container stopped for a move), and layout, also for a customer that does not exist yet. ' +
+    'With mqtt_port: port_holder, naming another customer or a ' +
     'listening program that holds the port (null when free or held by this customer itself). ' +
     'With resources: mem_available_bytes and disk_free_bytes, what add-customer places by. Never changed.',
   example: [
@@ -58,7 +70,8 @@ export default defineModule({
     const uuid = layout ? await subvolumeUuid(host, layout.dir) : null;
     const restored = layout ? await host.readFile(layout.restored_from_file) : null;
     const resources: HostResources | null = a.resources ? await readResources(host, a.lxc_root) : null;
-    return { raw, facts, uuid, restoredFrom: restored === null ? null : restored.trim(), resources };
+    const move = a.customer === undefined ? null : await readMove(host, customerLayout(a.customer, { lxcRoot: a.lxc_root, nginxDir: a.nginx_dir }).moving);
+    return { raw, facts, uuid, restoredFrom: restored === null ? null : restored.trim(), resources, move };
   },
   plan: () => [],
   async apply() {
@@ -80,6 +93,7 @@ export default defineModule({
             // For a customer not created yet too: create needs its names before it makes anything.
             layout: layoutOf(a.customer, customer?.domain),
             final_copies: facts.deleted.filter((d) => isFinalCopyOf(d, a.customer as string)),
+            move: s.move,
           };
     return {
       ...facts,

@@ -71,9 +71,10 @@ lab2_sshd_config() {
   write_sshd_config lab2 22 "$LAB2_ADDR" /run/sshd-lab2.pid
 }
 
-# known_hosts lines for lab2 (port 22) and, as lab2 reaches it, the backup host.
+# known_hosts lines for lab2 (port 22) and, as lab2 reaches them, lab's sshd and the backup host.
 lab2_known_hosts() {
   printf '%s %s\n' "$LAB2_ADDR" "$(cut -d' ' -f1,2 "$LAB_SSH/lab2_host_ed25519_key.pub")"
+  printf '[%s]:%s %s\n' "$LAB2_GW" "$LAB_SSH_PORT" "$(cut -d' ' -f1,2 "$LAB_SSH/host_host_ed25519_key.pub")"
   printf '[%s]:%s %s\n' "$LAB2_GW" "$LAB_BACKUP_SSH_PORT" "$(cut -d' ' -f1,2 "$LAB_SSH/backup_host_ed25519_key.pub")"
 }
 

@@ -39,10 +39,11 @@ table inet $LAB_NFT_TABLE {
     # lab2 (scripts/lab/lab2.sh) is never routed anywhere through this machine.
     iifname "$LAB2_VETH" drop
   }
-  # lab2 reaches this machine's pebble and backup sshd at $LAB2_GW, which stand on loopback.
+  # lab2 reaches this machine's pebble, its OSM host sshd (a move's btrfs send from lab2 to lab) and
+  # the backup sshd at $LAB2_GW, which stand on loopback.
   chain lab2_forwards {
     type nat hook prerouting priority -100; policy accept;
-    iifname "$LAB2_VETH" ip daddr $LAB2_GW tcp dport { $LAB_PEBBLE_PORT, $LAB_BACKUP_SSH_PORT } dnat ip to 127.0.0.1
+    iifname "$LAB2_VETH" ip daddr $LAB2_GW tcp dport { $LAB_PEBBLE_PORT, $LAB_SSH_PORT, $LAB_BACKUP_SSH_PORT } dnat ip to 127.0.0.1
   }
   # While lxc-net restarts, the bridge has no address and the subnet's route is gone: the host's own
   # traffic to the containers (nginx's upstreams) would follow the default route off the machine.
@@ -54,7 +55,7 @@ table inet $LAB_NFT_TABLE {
     type filter hook input priority -10; policy accept;
     iifname "$LAB_BRIDGE" ip daddr { $LAB_NET, 255.255.255.255 } accept
     iifname "$LAB_BRIDGE" drop
-    # From lab2: replies to what this machine sent it, and the two forwarded ports; nothing else.
+    # From lab2: replies to what this machine sent it, and the forwarded ports; nothing else.
     iifname "$LAB2_VETH" ct state established,related accept
     iifname "$LAB2_VETH" ct status dnat accept
     iifname "$LAB2_VETH" drop

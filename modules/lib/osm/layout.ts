@@ -15,6 +15,8 @@ export const containersDir = (lxcRoot: string): string => `${lxcRoot}/containers
 export const logsDir = (lxcRoot: string): string => `${lxcRoot}/logs`;
 export const deletedDir = (lxcRoot: string): string => `${lxcRoot}/deleted`;
 export const osBasesDir = (lxcRoot: string): string => `${lxcRoot}/os-bases`;
+/** Under lxc_root: a moving customer's read-only copies on both hosts (move-customer.yaml), one subvolume per container. */
+export const movingDir = (lxcRoot: string): string => `${lxcRoot}/moving`;
 
 /** Under nginx_dir: the customers' stream (MQTT over TLS) and http (vhosts) include files, `<customer>.conf`. */
 export const nginxStreamDir = (nginxDir: string): string => `${nginxDir}/devtank/customers.stream.d`;
@@ -27,6 +29,8 @@ export const RECORD_FILE = 'osm-customer.json';
 export const LAYER_DIR = 'rootfs-layer';
 export const SNAPSHOTS_DIR = '.snapshots';
 export const RESTORED_FROM_FILE = 'osm-restored-from';
+/** In a move's staging subvolume on the source: the target's inventory name, written when the source stops for the last copy. */
+export const HANDED_TO_FILE = 'handed-to';
 
 export function containerOf(customer: string): string {
   return `${customer}${CONTAINER_SUFFIX}`;
@@ -76,6 +80,8 @@ export interface CustomerLayout {
   layer: string;
   snapshots: string;
   restored_from_file: string;
+  /** The subvolume a move stages its read-only copies in (on the source and the target); `handed-to` in it names the target once the source stops. */
+  moving: string;
   log: string;
   nginx_stream: string;
   nginx_http: string;
@@ -98,6 +104,7 @@ export function customerLayout(customer: string, p: LayoutPaths): CustomerLayout
     layer: `${dir}/${LAYER_DIR}`,
     snapshots: `${dir}/${SNAPSHOTS_DIR}`,
     restored_from_file: `${dir}/${RESTORED_FROM_FILE}`,
+    moving: `${movingDir(p.lxcRoot)}/${container}`,
     log: `${logsDir(p.lxcRoot)}/${container}.log`,
     nginx_stream: `${nginxStreamDir(p.nginxDir)}/${customer}${NGINX_FILE_SUFFIX}`,
     nginx_http: `${nginxHttpDir(p.nginxDir)}/${customer}${NGINX_FILE_SUFFIX}`,

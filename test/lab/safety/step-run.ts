@@ -29,6 +29,8 @@ export interface StepRun {
 export interface StepRunOptions {
   /** 1-based prompt number to kill the run at; undefined answers every prompt. */
   killAt?: number;
+  /** Kill the run at the first prompt for this task (on the host, when given) instead. */
+  killAtTask?: { task: string; host?: string };
   /** Kill the run (and fail) when it takes longer than this. */
   timeoutMs?: number;
   /** Write the run's --json report here (for its task results). */
@@ -63,7 +65,8 @@ export function stepRun(args: string[], opts: StepRunOptions = {}): Promise<Step
       if (!m || killed) return;
       unread = stderr.length;
       prompts.push({ task: m[1] ?? '', host: m[2] ?? '' });
-      if (prompts.length === opts.killAt) {
+      const at = opts.killAtTask;
+      if (prompts.length === opts.killAt || (at && m[1] === at.task && (at.host === undefined || m[2] === at.host))) {
         killed = true;
         child.kill('SIGKILL');
       } else {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { customerPorts, portHolder, summarizeOsmHost, type OsmHostRaw } from '../../../modules/lib/osm/host.js';
-import osmFacts from '../../../modules/osm_facts.js';
+import osmFacts, { type MoveTraces } from '../../../modules/osm_facts.js';
 
 const empty: OsmHostRaw = {
   osBases: [],
@@ -97,8 +97,15 @@ describe('osm_facts result: the layout', () => {
     markers: { 'acme-svr': '{"customer":"acme","mqtt_port":8883,"os_base":"b","domain":"acme.example.com"}' },
     deleted: [`acme-svr-${uuid}`, 'acme-svr-none', `acme-svr-more-svr-${uuid}`, `globex-svr-${uuid}`],
   };
-  const result = (raw: OsmHostRaw, a: { customer?: string; domain?: string } = {}, state: { uuid?: string | null; restoredFrom?: string | null } = {}) =>
-    osmFacts.result!({ ...paths, ...a }, { raw, facts: summarizeOsmHost(raw), uuid: state.uuid ?? null, restoredFrom: state.restoredFrom ?? null, resources: null }, []) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const result = (raw: OsmHostRaw, a: { customer?: string; domain?: string } = {}, state: { uuid?: string | null; restoredFrom?: string | null; move?: MoveTraces } = {}) =>
+    osmFacts.result!({ ...paths, ...a }, { raw, facts: summarizeOsmHost(raw), uuid: state.uuid ?? null, restoredFrom: state.restoredFrom ?? null, resources: null, move: state.move ?? null }, []) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  it("reports a move's traces of the customer: its staging and the host it was handed to", () => {
+    const r = result(withDomain, { customer: 'acme' }, { move: { staged: true, handed_to: 'lab2' } });
+    expect(r.move).toEqual({ staged: true, handed_to: 'lab2' });
+    expect(r.layout.moving).toBe('/srv/osm-lxc/lxc/moving/acme-svr');
+    expect(result(withDomain).move).toBeUndefined();
+  });
 
   it("gives each customer its layout, its names under its recorded domain, else the domain argument", () => {
     const r = result(withDomain, { domain: 'osm.example.org' });

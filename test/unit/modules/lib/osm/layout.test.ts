@@ -12,6 +12,7 @@ describe('customerLayout', () => {
       layer: '/srv/osm-lxc/lxc/containers/acme-svr/rootfs-layer',
       snapshots: '/srv/osm-lxc/lxc/containers/acme-svr/.snapshots',
       restored_from_file: '/srv/osm-lxc/lxc/containers/acme-svr/osm-restored-from',
+      moving: '/srv/osm-lxc/lxc/moving/acme-svr',
       log: '/srv/osm-lxc/lxc/logs/acme-svr.log',
       nginx_stream: '/etc/nginx/devtank/customers.stream.d/acme.conf',
       nginx_http: '/etc/nginx/devtank/customers.http.d/acme.conf',

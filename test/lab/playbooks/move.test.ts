@@ -1,0 +1,202 @@
+// Issue 12: move-customer.yaml between the lab's two OSM hosts, lab (this machine) and lab2 (its own
+// namespaces, scripts/lab/lab2.sh). Refusals change nothing on either host nor in DNS (digests);
+// a move carries the data, a retained message, snapper's snapshots and the certificate, and leaves
+// only a final copy behind; a re-run changes nothing; moves killed before and after the hand-over
+// converge when re-run or reversed.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { dig } from '../../integration/dns/pdns-instance.js';
+import { ensureLab, labPaths, runArgv } from '../../helpers/lab.js';
+import { stepRun } from '../safety/step-run.js';
+import { changedTasks, DOMAIN, mosquitto, ok, pebbleRoot, play, type PlayRun } from './helpers.js';
+
+const STEP_MS = 10 * 60_000;
+const DNS_PORT = 5300; // inventory/lab.yaml: osm_dns_port
+const HOSTS = { lab: '127.0.0.1', lab2: '10.98.0.2' } as const;
+type Host = keyof typeof HOSTS;
+const NAME = 'movea';
+const CONTAINER = `${NAME}-svr`;
+// lab2's /var/lib/osm-lab as this machine sees it (scripts/lab/lab2.sh).
+const STATE_OF: Record<Host, string> = { lab: labPaths.state, lab2: join(labPaths.state, 'lab2', 'state') };
+const tmp = mkdtempSync(join(tmpdir(), 'osm-move-'));
+const cafile = join(tmp, 'pebble-root.pem');
+
+/** argv run on a host: as is on lab, inside lab2's network and mount namespaces on lab2. */
+function on(host: Host, argv: string[]): string[] {
+  if (host === 'lab') return argv;
+  const pid = readFileSync(join(labPaths.run, 'lab2.pid'), 'utf8').trim();
+  return ['nsenter', '-t', pid, '-m', '-n', '--', ...argv];
+}
+
+async function sh(host: Host, script: string): Promise<string> {
+  return (await ok(on(host, ['sh', '-c', script]))).stdout;
+}
+
+/** What a move could change on a host, hashed: customers and their files, staging, final copies, nginx, dnsmasq, hosts, ufw, snapper, credentials, certificates. */
+async function hostDigest(host: Host): Promise<string> {
+  const s = labPaths.state;
+  const reading = await sh(host, [
+    `cd ${labPaths.lxcRoot} && for d in containers/* moving/* deleted/*; do [ -e "$d" ] && echo "$d"; done; cat containers/*/osm-customer.json containers/*/lxc.container.conf 2>/dev/null`,
+    `cat ${s}/nginx/devtank/customers.stream.d/* ${s}/nginx/devtank/customers.http.d/* 2>/dev/null`,
+    'cat /etc/lxc/dnsmasq.conf /etc/lxc/dnsmasq-hosts.conf /etc/hosts 2>/dev/null',
+    'ufw show added 2>/dev/null; snapper --no-dbus list-configs 2>/dev/null',
+    `ls -l ${s}/credentials ${s}/letsencrypt/live 2>/dev/null; true`,
+  ].join('; '));
+  return createHash('sha256').update(reading).digest('hex');
+}
+
+/** The DNS zone's records as PowerDNS's API has them. */
+async function zoneDigest(): Promise<string> {
+  const key = readFileSync(join(labPaths.state, 'pdns', 'api-key'), 'utf8').trim();
+  const r = await ok(['curl', '-sSf', '-H', `X-API-Key: ${key}`, `http://127.0.0.1:8081/api/v1/servers/localhost/zones/${DOMAIN}.`]);
+  return createHash('sha256').update(JSON.stringify(JSON.parse(r.stdout).rrsets)).digest('hex');
+}
+
+async function fleetDigest(): Promise<Record<string, string>> {
+  return { lab: await hostDigest('lab'), lab2: await hostDigest('lab2'), zone: await zoneDigest() };
+}
+
+function credentials(host: Host): { user: string; password: string; port: number } {
+  const text = readFileSync(join(STATE_OF[host], 'credentials', `${NAME}.txt`), 'utf8');
+  const field = (k: string) => new RegExp(`^${k}=(.+)$`, 'm').exec(text)?.[1] ?? '';
+  return { user: field('user'), password: field('password'), port: Number(field('port')) };
+}
+
+/** MQTT over TLS (chain and name checked) to the address DNS gives for the customer's MQTT name. */
+async function mqttThroughDns(host: Host, args: string[], tool: 'mosquitto_pub' | 'mosquitto_sub') {
+  const a = dig(DNS_PORT, `${NAME}-mqtt.${DOMAIN}`, 'A').find((r) => r.type === 'A');
+  expect(a?.value, 'DNS has no address').toBe(HOSTS[host]);
+  const hostsFile = join(tmp, 'hosts');
+  writeFileSync(hostsFile, `${a!.value} ${NAME}-mqtt.${DOMAIN}\n`);
+  const c = credentials(host);
+  return mosquitto(tool, { name: `${NAME}-mqtt.${DOMAIN}`, port: c.port, cafile, hostsFile }, c.user, c.password, args);
+}
+
+async function retainedMessage(host: Host): Promise<string> {
+  const sub = await mqttThroughDns(host, ['-t', 'move/retained', '-C', '1', '-W', '10'], 'mosquitto_sub');
+  expect(sub.exitCode, sub.stderr).toBe(0);
+  return sub.stdout.trim();
+}
+
+/** The certificate serial a host's nginx presents for the customer's MQTT name. */
+async function servedSerial(host: Host): Promise<string> {
+  const { port } = credentials(host);
+  const r = await ok(['sh', '-c', `openssl s_client -connect ${HOSTS[host]}:${port} -servername ${NAME}-mqtt.${DOMAIN} </dev/null 2>/dev/null | openssl x509 -noout -serial`]);
+  return r.stdout.trim();
+}
+
+function move(to: Host, flags: string[] = []): Promise<PlayRun> {
+  return play('move-customer', { customer_name: NAME, to }, ['--lock-timeout', '600', ...flags]);
+}
+
+function moveArgs(to: Host): string[] {
+  return ['-i', labPaths.inventory, join(labPaths.repo, 'playbooks', 'move-customer.yaml'), '-e', `customer_name=${NAME}`, '-e', `to=${to}`, '--lock-timeout', '600'];
+}
+
+/** Where the customer is served from, and that nothing of a move is left: one host holds it, the other only final copies. */
+async function expectOnlyOn(host: Host): Promise<void> {
+  const other: Host = host === 'lab' ? 'lab2' : 'lab';
+  expect(dig(DNS_PORT, `${NAME}.${DOMAIN}`, 'CNAME').map((a) => a.value)).toEqual([`${host}.${DOMAIN}.`]);
+  expect((await sh(host, `ls ${labPaths.containers}`)).split('\n')).toContain(CONTAINER);
+  expect((await sh(other, `ls ${labPaths.containers}`)).split('\n')).not.toContain(CONTAINER);
+  for (const h of [host, other]) expect(await sh(h, `ls ${labPaths.lxcRoot}/moving 2>/dev/null; true`), h).toBe('');
+  expect(await retainedMessage(host)).toBe('kept across moves');
+}
+
+describe('move-customer between lab and lab2 (issue 12)', () => {
+  beforeAll(async () => {
+    await ensureLab();
+    const setup = await play('setup-host', {}, ['--limit', 'all', '--lock-timeout', '600']);
+    if (setup.code !== 0) throw new Error(`setup-host failed:\n${setup.output}`);
+    await pebbleRoot(cafile);
+    const add = await play('add-customer', { customer_name: NAME, osm_host: 'lab' }, ['--lock-timeout', '600']);
+    if (add.code !== 0) throw new Error(`add-customer failed:\n${add.output}`);
+  }, STEP_MS);
+
+  afterAll(async () => {
+    await play('remove-customer', { customer_name: NAME, purge: 'true' }, ['--lock-timeout', '600']);
+    for (const host of ['lab', 'lab2'] as Host[]) {
+      await runArgv(on(host, ['sh', '-c', `ls -d ${labPaths.deleted}/${CONTAINER}-* 2>/dev/null | xargs -r -n1 btrfs subvolume delete`]));
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  }, STEP_MS);
+
+  it('refuses an unknown customer, a target that is no OSM host, a full target and a held port, changing nothing anywhere', { timeout: STEP_MS }, async () => {
+    const before = await fleetDigest();
+    const unknown = await play('move-customer', { customer_name: 'movenone', to: 'lab2' });
+    expect(unknown.code, unknown.output).toBe(2);
+    expect(unknown.output).toContain("no customer 'movenone' on any OSM host (lab, lab2)");
+    const nowhere = await play('move-customer', { customer_name: NAME, to: 'labdns' });
+    expect(nowhere.code, nowhere.output).toBe(2);
+    expect(nowhere.output).toContain("to: 'labdns' is not an OSM host");
+    const count = Number((await sh('lab2', `ls ${labPaths.containers} | grep -c -- '-svr$'; true`)).trim());
+    const fullInventory = join(tmp, 'full.yaml');
+    writeFileSync(fullInventory, stringify({ all: { children: { osm_hosts: { hosts: { lab2: { osm_capacity: count } } } } } }));
+    const full = await play('move-customer', { customer_name: NAME, to: 'lab2' }, ['-i', fullInventory]);
+    expect(full.code, full.output).toBe(2);
+    expect(full.output).toMatch(/to: lab2 cannot take movea: it is full \(\d+ customers, osm_capacity \d+\)/);
+    // A program of lab2's own holds the customer's port there.
+    const { port } = credentials('lab');
+    const holder = on('lab2', ['python3', '-c', `import socket,time;s=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);s.bind(('0.0.0.0',${port}));s.listen();time.sleep(120)`]);
+    const listener = runArgv(holder, { timeoutMs: 130_000 });
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      const held = await play('move-customer', { customer_name: NAME, to: 'lab2' });
+      expect(held.code, held.output).toBe(2);
+      expect(held.output).toContain(`mqtt_port ${port} is held there by`);
+    } finally {
+      await runArgv(on('lab2', ['pkill', '-f', `s.bind\\(\\('0.0.0.0',${port}\\)\\)`]));
+      await listener;
+    }
+    expect(await fleetDigest()).toEqual(before);
+  });
+
+  it('moves the running customer to lab2 with its data, snapshots, retained messages and certificate', { timeout: STEP_MS }, async () => {
+    const pub = await mqttThroughDns('lab', ['-t', 'move/retained', '-m', 'kept across moves', '-r', '-q', '1'], 'mosquitto_pub');
+    expect(pub.exitCode, pub.stderr).toBe(0);
+    await ok(['lxc-attach', '-n', CONTAINER, '--clear-env', '--', 'sh', '-c', 'echo customer data > /root/moved-data && sync']);
+    await ok(['snapper', '--no-dbus', '-c', CONTAINER, 'create', '-d', 'before the move']);
+    const serial = await servedSerial('lab');
+
+    const run = await move('lab2');
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain('movea: moves from lab to lab2');
+    await expectOnlyOn('lab2');
+    expect((await ok(on('lab2', ['lxc-attach', '-n', CONTAINER, '--clear-env', '--', 'cat', '/root/moved-data']))).stdout.trim()).toBe('customer data');
+    expect(await sh('lab2', `snapper --no-dbus -c ${CONTAINER} list`)).toContain('before the move');
+    // The certificate came along (ACME could not have validated lab2 before DNS pointed there).
+    expect(await servedSerial('lab2')).toBe(serial);
+    expect(readdirSync(labPaths.deleted).filter((d) => d.startsWith(`${CONTAINER}-`)).length).toBeGreaterThan(0);
+  });
+
+  it('a second run changes nothing', { timeout: STEP_MS }, async () => {
+    const again = await move('lab2');
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toContain('is on lab2 already');
+    expect(changedTasks(again), again.output).toEqual([]);
+  });
+
+  it('a move killed before the hand-over converges when re-run', { timeout: STEP_MS }, async () => {
+    const killed = await stepRun(moveArgs('lab'), { killAtTask: { task: 'Record the hand-over', host: 'lab2' } });
+    expect(killed.killed, killed.output).toBe(true);
+    const rerun = await move('lab');
+    expect(rerun.code, rerun.output).toBe(0);
+    await expectOnlyOn('lab');
+  });
+
+  it('a move killed after the hand-over is reversed with to= the old host', { timeout: STEP_MS }, async () => {
+    const killed = await stepRun(moveArgs('lab2'), { killAtTask: { task: 'Forward the customer\'s MQTT port to the target', host: 'lab' } });
+    expect(killed.killed, killed.output).toBe(true);
+    const back = await move('lab');
+    expect(back.code, back.output).toBe(0);
+    expect(back.output).toContain('movea: moves from lab2 to lab');
+    await expectOnlyOn('lab');
+    expect((await ok(['lxc-attach', '-n', CONTAINER, '--clear-env', '--', 'cat', '/root/moved-data'])).stdout.trim()).toBe('customer data');
+    const again = await move('lab');
+    expect(changedTasks(again), again.output).toEqual([]);
+  });
+});

@@ -13,7 +13,13 @@ import { REPO, runCli } from './run-cli.js';
 const T = 300_000;
 const PLAYBOOKS = readdirSync(join(REPO, 'playbooks')).filter((f) => f.endsWith('.yaml')).sort();
 // Values for every playbook's required params (extra vars a playbook does not declare are ignored).
-const PARAMS = ['-e', 'customer_name=acme', '-e', 'mqtt_port=8883', '-e', 'snapshot=latest'];
+const PARAMS = ['-e', 'customer_name=acme', '-e', 'mqtt_port=8883', '-e', 'snapshot=latest', '-e', 'to=lab'];
+// add-host and retire-host name their host (other playbooks would read osm_host as a choice of theirs).
+const paramsOf = (pb: string): string[] => (['add-host.yaml', 'retire-host.yaml'].includes(pb) ? [...PARAMS, '-e', 'osm_host=lab'] : PARAMS);
+// An OSM host play: osm_hosts, or setup-host's one-host pattern (osm_hosts:&HOST).
+const isOsmPlay = (p: ListedPlay): boolean => p.pattern === 'osm_hosts' || p.pattern.startsWith('osm_hosts:&');
+// Playbooks with no OSM host play: fleet-status reads the fleet and retire-host retires one, from localhost.
+const LOCAL_ONLY = ['fleet-status.yaml', 'retire-host.yaml'];
 
 let dir: string;
 let inv: string;
@@ -54,7 +60,7 @@ describe('the OSM playbooks under --limit on two OSM hosts', () => {
   });
 
   it.each(PLAYBOOKS)('%s: every play targets hosts of the inventory itself, none only hosts add_host makes', async (pb) => {
-    const r = await runCli(['-i', inv, join(REPO, 'playbooks', pb), ...PARAMS, '--list-hosts']);
+    const r = await runCli(['-i', inv, join(REPO, 'playbooks', pb), ...paramsOf(pb), '--list-hosts']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const plays = listedPlays(r.stdout);
@@ -63,18 +69,17 @@ describe('the OSM playbooks under --limit on two OSM hosts', () => {
   }, T);
 
   it.each(PLAYBOOKS)('%s --limit lab: the OSM host plays run on lab alone', async (pb) => {
-    const r = await runCli(['-i', inv, join(REPO, 'playbooks', pb), ...PARAMS, '--limit', 'lab', '--list-hosts']);
+    const r = await runCli(['-i', inv, join(REPO, 'playbooks', pb), ...paramsOf(pb), '--limit', 'lab', '--list-hosts']);
     expect(r.code).toBe(0);
     const plays = listedPlays(r.stdout);
     expect(r.stdout).not.toContain('lab2');
-    const osm = plays.filter((p) => p.pattern === 'osm_hosts');
-    // fleet-status only reads the fleet, from its localhost play; every other playbook has an OSM host play.
-    if (pb !== 'fleet-status.yaml') expect(osm.length).toBeGreaterThan(0);
+    const osm = plays.filter(isOsmPlay);
+    if (!LOCAL_ONLY.includes(pb)) expect(osm.length).toBeGreaterThan(0);
     for (const p of osm) expect(p.hosts).toEqual(['lab']);
     // Every other play is for the backup or the monitoring host, which --limit lab leaves out by the
     // operator's choice, or the fleet playbooks' look across the fleet (localhost): without it their
     // OSM host play fails the run, saying why (test/lab/playbooks/fleet.test.ts).
-    for (const p of plays.filter((q) => q.pattern !== 'osm_hosts')) {
+    for (const p of plays.filter((q) => !isOsmPlay(q))) {
       expect(['backup_hosts', 'monitoring', 'localhost']).toContain(p.pattern);
       expect(p.hosts).toEqual([]);
     }

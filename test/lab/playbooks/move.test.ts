@@ -1,8 +1,10 @@
 // Issue 12: move-customer.yaml between the lab's two OSM hosts, lab (this machine) and lab2 (its own
 // namespaces, scripts/lab/lab2.sh). Refusals change nothing on either host nor in DNS (digests);
-// a move carries the data, a retained message, snapper's snapshots and the certificate, and leaves
-// only a final copy behind; a re-run changes nothing; moves killed before and after the hand-over
-// converge when re-run or reversed.
+// a move under MQTT load (no acknowledged message lost; the longest gap is printed) carries the
+// data, a retained message, snapper's snapshots, the certificate and the OS base the target lacks,
+// and leaves only a final copy behind; a re-run changes nothing; moves killed before and after the
+// hand-over converge when re-run or reversed. retire-host refuses a host with customers; an empty
+// one leaves DNS, and add-host brings it back.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { stringify } from 'yaml';
 import { dig } from '../../integration/dns/pdns-instance.js';
 import { ensureLab, labPaths, runArgv } from '../../helpers/lab.js';
 import { stepRun } from '../safety/step-run.js';
+import { startLoad, type LoadReport } from './mqtt-load.js';
 import { changedTasks, DOMAIN, mosquitto, ok, pebbleRoot, play, type PlayRun } from './helpers.js';
 
 const STEP_MS = 10 * 60_000;
@@ -19,6 +22,9 @@ const DNS_PORT = 5300; // inventory/lab.yaml: osm_dns_port
 const HOSTS = { lab: '127.0.0.1', lab2: '10.98.0.2' } as const;
 type Host = keyof typeof HOSTS;
 const NAME = 'movea';
+// The customer's OS base, which only lab has: a read-only copy of lab's base, named to sort first so
+// no other customer takes it as the newest.
+const ONLY_LAB_BASE = '0-move-test-base';
 const CONTAINER = `${NAME}-svr`;
 // lab2's /var/lib/osm-lab as this machine sees it (scripts/lab/lab2.sh).
 const STATE_OF: Record<Host, string> = { lab: labPaths.state, lab2: join(labPaths.state, 'lab2', 'state') };
@@ -113,14 +119,17 @@ describe('move-customer between lab and lab2 (issue 12)', () => {
     const setup = await play('setup-host', {}, ['--limit', 'all', '--lock-timeout', '600']);
     if (setup.code !== 0) throw new Error(`setup-host failed:\n${setup.output}`);
     await pebbleRoot(cafile);
-    const add = await play('add-customer', { customer_name: NAME, osm_host: 'lab' }, ['--lock-timeout', '600']);
+    const base = readdirSync(labPaths.osBases).filter((b) => !b.startsWith('0')).sort().at(-1)!;
+    await ok(['btrfs', 'subvolume', 'snapshot', '-r', join(labPaths.osBases, base), join(labPaths.osBases, ONLY_LAB_BASE)]);
+    const add = await play('add-customer', { customer_name: NAME, osm_host: 'lab', os_base: ONLY_LAB_BASE }, ['--lock-timeout', '600']);
     if (add.code !== 0) throw new Error(`add-customer failed:\n${add.output}`);
   }, STEP_MS);
 
   afterAll(async () => {
     await play('remove-customer', { customer_name: NAME, purge: 'true' }, ['--lock-timeout', '600']);
     for (const host of ['lab', 'lab2'] as Host[]) {
-      await runArgv(on(host, ['sh', '-c', `ls -d ${labPaths.deleted}/${CONTAINER}-* 2>/dev/null | xargs -r -n1 btrfs subvolume delete`]));
+      const copies = `${labPaths.deleted}/${CONTAINER}-* ${labPaths.osBases}/${ONLY_LAB_BASE}`;
+      await runArgv(on(host, ['sh', '-c', `ls -d ${copies} 2>/dev/null | xargs -r -n1 btrfs subvolume delete`]));
     }
     rmSync(tmp, { recursive: true, force: true });
   }, STEP_MS);
@@ -155,22 +164,42 @@ describe('move-customer between lab and lab2 (issue 12)', () => {
     expect(await fleetDigest()).toEqual(before);
   });
 
-  it('moves the running customer to lab2 with its data, snapshots, retained messages and certificate', { timeout: STEP_MS }, async () => {
+  it('moves the running customer to lab2 under MQTT load, with its data, snapshots, retained messages, certificate and OS base', { timeout: STEP_MS }, async () => {
     const pub = await mqttThroughDns('lab', ['-t', 'move/retained', '-m', 'kept across moves', '-r', '-q', '1'], 'mosquitto_pub');
     expect(pub.exitCode, pub.stderr).toBe(0);
     await ok(['lxc-attach', '-n', CONTAINER, '--clear-env', '--', 'sh', '-c', 'echo customer data > /root/moved-data && sync']);
     await ok(['snapper', '--no-dbus', '-c', CONTAINER, 'create', '-d', 'before the move']);
     const serial = await servedSerial('lab');
+    const c = credentials('lab');
+    const mqttName = `${NAME}-mqtt.${DOMAIN}`;
+    const load = startLoad({ name: mqttName, port: c.port, cafile, user: c.user, password: c.password, topic: 'move/load', dir: tmp,
+      resolve: () => dig(DNS_PORT, mqttName, 'A').find((r) => r.type === 'A')?.value ?? null });
+    let report: LoadReport;
+    try {
+      await new Promise((r) => setTimeout(r, 3000));
+      const run = await move('lab2');
+      expect(run.code, run.output).toBe(0);
+      expect(run.output).toContain(`${NAME}: moves from lab to lab2, MQTT port ${c.port}, with its OS base ${ONLY_LAB_BASE}`);
+      await new Promise((r) => setTimeout(r, 2000));
+    } finally {
+      report = await load.stop();
+    }
+    const lost = report.acknowledged.filter((n) => !report.received.has(n));
+    console.log(`move under load: ${report.acknowledged.length} of ${report.sent} publishes acknowledged, longest gap between two ${report.longestGapMs} ms, subscriber connected to ${report.subscribedAt.join(' -> ')}`);
+    expect(report.acknowledged.length).toBeGreaterThan(20);
+    expect(lost, 'acknowledged but never received').toEqual([]);
+    expect(report.subscribedAt).toEqual(expect.arrayContaining([HOSTS.lab, HOSTS.lab2]));
 
-    const run = await move('lab2');
-    expect(run.code, run.output).toBe(0);
-    expect(run.output).toContain('movea: moves from lab to lab2');
     await expectOnlyOn('lab2');
+    expect((await sh('lab2', `ls ${labPaths.osBases}`)).split('\n')).toContain(ONLY_LAB_BASE);
     expect((await ok(on('lab2', ['lxc-attach', '-n', CONTAINER, '--clear-env', '--', 'cat', '/root/moved-data']))).stdout.trim()).toBe('customer data');
     expect(await sh('lab2', `snapper --no-dbus -c ${CONTAINER} list`)).toContain('before the move');
     // The certificate came along (ACME could not have validated lab2 before DNS pointed there).
     expect(await servedSerial('lab2')).toBe(serial);
     expect(readdirSync(labPaths.deleted).filter((d) => d.startsWith(`${CONTAINER}-`)).length).toBeGreaterThan(0);
+    const status = await play('fleet-status');
+    expect(status.code, status.output).toBe(0);
+    expect(status.output).toMatch(new RegExp(`lab2\\s+${NAME}\\s+${c.port}\\s+10\\.0\\.3\\.\\d+\\s+served\\s+ok\\s`));
   });
 
   it('a second run changes nothing', { timeout: STEP_MS }, async () => {
@@ -178,6 +207,14 @@ describe('move-customer between lab and lab2 (issue 12)', () => {
     expect(again.code, again.output).toBe(0);
     expect(again.output).toContain('is on lab2 already');
     expect(changedTasks(again), again.output).toEqual([]);
+  });
+
+  it('retire-host refuses a host with customers, naming them, and changes nothing anywhere', { timeout: STEP_MS }, async () => {
+    const before = await fleetDigest();
+    const run = await play('retire-host', { osm_host: 'lab2' });
+    expect(run.code, run.output).toBe(2);
+    expect(run.output).toContain(`osm_host: lab2 still has customers: ${NAME}`);
+    expect(await fleetDigest()).toEqual(before);
   });
 
   it('a move killed before the hand-over converges when re-run', { timeout: STEP_MS }, async () => {
@@ -197,6 +234,19 @@ describe('move-customer between lab and lab2 (issue 12)', () => {
     await expectOnlyOn('lab');
     expect((await ok(['lxc-attach', '-n', CONTAINER, '--clear-env', '--', 'cat', '/root/moved-data'])).stdout.trim()).toBe('customer data');
     const again = await move('lab');
+    expect(changedTasks(again), again.output).toEqual([]);
+  });
+
+  it('retire-host takes an empty host out of DNS, and add-host brings it back (0 changed the second time)', { timeout: STEP_MS }, async () => {
+    const retire = await play('retire-host', { osm_host: 'lab2' });
+    expect(retire.code, retire.output).toBe(0);
+    expect(dig(DNS_PORT, `lab2.${DOMAIN}`, 'A')).toEqual([]);
+    const add = await play('add-host', { osm_host: 'lab2' }, ['--lock-timeout', '600']);
+    expect(add.code, add.output).toBe(0);
+    expect(dig(DNS_PORT, `lab2.${DOMAIN}`, 'A').map((a) => a.value)).toEqual([HOSTS.lab2]);
+    // add-host prepares lab2 alone.
+    expect(add.stats['lab']).toBeUndefined();
+    const again = await play('add-host', { osm_host: 'lab2' }, ['--lock-timeout', '600']);
     expect(changedTasks(again), again.output).toEqual([]);
   });
 });

@@ -134,7 +134,7 @@ describe('move-customer between lab and lab2 (issue 12)', () => {
     rmSync(tmp, { recursive: true, force: true });
   }, STEP_MS);
 
-  it('refuses an unknown customer, a target that is no OSM host, a full target and a held port, changing nothing anywhere', { timeout: STEP_MS }, async () => {
+  it('refuses an unknown customer, a target that is no OSM host, a full target and a held port, and --check plans, changing nothing anywhere', { timeout: STEP_MS }, async () => {
     const before = await fleetDigest();
     const unknown = await play('move-customer', { customer_name: 'movenone', to: 'lab2' });
     expect(unknown.code, unknown.output).toBe(2);
@@ -161,6 +161,11 @@ describe('move-customer between lab and lab2 (issue 12)', () => {
       await runArgv(on('lab2', ['pkill', '-f', `s.bind\\(\\('0.0.0.0',${port}\\)\\)`]));
       await listener;
     }
+    // --check plans the whole move (the copy summarized: each send needs the one before) and changes nothing.
+    const check = await move('lab2', ['--check']);
+    expect(check.code, check.output).toBe(0);
+    expect(check.output).toContain(`check mode: would copy ${CONTAINER} to lab2 with its OS base ${ONLY_LAB_BASE}`);
+    expect(check.output).toContain('Delete the container\'s subvolume');
     expect(await fleetDigest()).toEqual(before);
   });
 

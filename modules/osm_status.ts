@@ -63,6 +63,8 @@ export default defineModule({
     const env = [
       `OSM_HOST=${host.name}`, `OSM_DOMAIN=${a.domain}`, `OSM_LXC_ROOT=${a.lxc_root}`, `OSM_BACKUP_LOG=${a.backup_log}`,
       `OSM_PROBE_ADDRESS=${a.probe_address}`, `OSM_HTTPS_PORT=${a.https_port}`, `OSM_TIMEOUT=${a.timeout}`,
+      // Only the customers asked for are probed: create-container's served check on a full host is one customer's.
+      ...(a.customers === undefined ? [] : [`OSM_CUSTOMERS=${a.customers.join(' ')}`]),
     ];
     const argv = ['env', ...env, 'sh', '-c', metricsScript(), 'osm-metrics', '--config', '/dev/null'];
     const r = await host.exec({ argv }, { timeoutMs: (a.timeout * 10 + 60) * 1000 });

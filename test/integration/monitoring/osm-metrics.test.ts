@@ -232,6 +232,13 @@ describe('osm-metrics', () => {
     expect(m.get(`osm_btrfs_size_bytes{host="lab",path="${lxc}"}`)).toBe(100 * GiB);
   });
 
+  it('OSM_CUSTOMERS checks only the customers it names', async () => {
+    const only = await run(['env', 'OSM_CUSTOMERS=acme gamma', 'sh', SCRIPT, '--config', conf]);
+    const names = new Set([...only.stdout.matchAll(/customer="([^"]+)"/g)].map((x) => x[1]));
+    expect([...names].sort()).toEqual(['acme', 'gamma']);
+    expect(new Set([...out.stdout.matchAll(/customer="([^"]+)"/g)].map((x) => x[1])).size).toBeGreaterThan(2);
+  });
+
   it('--textfile replaces osm.prom whole, leaving no temp file', async () => {
     const dir = join(work, 'textfile');
     mkdirSync(dir);

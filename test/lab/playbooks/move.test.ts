@@ -3,7 +3,8 @@
 // a move under MQTT load (no acknowledged message lost; the longest gap is printed) carries the
 // data, a retained message, snapper's snapshots, the certificate and the OS base the target lacks,
 // and leaves only a final copy behind; a re-run changes nothing; moves killed before and after the
-// hand-over converge when re-run or reversed. retire-host refuses a host with customers; an empty
+// hand-over converge when re-run or reversed, and while the old records live the old host passes
+// the customer's MQTT/TLS through to the new one. retire-host refuses a host with customers; an empty
 // one leaves DNS, and add-host brings it back.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -230,9 +231,17 @@ describe('move-customer between lab and lab2 (issue 12)', () => {
     await expectOnlyOn('lab');
   });
 
-  it('a move killed after the hand-over is reversed with to= the old host', { timeout: STEP_MS }, async () => {
-    const killed = await stepRun(moveArgs('lab2'), { killAtTask: { task: 'Forward the customer\'s MQTT port to the target', host: 'lab' } });
+  it('the old host forwards MQTT/TLS to the new one while the old records live; a move killed then is reversed with to= the old host', { timeout: STEP_MS }, async () => {
+    const killed = await stepRun(moveArgs('lab2'), { killAtTask: { task: 'Forward until the old DNS records have expired', host: 'lab' } });
     expect(killed.killed, killed.output).toBe(true);
+    // A client still holding the old record reaches lab, whose container is stopped: only lab2's
+    // broker, behind lab's pass-through and lab2's TLS with the carried certificate, can answer.
+    const hostsFile = join(tmp, 'hosts-old');
+    writeFileSync(hostsFile, `${HOSTS.lab} ${NAME}-mqtt.${DOMAIN}\n`);
+    const c = credentials('lab2');
+    const sub = await mosquitto('mosquitto_sub', { name: `${NAME}-mqtt.${DOMAIN}`, port: c.port, cafile, hostsFile }, c.user, c.password, ['-t', 'move/retained', '-C', '1', '-W', '10']);
+    expect(sub.exitCode, sub.stderr).toBe(0);
+    expect(sub.stdout.trim()).toBe('kept across moves');
     const back = await move('lab');
     expect(back.code, back.output).toBe(0);
     expect(back.output).toContain('movea: moves from lab2 to lab');

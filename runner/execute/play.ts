@@ -75,7 +75,9 @@ export async function runPlay(run: RunCtx, play: Play): Promise<void> {
 }
 
 async function runHostPlay(pc: PlayCtx, host: HostState): Promise<void> {
-  if (!(await openHost(pc, host))) return;
+  // Facts need the host now; otherwise the first task that runs on it connects and locks it, so a
+  // play can take another host's lock first (a fleet reservation before the OSM host's own lock).
+  if (pc.play.gatherFacts !== false && !(await openHost(pc, host))) return;
   const w: WalkCtx = { pc, host };
   const base = { blockVars: [], tags: [...pc.play.tags], when: [] };
   let flow: Awaited<ReturnType<typeof runNodes>> = (await gatherPlayFacts(pc, host)) ? 'ok' : 'failed';
@@ -87,8 +89,9 @@ async function runHostPlay(pc: PlayCtx, host: HostState): Promise<void> {
     if (!pc.stopped || flow === 'ended') flow = await runHandlers(w);
   }
   if (flow === 'failed') {
+    // A lock that could not be taken was counted where it failed (openHost).
+    if (!host.failed) host.recap.failed++;
     host.failed = true;
-    host.recap.failed++;
     if (pc.play.anyErrorsFatal) pc.stopped = pc.fatal = true;
   } else if (flow === 'unreachable') {
     host.unreachable = true;

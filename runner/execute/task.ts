@@ -20,6 +20,9 @@ import { errorText } from './error-text.js';
 /** A delegate_to host that could not be connected to or locked (openHost reported why). */
 class DelegateUnreachableError extends Error {}
 
+/** The play's host could not be connected to or locked when its first task needed it (openHost reported why). */
+class HostUnreachableError extends Error {}
+
 export interface TaskOutcome {
   flow: Flow;
   /** For rescue sections: ansible_failed_task / ansible_failed_result. */
@@ -81,6 +84,7 @@ export async function runTask(pc: PlayCtx, host: HostState, task: TaskNode, scop
     return outcome;
   } catch (err) {
     resolveOnce?.(undefined);
+    if (err instanceof HostUnreachableError) return { flow: host.unreachable ? 'unreachable' : 'failed' };
     const msg = errorText(err, task.pos);
     const failed = { failed: true, msg };
     // A template error (args, when, loop) is a task failure like any other: ignore_errors covers it, as in Ansible.
@@ -134,7 +138,7 @@ async function runTaskBody(
     if (become?.password) pc.run.opts.redactor.add(become.password);
     let target: { conn: Connection; delegate?: string };
     try {
-      target = await connectionFor(pc, host, task, it.vars);
+      target = await connectionFor(pc, host, task, it.vars, module.controllerOnly === true);
     } catch (err) {
       // In a loop, an item whose delegate cannot be reached fails alone and the other items still
       // run (as a failed module would): fleet-status probes every OSM host and shows one it cannot reach.
@@ -288,24 +292,30 @@ function isTrue(pc: PlayCtx, v: boolean | string | undefined, vars: Vars): boole
 }
 
 /**
- * The host's connection; the controller's for `delegate_to: localhost`; another inventory host's
- * (one added by add_host too, as in Ansible: --limit does not apply to delegation) for
- * `delegate_to: NAME`. The task keeps the current host's variables either way.
+ * The host's connection (opened and locked by the first task that needs it); the controller's for
+ * `delegate_to: localhost`; another inventory host's (one added by add_host too, as in Ansible:
+ * --limit does not apply to delegation) for `delegate_to: NAME`. The task keeps the current host's
+ * variables either way. A controller-only module (assert, set_fact...) never opens the host.
  */
-async function connectionFor(pc: PlayCtx, host: HostState, task: TaskNode, vars: Vars): Promise<{ conn: Connection; delegate?: string }> {
+async function connectionFor(pc: PlayCtx, host: HostState, task: TaskNode, vars: Vars, controllerOnly: boolean): Promise<{ conn: Connection; delegate?: string }> {
   if (task.delegateTo) {
     const target = pc.run.deps.templater.renderString(task.delegateTo, vars, task.pos);
     if (target === 'localhost' || target === '127.0.0.1') {
-      if (target !== host.name || !host.conn) {
-        pc.run.localConn ??= pc.run.deps.createConnection('localhost', { ansible_connection: 'local' }, { acceptNewHostKeys: false });
-        return { conn: await pc.run.localConn, delegate: target };
-      }
+      if (target !== host.name || !host.conn) return { conn: await controllerConnection(pc), delegate: target };
     } else if (target !== host.name) {
       return { conn: await delegateConnection(pc, target), delegate: target };
     }
   }
-  if (!host.conn) throw new Error(`host ${host.name}: no connection`);
+  if (!host.conn || !host.lock) {
+    if (controllerOnly) return { conn: await controllerConnection(pc) };
+    if (!(await openHost(pc, host)) || !host.conn) throw new HostUnreachableError(host.name);
+  }
   return { conn: host.conn };
+}
+
+function controllerConnection(pc: PlayCtx): Promise<Connection> {
+  pc.run.localConn ??= pc.run.deps.createConnection('localhost', { ansible_connection: 'local' }, { acceptNewHostKeys: false });
+  return pc.run.localConn;
 }
 
 async function delegateConnection(pc: PlayCtx, target: string): Promise<Connection> {

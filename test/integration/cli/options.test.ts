@@ -55,6 +55,13 @@ describe('osm-play options', () => {
     expect(r.stdout).toMatch(/ghost\s+: ok=0\s+changed=0\s+unreachable=1/);
   }, T);
 
+  it('a host is connected to by the first task that runs on it: controller-only tasks never reach it', async () => {
+    const r = await runCli(['-i', misc('unreachable.ini'), misc('unreachable-controller-only.yml')]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('ok: [ghost] Touch => hello from ghost');
+    expect(r.stdout).not.toContain('UNREACHABLE');
+  }, T);
+
   it('--help and --version', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);

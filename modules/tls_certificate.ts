@@ -22,7 +22,7 @@ import { parseX509Text, type CertInfo } from './lib/tls/x509.js';
 
 async function readCert(host: HostContext, path: string): Promise<CertInfo | null> {
   if (!(await host.stat(path))) return null;
-  const r = await host.exec({ argv: ['openssl', 'x509', '-in', path, '-noout', '-subject', '-issuer', '-enddate', '-ext', 'subjectAltName'] });
+  const r = await host.exec({ argv: ['openssl', 'x509', '-in', path, '-noout', '-serial', '-subject', '-issuer', '-enddate', '-ext', 'subjectAltName'] });
   if (r.exitCode !== 0) return null;
   return parseX509Text(r.stdout);
 }

@@ -9,6 +9,14 @@ export const tlsArgs = Type.Object({
   provider: Type.Union([Type.Literal('acme'), Type.Literal('selfsigned')], { default: 'acme', description: '`acme` runs certbot; `selfsigned` signs with a local CA.' }),
   state: Type.Union([Type.Literal('present'), Type.Literal('absent')], { default: 'present', description: '`absent` deletes the certificate (certbot delete / the files).' }),
   renew_before_days: Type.Integer({ default: 30, minimum: 0, description: 'Reissue when the certificate expires within this many days.' }),
+  renew_if_serial: Type.Optional(
+    Type.String({
+      pattern: '^(0[xX])?[0-9A-Fa-f:]+$',
+      description:
+        'Reissue while the certificate has this serial (hex, colons and case ignored), e.g. one carried from another host, ' +
+        'renewed once its names lead here; the new one has another serial, so a re-run leaves it.',
+    }),
+  ),
   acme_server: Type.String({ default: 'https://acme-v02.api.letsencrypt.org/directory', description: 'ACME directory URL (pebble in the lab: https://127.0.0.1:14000/dir).' }),
   email: Type.Optional(Type.String({ pattern: '^[^\\s@]+@[^\\s@]+$', description: 'ACME account email; without it the account is registered without one.' })),
   ca_bundle: Type.Optional(Type.String({ description: "CA bundle trusted for the ACME server's own TLS (REQUESTS_CA_BUNDLE), e.g. pebble's." })),

@@ -1,7 +1,7 @@
 // Pure parts of tls_certificate: where the files live, what to do, and the certbot/openssl argv.
 import type { Change } from '../../../runner/types.js';
 import type { TlsArgs } from './args.js';
-import { daysLeft, sameNames, type CertInfo } from './x509.js';
+import { daysLeft, normalSerial, sameNames, type CertInfo } from './x509.js';
 
 export type { TlsArgs };
 
@@ -37,7 +37,7 @@ export function certPaths(a: TlsArgs): CertPaths {
 
 function describeCert(info: CertInfo | null): string {
   if (!info) return 'no certificate\n';
-  return `names: ${info.names.join(', ')}\nexpires: ${info.notAfter.toISOString()}\n`;
+  return `names: ${info.names.join(', ')}\nexpires: ${info.notAfter.toISOString()}\n${info.serial ? `serial: ${info.serial}\n` : ''}`;
 }
 
 /** Why the certificate must be (re)issued, or null when it is fine. */
@@ -48,6 +48,7 @@ export function reissueReason(a: TlsArgs, s: TlsState): string | null {
   if (left < a.renew_before_days) return `expires in ${Math.floor(left)} days (renew_before_days ${a.renew_before_days})`;
   if (a.provider === 'selfsigned' && !s.caExists) return 'the CA is missing';
   if (a.provider === 'selfsigned' && s.signedByCa === false) return 'not signed by the configured CA';
+  if (a.renew_if_serial !== undefined && s.info.serial === normalSerial(a.renew_if_serial)) return `it is still serial ${s.info.serial} (renew_if_serial)`;
   return null;
 }
 

@@ -1,4 +1,4 @@
-// Parser for `openssl x509 -noout -subject -issuer -enddate -ext subjectAltName` (OpenSSL 3).
+// Parser for `openssl x509 -noout -serial -subject -issuer -enddate -ext subjectAltName` (OpenSSL 3).
 
 export interface CertInfo {
   notAfter: Date;
@@ -6,6 +6,13 @@ export interface CertInfo {
   names: string[];
   subject?: string;
   issuer?: string;
+  /** Upper-case hex without colons or leading zeros, e.g. "1A2B". */
+  serial?: string;
+}
+
+/** A serial as openssl prints it or as an operator writes it, in one form for comparing. */
+export function normalSerial(s: string): string {
+  return s.trim().replace(/^0x/i, '').replace(/:/g, '').toUpperCase().replace(/^0+(?=.)/, '');
 }
 
 /** Throws when there is no notAfter line (not a certificate, or openssl failed). */
@@ -27,6 +34,8 @@ export function parseX509Text(text: string): CertInfo {
   const issuer = /^issuer=(.*)$/m.exec(text)?.[1];
   if (subject !== undefined) info.subject = subject.trim();
   if (issuer !== undefined) info.issuer = issuer.trim();
+  const serial = /^serial=([0-9A-Fa-f]+)\s*$/m.exec(text)?.[1];
+  if (serial !== undefined) info.serial = normalSerial(serial);
   return info;
 }
 

@@ -80,13 +80,16 @@ export async function contactTrap(): Promise<ContactTrap> {
   const inv: unknown = parse(readFileSync(join(REPO, 'inventory/lab.yaml'), 'utf8'));
   const all = child(inv, 'all');
   Object.assign(child(all, 'vars'), { ansible_ssh_private_key_file: key, ansible_ssh_known_hosts_file: join(dir, 'ssh/known_hosts'), ansible_host_key_checking: 'accept-new' });
-  const osmHosts = child(child(all, 'children'), 'osm_hosts');
-  const hosts = child(osmHosts, 'hosts');
-  Object.assign(child(hosts, 'lab'), { ansible_port: addr.port, ansible_timeout: 5 });
+  // Every host of the inventory (the OSM hosts, the DNS server a run reserves the fleet on, the
+  // backup host...) is the listener.
+  for (const group of Object.values(child(all, 'children'))) {
+    for (const host of Object.values(isRecord(group) && isRecord(group.hosts) ? group.hosts : {})) {
+      if (isRecord(host)) Object.assign(host, { ansible_host: '127.0.0.1', ansible_port: addr.port, ansible_timeout: 5 });
+    }
+  }
+  const hosts = child(child(child(all, 'children'), 'osm_hosts'), 'hosts');
   const state = join(dir, 'state');
   hosts.local = makeState(state);
-  // The backup host must not be reachable either.
-  Object.assign(child(child(child(all, 'children'), 'backup_hosts'), 'hosts').osmbackup as object, { ansible_port: addr.port });
   const inventory = join(dir, 'inventory.yaml');
   writeFileSync(inventory, stringify(inv));
 

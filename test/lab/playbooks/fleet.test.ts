@@ -3,7 +3,7 @@
 // room and writes their names; each is served over MQTT/TLS at the address DNS gives for it; two
 // add-customer runs started at once get distinct ports; fleet-status shows every customer and fails
 // when one is down; remove-customer finds each and deletes it there.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,15 +12,14 @@ import { dig } from '../../integration/dns/pdns-instance.js';
 import { runCli } from '../../integration/cli/run-cli.js';
 import { ensureLab, labPaths, runArgv } from '../../helpers/lab.js';
 import { changedTasks, DOMAIN, mqttRoundTrip, pebbleRoot, play, readReport, type PlayRun } from './helpers.js';
+import { credentialsOn, DNS_PORT, fleetDigest, HOSTS, STATE_OF, type Host } from './fleet-hosts.js';
 
 const STEP_MS = 10 * 60_000;
-const DNS_PORT = 5300; // inventory/lab.yaml: osm_dns_port
-const HOSTS = { lab: '127.0.0.1', lab2: '10.98.0.2' } as const;
-type Host = keyof typeof HOSTS;
-// lab2's /var/lib/osm-lab, as this machine sees it (scripts/lab/lab2.sh).
-const STATE_OF: Record<Host, string> = { lab: labPaths.state, lab2: join(labPaths.state, 'lab2', 'state') };
 const PLACED = ['fleeta', 'fleetb', 'fleetc'];
 const AT_ONCE = ['fleetx', 'fleety'];
+// create-container on lab and on lab2 at once, asking for one port.
+const ONE_PORT = { lab: 'fleetp', lab2: 'fleetq' } as const;
+const SHARED_PORT = 18981;
 const tmp = mkdtempSync(join(tmpdir(), 'osm-fleet-'));
 const cafile = join(tmp, 'pebble-root.pem');
 const where = new Map<string, Host>();
@@ -62,12 +61,6 @@ function dnsAnswer(name: string): string[] {
   return dig(DNS_PORT, `${name}-mqtt.${DOMAIN}`, 'A').map((a) => `${a.type} ${a.value}`);
 }
 
-function credentialsOn(host: Host, name: string): { user: string; password: string; port: number } {
-  const text = readFileSync(join(STATE_OF[host], 'credentials', `${name}.txt`), 'utf8');
-  const field = (k: string) => new RegExp(`^${k}=(.+)$`, 'm').exec(text)?.[1] ?? '';
-  return { user: field('user'), password: field('password'), port: Number(field('port')) };
-}
-
 /** MQTT over TLS (full verification) to the address DNS gives for the customer's MQTT name. */
 async function servedThroughDns(name: string): Promise<void> {
   const a = dig(DNS_PORT, `${name}-mqtt.${DOMAIN}`, 'A').find((r) => r.type === 'A');
@@ -91,7 +84,7 @@ describe('the fleet on lab and lab2 (issue 12)', () => {
   }, STEP_MS);
 
   afterAll(async () => {
-    for (const name of [...PLACED, ...AT_ONCE]) await play('remove-customer', { customer_name: name, purge: 'true' }, ['--lock-timeout', '600']);
+    for (const name of [...PLACED, ...AT_ONCE, ...Object.values(ONE_PORT)]) await play('remove-customer', { customer_name: name, purge: 'true' }, ['--lock-timeout', '600']);
     rmSync(tmp, { recursive: true, force: true });
   }, STEP_MS);
 
@@ -130,12 +123,16 @@ describe('the fleet on lab and lab2 (issue 12)', () => {
     expect(changedTasks(again), again.output).toEqual([]);
   });
 
-  it('refuses a name another host has, and add-customer under --limit, changing nothing', { timeout: STEP_MS }, async () => {
+  it('refuses a name or an MQTT port another host has, and add-customer under --limit, changing nothing on either host nor in DNS', { timeout: STEP_MS }, async () => {
+    const before = await fleetDigest();
     const other: Host = where.get('fleeta') === 'lab' ? 'lab2' : 'lab';
     const dup = await play('create-container', { customer_name: 'fleeta', mqtt_port: '18979' }, ['--limit', other]);
     expect(dup.code, dup.output).toBe(2);
     expect(dup.output).toContain(`'fleeta' already exists on ${where.get('fleeta')}`);
-    expect(dup.stats[other]?.changed ?? 0).toBe(0);
+    const held = credentialsOn(where.get('fleeta')!, 'fleeta').port;
+    const dupPort = await play('create-container', { customer_name: 'fleetw', mqtt_port: String(held) }, ['--limit', other]);
+    expect(dupPort.code, dupPort.output).toBe(2);
+    expect(dupPort.output).toContain(`mqtt_port: ${held} is held on ${where.get('fleeta')} by customer fleeta`);
     const moved = await addCustomer('fleeta', full, { osm_host: other });
     expect(moved.code, moved.output).toBe(2);
     expect(moved.output).toContain(`already exists on ${where.get('fleeta')}`);
@@ -143,6 +140,26 @@ describe('the fleet on lab and lab2 (issue 12)', () => {
     expect(limited.code, limited.output).toBe(2);
     expect(limited.output).toContain('not --limit');
     expect(existsSync(join(labPaths.containers, 'fleetz-svr'))).toBe(false);
+    expect(await fleetDigest()).toEqual(before);
+  });
+
+  // Each run holds its own host and reads the other: without the fleet reservation taken before
+  // either host's lock, both would wait for the other until --lock-timeout and both could take the port.
+  it('create-container on lab and on lab2 started at once for one port: one creates, the other is refused naming it, neither waits for the lock timeout', { timeout: STEP_MS }, async () => {
+    const hosts = Object.keys(ONE_PORT) as Host[];
+    const runs = await Promise.all(hosts.map((host) =>
+      play('create-container', { customer_name: ONE_PORT[host], mqtt_port: String(SHARED_PORT) }, ['--limit', host, '--lock-timeout', '300'])));
+    const won = runs.findIndex((r) => r.code === 0);
+    expect(won, runs.map((r) => r.output).join('\n----\n')).toBeGreaterThanOrEqual(0);
+    const winner = hosts[won]!;
+    const lost = runs[1 - won]!;
+    expect(lost.code, lost.output).toBe(2);
+    expect(lost.output).toContain(`mqtt_port: ${SHARED_PORT} is held on ${winner} by customer ${ONE_PORT[winner]}`);
+    expect(lost.output).not.toContain('--lock-timeout');
+    const loser = hosts[1 - won]!;
+    expect(existsSync(join(STATE_OF[loser], 'credentials', `${ONE_PORT[loser]}.txt`))).toBe(false);
+    where.set(ONE_PORT[winner], winner);
+    await servedThroughDns(ONE_PORT[winner]);
   });
 
   it('two add-customer runs started at once take turns: distinct ports, both served', { timeout: STEP_MS }, async () => {

@@ -4,10 +4,10 @@
 // data, a retained message, snapper's snapshots, the certificate and the OS base the target lacks,
 // and leaves only a final copy behind; a re-run changes nothing; moves killed before and after the
 // hand-over converge when re-run or reversed, and while the old records live the old host passes
-// the customer's MQTT/TLS through to the new one. retire-host refuses a host with customers; an empty
-// one leaves DNS, and add-host brings it back.
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// the customer's MQTT/TLS through to the new one with the carried certificate, which the target
+// renews once they have expired; certbot's own renewals reach nginx through setup-host's deploy
+// hook. retire-host refuses a host with customers; an empty one leaves DNS, and add-host brings it back.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,61 +17,16 @@ import { ensureLab, labPaths, runArgv } from '../../helpers/lab.js';
 import { stepRun } from '../safety/step-run.js';
 import { startLoad, type LoadReport } from './mqtt-load.js';
 import { changedTasks, DOMAIN, mosquitto, ok, pebbleRoot, play, type PlayRun } from './helpers.js';
+import { credentialsOn, DNS_PORT, fleetDigest, HOSTS, on, sh, type Host } from './fleet-hosts.js';
 
 const STEP_MS = 10 * 60_000;
-const DNS_PORT = 5300; // inventory/lab.yaml: osm_dns_port
-const HOSTS = { lab: '127.0.0.1', lab2: '10.98.0.2' } as const;
-type Host = keyof typeof HOSTS;
 const NAME = 'movea';
 // The customer's OS base, which only lab has: a read-only copy of lab's base, named to sort first so
 // no other customer takes it as the newest.
 const ONLY_LAB_BASE = '0-move-test-base';
 const CONTAINER = `${NAME}-svr`;
-// lab2's /var/lib/osm-lab as this machine sees it (scripts/lab/lab2.sh).
-const STATE_OF: Record<Host, string> = { lab: labPaths.state, lab2: join(labPaths.state, 'lab2', 'state') };
 const tmp = mkdtempSync(join(tmpdir(), 'osm-move-'));
 const cafile = join(tmp, 'pebble-root.pem');
-
-/** argv run on a host: as is on lab, inside lab2's network and mount namespaces on lab2. */
-function on(host: Host, argv: string[]): string[] {
-  if (host === 'lab') return argv;
-  const pid = readFileSync(join(labPaths.run, 'lab2.pid'), 'utf8').trim();
-  return ['nsenter', '-t', pid, '-m', '-n', '--', ...argv];
-}
-
-async function sh(host: Host, script: string): Promise<string> {
-  return (await ok(on(host, ['sh', '-c', script]))).stdout;
-}
-
-/** What a move could change on a host, hashed: customers and their files, staging, final copies, nginx, dnsmasq, hosts, ufw, snapper, credentials, certificates. */
-async function hostDigest(host: Host): Promise<string> {
-  const s = labPaths.state;
-  const reading = await sh(host, [
-    `cd ${labPaths.lxcRoot} && for d in containers/* moving/* deleted/*; do [ -e "$d" ] && echo "$d"; done; cat containers/*/osm-customer.json containers/*/lxc.container.conf 2>/dev/null`,
-    `cat ${s}/nginx/devtank/customers.stream.d/* ${s}/nginx/devtank/customers.http.d/* 2>/dev/null`,
-    'cat /etc/lxc/dnsmasq.conf /etc/lxc/dnsmasq-hosts.conf /etc/hosts 2>/dev/null',
-    'ufw show added 2>/dev/null; snapper --no-dbus list-configs 2>/dev/null',
-    `ls -l ${s}/credentials ${s}/letsencrypt/live 2>/dev/null; true`,
-  ].join('; '));
-  return createHash('sha256').update(reading).digest('hex');
-}
-
-/** The DNS zone's records as PowerDNS's API has them. */
-async function zoneDigest(): Promise<string> {
-  const key = readFileSync(join(labPaths.state, 'pdns', 'api-key'), 'utf8').trim();
-  const r = await ok(['curl', '-sSf', '-H', `X-API-Key: ${key}`, `http://127.0.0.1:8081/api/v1/servers/localhost/zones/${DOMAIN}.`]);
-  return createHash('sha256').update(JSON.stringify(JSON.parse(r.stdout).rrsets)).digest('hex');
-}
-
-async function fleetDigest(): Promise<Record<string, string>> {
-  return { lab: await hostDigest('lab'), lab2: await hostDigest('lab2'), zone: await zoneDigest() };
-}
-
-function credentials(host: Host): { user: string; password: string; port: number } {
-  const text = readFileSync(join(STATE_OF[host], 'credentials', `${NAME}.txt`), 'utf8');
-  const field = (k: string) => new RegExp(`^${k}=(.+)$`, 'm').exec(text)?.[1] ?? '';
-  return { user: field('user'), password: field('password'), port: Number(field('port')) };
-}
 
 /** MQTT over TLS (chain and name checked) to the address DNS gives for the customer's MQTT name. */
 async function mqttThroughDns(host: Host, args: string[], tool: 'mosquitto_pub' | 'mosquitto_sub') {
@@ -79,7 +34,7 @@ async function mqttThroughDns(host: Host, args: string[], tool: 'mosquitto_pub' 
   expect(a?.value, 'DNS has no address').toBe(HOSTS[host]);
   const hostsFile = join(tmp, 'hosts');
   writeFileSync(hostsFile, `${a!.value} ${NAME}-mqtt.${DOMAIN}\n`);
-  const c = credentials(host);
+  const c = credentialsOn(host, NAME);
   return mosquitto(tool, { name: `${NAME}-mqtt.${DOMAIN}`, port: c.port, cafile, hostsFile }, c.user, c.password, args);
 }
 
@@ -91,7 +46,7 @@ async function retainedMessage(host: Host): Promise<string> {
 
 /** The certificate serial a host's nginx presents for the customer's MQTT name. */
 async function servedSerial(host: Host): Promise<string> {
-  const { port } = credentials(host);
+  const { port } = credentialsOn(host, NAME);
   const r = await ok(['sh', '-c', `openssl s_client -connect ${HOSTS[host]}:${port} -servername ${NAME}-mqtt.${DOMAIN} </dev/null 2>/dev/null | openssl x509 -noout -serial`]);
   return r.stdout.trim();
 }
@@ -150,7 +105,7 @@ describe('move-customer between lab and lab2 (issue 12)', () => {
     expect(full.code, full.output).toBe(2);
     expect(full.output).toMatch(/to: lab2 cannot take movea: it is full \(\d+ customers, osm_capacity \d+\)/);
     // A program of lab2's own holds the customer's port there.
-    const { port } = credentials('lab');
+    const { port } = credentialsOn('lab', NAME);
     const holder = on('lab2', ['python3', '-c', `import socket,time;s=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);s.bind(('0.0.0.0',${port}));s.listen();time.sleep(120)`]);
     const listener = runArgv(holder, { timeoutMs: 130_000 });
     try {
@@ -176,7 +131,7 @@ describe('move-customer between lab and lab2 (issue 12)', () => {
     await ok(['lxc-attach', '-n', CONTAINER, '--clear-env', '--', 'sh', '-c', 'echo customer data > /root/moved-data && sync']);
     await ok(['snapper', '--no-dbus', '-c', CONTAINER, 'create', '-d', 'before the move']);
     const serial = await servedSerial('lab');
-    const c = credentials('lab');
+    const c = credentialsOn('lab', NAME);
     const mqttName = `${NAME}-mqtt.${DOMAIN}`;
     const load = startLoad({ name: mqttName, port: c.port, cafile, user: c.user, password: c.password, topic: 'move/load', dir: tmp,
       resolve: () => dig(DNS_PORT, mqttName, 'A').find((r) => r.type === 'A')?.value ?? null });
@@ -200,8 +155,10 @@ describe('move-customer between lab and lab2 (issue 12)', () => {
     expect((await sh('lab2', `ls ${labPaths.osBases}`)).split('\n')).toContain(ONLY_LAB_BASE);
     expect((await ok(on('lab2', ['lxc-attach', '-n', CONTAINER, '--clear-env', '--', 'cat', '/root/moved-data']))).stdout.trim()).toBe('customer data');
     expect(await sh('lab2', `snapper --no-dbus -c ${CONTAINER} list`)).toContain('before the move');
-    // The certificate came along (ACME could not have validated lab2 before DNS pointed there).
-    expect(await servedSerial('lab2')).toBe(serial);
+    // The certificate came along (ACME could not have validated lab2 before DNS pointed there), and
+    // once DNS led only to lab2 it was renewed there: lab2 serves another serial, verified above.
+    expect(`serial=${(await sh('lab2', `cat ${labPaths.containers}/${CONTAINER}/carried-certificate`)).trim()}`).toBe(serial);
+    expect(await servedSerial('lab2')).not.toBe(serial);
     expect(readdirSync(labPaths.deleted).filter((d) => d.startsWith(`${CONTAINER}-`)).length).toBeGreaterThan(0);
     const status = await play('fleet-status');
     expect(status.code, status.output).toBe(0);
@@ -223,22 +180,37 @@ describe('move-customer between lab and lab2 (issue 12)', () => {
     expect(await fleetDigest()).toEqual(before);
   });
 
-  it('a move killed before the hand-over converges when re-run', { timeout: STEP_MS }, async () => {
-    const killed = await stepRun(moveArgs('lab'), { killAtTask: { task: 'Record the hand-over', host: 'lab2' } });
-    expect(killed.killed, killed.output).toBe(true);
+  // The move back, killed again and again, each run getting further: before the hand-over; after it,
+  // with the container stopped and its last difference not sent; before the renewal on the target.
+  it('a move killed before the hand-over, then after the stop, then before the renewal converges when re-run', { timeout: STEP_MS }, async () => {
+    const kills = [
+      { task: 'Record the hand-over', host: 'lab2' },
+      { task: 'Send what changed since the first copy', host: 'lab2' },
+      { task: "Renew the certificate here, now that the customer's names lead only here", host: 'lab' },
+    ];
+    for (const at of kills) {
+      const killed = await stepRun(moveArgs('lab'), { killAtTask: at });
+      expect(killed.killed, `not killed at ${at.task}:\n${killed.output}`).toBe(true);
+    }
+    const carried = `serial=${(await sh('lab', `cat ${labPaths.containers}/${CONTAINER}/carried-certificate`)).trim()}`;
+    expect(await servedSerial('lab')).toBe(carried);
     const rerun = await move('lab');
     expect(rerun.code, rerun.output).toBe(0);
     await expectOnlyOn('lab');
+    expect(await servedSerial('lab')).not.toBe(carried);
   });
 
   it('the old host forwards MQTT/TLS to the new one while the old records live; a move killed then is reversed with to= the old host', { timeout: STEP_MS }, async () => {
+    const carried = await servedSerial('lab');
     const killed = await stepRun(moveArgs('lab2'), { killAtTask: { task: 'Forward until the old DNS records have expired', host: 'lab' } });
     expect(killed.killed, killed.output).toBe(true);
+    // Before the old records expire, lab2 serves the certificate it was given, not one of its own.
+    expect(await servedSerial('lab2')).toBe(carried);
     // A client still holding the old record reaches lab, whose container is stopped: only lab2's
     // broker, behind lab's pass-through and lab2's TLS with the carried certificate, can answer.
     const hostsFile = join(tmp, 'hosts-old');
     writeFileSync(hostsFile, `${HOSTS.lab} ${NAME}-mqtt.${DOMAIN}\n`);
-    const c = credentials('lab2');
+    const c = credentialsOn('lab2', NAME);
     const sub = await mosquitto('mosquitto_sub', { name: `${NAME}-mqtt.${DOMAIN}`, port: c.port, cafile, hostsFile }, c.user, c.password, ['-t', 'move/retained', '-C', '1', '-W', '10']);
     expect(sub.exitCode, sub.stderr).toBe(0);
     expect(sub.stdout.trim()).toBe('kept across moves');
@@ -249,6 +221,16 @@ describe('move-customer between lab and lab2 (issue 12)', () => {
     expect((await ok(['lxc-attach', '-n', CONTAINER, '--clear-env', '--', 'cat', '/root/moved-data'])).stdout.trim()).toBe('customer data');
     const again = await move('lab');
     expect(changedTasks(again), again.output).toEqual([]);
+  });
+
+  it("certbot's own renewal is served at once: setup-host's deploy hook reloads nginx", { timeout: STEP_MS }, async () => {
+    const before = await servedSerial('lab');
+    const s = labPaths.state;
+    const renew = await runArgv(['env', `REQUESTS_CA_BUNDLE=${labPaths.pebbleCa}`, 'certbot', 'renew', '--non-interactive', '--no-random-sleep-on-renew', '--force-renewal',
+      '--cert-name', `${NAME}.${DOMAIN}`, '--config-dir', `${s}/letsencrypt`, '--work-dir', `${s}/letsencrypt/work`, '--logs-dir', `${s}/letsencrypt/logs`], { timeoutMs: 120_000 });
+    expect(renew.exitCode, renew.stdout + renew.stderr).toBe(0);
+    // No playbook ran: only the hook can have made nginx load the new certificate.
+    expect(await servedSerial('lab')).not.toBe(before);
   });
 
   it('retire-host takes an empty host out of DNS, and add-host brings it back (0 changed the second time)', { timeout: STEP_MS }, async () => {

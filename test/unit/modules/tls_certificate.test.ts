@@ -33,6 +33,8 @@ describe('planTls', () => {
     ['no certificate', a, state({ info: null, lineage: false }), ['issue']],
     ['names differ', { ...a, domains: ['acme.osm.example'] }, state({}), ['renew']],
     ['expires within renew_before_days', { ...a, renew_before_days: 3000 }, state({}), ['renew']],
+    ['still the serial renew_if_serial names (carried from another host)', { ...a, renew_if_serial: '0a:1B:2c' }, state({ info: { ...GOOD, serial: 'A1B2C' } }), ['renew']],
+    ['another serial than renew_if_serial (renewed already)', { ...a, renew_if_serial: 'A1B2C' }, state({ info: { ...GOOD, serial: 'A1B2D' } }), []],
     ['expired', a, state({ info: cert('DNS:acme.osm.example, DNS:acme-mqtt.osm.example', 'Jan  1 00:00:00 2026 GMT') }), ['renew']],
     ['absent with certificate', { ...a, state: 'absent' as const }, state({}), ['delete']],
     ['absent with only a lineage left', { ...a, state: 'absent' as const }, state({ info: null }), ['delete']],

@@ -1,6 +1,7 @@
 // A copy of the lab inventory whose lab host is reached through a relay port on loopback, with a
 // known_hosts file that names the relay's address with the lab sshd's own host key: host key
-// checking stays on, and the run sees the same sshd as through inventory/lab.yaml.
+// checking stays on, and the run sees the same sshd as through inventory/lab.yaml. Other hosts on
+// the lab sshd (the DNS server) are reached directly.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -25,7 +26,10 @@ export function relayedLabInventory(dir: string, relayPort: number): string {
     .map((l) => `[${labPaths.sshHost}]:${relayPort} ${l.slice(labKey.length)}`);
   if (keys.length === 0) throw new Error(`${labPaths.knownHosts} has no key for ${labKey.trim()}`);
   const knownHosts = join(dir, 'known_hosts');
-  writeFileSync(knownHosts, `${keys.join('\n')}\n`);
+  // The relay's address, and the lab sshd's own for the hosts reached directly (the DNS server,
+  // whose lock a create takes first as the fleet reservation).
+  const direct = readFileSync(labPaths.knownHosts, 'utf8').split('\n').filter((l) => l.startsWith(labKey));
+  writeFileSync(knownHosts, `${[...keys, ...direct].join('\n')}\n`);
 
   const inv: unknown = parse(readFileSync(labPaths.inventory, 'utf8'));
   if (!isRecord(inv)) throw new Error(`${labPaths.inventory} is not a mapping`);

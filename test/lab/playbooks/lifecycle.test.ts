@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab, labPaths, runArgv } from '../../helpers/lab.js';
 import { acme, backupState, createArgs, customers, exists, finalCopies, globex, purge, restoreBackupState, type BackupState, type Customer } from './customers.js';
-import { BACKUP_DIR, BACKUP_LOG, changedCount, changedTasks, inContainer, mqttRoundTrip, mosquitto, pebbleRoot, play, readCredentials, type MqttTarget, type PlayRun } from './helpers.js';
+import { BACKUP_DIR, BACKUP_LOG, changedCount, DOMAIN, changedTasks, inContainer, mqttRoundTrip, mosquitto, pebbleRoot, play, readCredentials, type MqttTarget, type PlayRun } from './helpers.js';
 import { hostTraces, tracesDiffIgnoringNewcomers } from './host-traces.js';
 import { containerSystemd, cronJob, mosquittoPid, runCronJob, runUnitCommand } from './host-jobs.js';
 
@@ -164,6 +164,21 @@ describe('OSM playbooks end to end in the lab (issue 6)', () => {
     expect(after).not.toBe(started);
     await expectMqttServes(acme, 'after the restart');
     await expectSecondRunUnchanged('create-container', createArgs(acme));
+  });
+
+  it('3c. a web name whose service does not answer gets 502 with a page naming the customer\'s service, not nginx\'s own', { timeout: STEP_MS }, async () => {
+    // Nothing listens on these ports in the container yet (Grafana on :3000 only from test 4 on).
+    const services: [string, string][] = [['', 'Grafana'], ['-influx', 'InfluxDB'], ['-chirpstack', 'ChirpStack']];
+    for (const [suffix, service] of services) {
+      const name = `${acme.name}${suffix}.${DOMAIN}`;
+      const r = await runArgv(['curl', '-sS', '--max-time', '10', '--cacert', cafile, '--resolve', `${name}:443:127.0.0.1`, '-w', '\n%{http_code}', `https://${name}/`]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const status = r.stdout.slice(r.stdout.lastIndexOf('\n') + 1);
+      expect(status, name).toBe('502');
+      expect(r.stdout, name).toContain(`<h1>${service} of ${acme.name} is not answering</h1>`);
+      expect(r.stdout, name).toContain(`${acme.container}`);
+      expect(r.stdout, name).not.toContain('<center>nginx</center>');
+    }
   });
 
   it('4. https://acme.<domain> reaches :3000 inside acme\'s container, not globex\'s', { timeout: STEP_MS }, async () => {

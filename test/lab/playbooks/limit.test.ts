@@ -99,10 +99,10 @@ describe('create-container --limit lab on two OSM hosts (issue 12)', () => {
     expectRefused(run, `mqtt_port: ${other.port} is held on lab2 by customer ${other.name}`, 'porty');
   });
 
-  it('refuses to run on both hosts at once, saying to pass --limit HOST', { timeout: STEP_MS }, async () => {
+  it('refuses to run on both hosts at once, saying to pass --limit HOST or use add-customer', { timeout: STEP_MS }, async () => {
     const run = await play('create-container', { customer_name: 'twice', mqtt_port: '18892' }, ['-i', lab2, '--limit', 'all']);
     expect(run.code, run.output).toBe(2);
-    expect(run.output).toContain('create-container makes a customer on one host, and this run targets lab, lab2: pass --limit HOST');
+    expect(run.output).toContain('create-container makes a customer on one host, and this run targets lab, lab2: pass --limit HOST, or use add-customer.yaml');
     expect(Object.values(run.stats).reduce((n, s) => n + s.changed, 0)).toBe(0);
     expect(existsSync(join(labPaths.containers, 'twice-svr'))).toBe(false);
   });

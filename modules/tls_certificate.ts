@@ -5,6 +5,8 @@ import { defineModule, ModuleError, unknownChange, type HostContext } from '../r
 import { moveIntoPlace, writeValidated } from '../runner/kit/index.js';
 import { tempBeside } from '../runner/kit/temp-beside.js';
 import {
+  accountsDir,
+  accountToUse,
   caArgv,
   certbotArgv,
   certbotDeleteArgv,
@@ -13,6 +15,7 @@ import {
   leafCertArgv,
   leafKeyArgv,
   planTls,
+  type AcmeAccount,
   type TlsState,
 } from './lib/tls/plan.js';
 import { CERTBOT_MASKED_ERROR, acmeErrorInLog, isRefusedNonce, runCertbotWhenFree } from './lib/tls/certbot-run.js';
@@ -54,9 +57,35 @@ async function checkStandalonePort(host: HostContext, a: TlsArgs): Promise<void>
   }
 }
 
+/** The host's certbot accounts for the ACME server, read only when issuing so a run that issues nothing pays nothing. */
+async function readAccounts(host: HostContext, a: TlsArgs): Promise<AcmeAccount[]> {
+  const dir = accountsDir(a);
+  const r = await host.exec({ argv: ['find', dir, '-mindepth', '1', '-maxdepth', '1', '-type', 'd', '-printf', '%f\\n'] });
+  if (r.exitCode !== 0) return [];
+  const ids = r.stdout.split('\n').filter((l) => l !== '');
+  return Promise.all(
+    ids.map(async (id) => {
+      const meta = await host.readFile(`${dir}/${id}/meta.json`);
+      return { id, created: creationTime(meta) };
+    }),
+  );
+}
+
+function creationTime(metaJson: string | null): string | undefined {
+  try {
+    const t = (JSON.parse(metaJson ?? '') as { creation_dt?: unknown }).creation_dt;
+    return typeof t === 'string' ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function issueAcme(host: HostContext, a: TlsArgs, renewing: boolean): Promise<void> {
   if (a.authenticator === 'standalone') await checkStandalonePort(host, a);
-  const argv = certbotArgv(a, renewing);
+  const accounts = await readAccounts(host, a);
+  const account = accountToUse(accounts);
+  if (account) host.log(`${accounts.length} ACME accounts for ${a.acme_server} on the host; using the oldest, ${account}`);
+  const argv = certbotArgv(a, renewing, account);
   const env = a.ca_bundle ? { REQUESTS_CA_BUNDLE: a.ca_bundle } : undefined;
   let r = await runCertbotWhenFree(host, argv, env);
   let why = await certbotFailure(host, a, r);

@@ -78,11 +78,35 @@ export function planTls(a: TlsArgs, s: TlsState): TlsChange[] {
   return out;
 }
 
+/** Where certbot keeps its accounts for the ACME server: <config_dir>/accounts/<netloc><path> (certbot's server_path). */
+export function accountsDir(a: Pick<TlsArgs, 'config_dir' | 'acme_server'>): string {
+  const url = new URL(a.acme_server);
+  return `${a.config_dir.replace(/\/+$/, '')}/accounts/${url.host}${url.pathname}`.replace(/\/+$/, '');
+}
+
+export interface AcmeAccount {
+  id: string;
+  /** meta.json's creation_dt; accounts without one sort last. */
+  created?: string;
+}
+
+/**
+ * The account certbot must be told to use, or undefined when it can pick alone. With two or more
+ * accounts for one server certbot --non-interactive refuses ("Please choose an account"); the oldest
+ * is the one the host's existing certificates were issued with.
+ */
+export function accountToUse(accounts: AcmeAccount[]): string | undefined {
+  if (accounts.length < 2) return undefined;
+  const key = (x: AcmeAccount) => x.created ?? '\uffff';
+  return [...accounts].sort((x, y) => key(x).localeCompare(key(y)) || x.id.localeCompare(y.id))[0]?.id;
+}
+
 /** `certbot certonly` for the args; --force-renewal when a certificate exists (our plan decided to renew). */
-export function certbotArgv(a: TlsArgs, renewing: boolean): string[] {
+export function certbotArgv(a: TlsArgs, renewing: boolean, account?: string): string[] {
   const argv = ['certbot', 'certonly', '--non-interactive', '--agree-tos', '--server', a.acme_server];
   argv.push('--config-dir', a.config_dir, '--work-dir', a.work_dir, '--logs-dir', a.logs_dir);
   argv.push('--cert-name', certName(a));
+  if (account) argv.push('--account', account);
   for (const d of a.domains) argv.push('-d', d);
   if (a.email) argv.push('--email', a.email);
   else argv.push('--register-unsafely-without-email');

@@ -1,9 +1,9 @@
 // tls_certificate: acme through certbot against the lab pebble (every challenge passes there), and
 // selfsigned with a local CA. certbot's dirs live in a temp dir, so /etc/letsencrypt is untouched.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab } from '../../helpers/lab.js';
 import { freePort } from '../../helpers/sshd.js';
@@ -91,6 +91,23 @@ describe('tls_certificate acme (lab pebble)', () => {
       expect(certbotRuns()).toBe(runsBefore + 1);
     } finally {
       writeFileSync(regr, saved);
+    }
+  });
+
+  it('with two accounts for the server (two first issues at once) it uses the oldest, where certbot alone would ask', async () => {
+    const meta = findFiles(join(dir, 'le/config/accounts'), 'meta.json')[0]!;
+    const oldest = dirname(meta);
+    const second = join(dirname(oldest), 'f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0');
+    cpSync(oldest, second, { recursive: true });
+    writeFileSync(join(second, 'meta.json'), JSON.stringify({ ...JSON.parse(readFileSync(meta, 'utf8')), creation_dt: '2099-01-01T00:00:00Z' }));
+    try {
+      const r = await run(tlsCertificate, { ...acme, domains: ['t5b-two-accounts.lab.example'] });
+      expect(r.error).toBeUndefined();
+      expect(r.status).toBe('changed');
+      const renewal = readFileSync(join(dir, 'le/config/renewal/t5b-two-accounts.lab.example.conf'), 'utf8');
+      expect(renewal).toMatch(new RegExp(`^account = ${basename(oldest)}$`, 'm'));
+    } finally {
+      rmSync(second, { recursive: true, force: true });
     }
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { certbotArgv, certPaths, leafCertArgv, planTls, sanValue, type TlsArgs, type TlsState } from '../../../modules/lib/tls/plan.js';
+import { accountsDir, accountToUse, certbotArgv, certPaths, leafCertArgv, planTls, sanValue, type TlsArgs, type TlsState } from '../../../modules/lib/tls/plan.js';
 import { parseX509Text } from '../../../modules/lib/tls/x509.js';
 
 const a: TlsArgs = {
@@ -69,6 +69,22 @@ describe('paths and argv', () => {
     ]);
     const web = certbotArgv({ ...a, email: 'ops@example.org', authenticator: 'webroot', webroot: '/var/www/le' }, true);
     expect(web.slice(-6)).toEqual(['--email', 'ops@example.org', '--webroot', '--webroot-path', '/var/www/le', '--force-renewal']);
+  });
+  it("certbot's accounts dir for the server, and the account named only when there is a choice", () => {
+    expect(accountsDir(a)).toBe('/etc/letsencrypt/accounts/127.0.0.1:14000/dir');
+    expect(accountsDir({ config_dir: '/etc/letsencrypt/', acme_server: 'https://acme-v02.api.letsencrypt.org/directory' })).toBe(
+      '/etc/letsencrypt/accounts/acme-v02.api.letsencrypt.org/directory',
+    );
+    expect(accountToUse([])).toBeUndefined();
+    expect(accountToUse([{ id: 'a1' }])).toBeUndefined();
+    const two = [
+      { id: 'new', created: '2026-12-07T14:55:37Z' },
+      { id: 'old', created: '2026-12-07T14:19:16Z' },
+      { id: 'nometa' },
+    ];
+    expect(accountToUse(two)).toBe('old');
+    expect(certbotArgv(a, false, 'old')).toEqual(expect.arrayContaining(['--account', 'old']));
+    expect(certbotArgv(a, false)).not.toContain('--account');
   });
   it('SANs: DNS names and IP addresses', () => {
     expect(sanValue(['a.lab', '127.0.0.1', '*.b.lab'])).toBe('DNS:a.lab,IP:127.0.0.1,DNS:*.b.lab');

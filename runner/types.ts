@@ -84,6 +84,8 @@ export interface BlockNode extends NodeCommon {
   always: Node[];
   /** `notify:` on a block: every task inside notifies these too when it changes something. */
   notify?: string[];
+  /** `delegate_to:` on a block: every task inside without its own runs there. */
+  delegateTo?: string;
   /** The block stands for an `import_tasks` (handlers may use those, but not real blocks). */
   imported?: boolean;
   /** The block is a role run as another role's meta dependency: Ansible does not count the depending role as its parent. */

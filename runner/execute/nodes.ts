@@ -43,6 +43,7 @@ function childScope(scope: NodeScope, node: Node, extraVars?: Vars): NodeScope {
     environment: node.environment !== undefined ? [...(scope.environment ?? []), node.environment] : scope.environment,
     checkMode: node.checkMode ?? scope.checkMode,
     notify: node.kind === 'block' && node.notify?.length ? [...(scope.notify ?? []), ...node.notify] : scope.notify,
+    delegateTo: (node.kind === 'block' ? node.delegateTo : undefined) ?? scope.delegateTo,
     roleStack: !node.role || node.role === scope.role ? scope.roleStack : node.kind === 'block' && node.roleDependency ? [node.role] : [...(scope.roleStack ?? []), node.role],
   };
 }

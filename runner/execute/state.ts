@@ -71,6 +71,8 @@ export interface NodeScope extends Pick<NodeCommon, 'tags' | 'become' | 'becomeU
   checkMode?: boolean | string;
   /** Every enclosing block's `notify:`. */
   notify?: string[];
+  /** The nearest enclosing block's `delegate_to:` (a task's own wins). */
+  delegateTo?: string;
   /** Roles entered on the way here, outermost first (for ansible_parent_role_names). */
   roleStack?: RoleInfo[];
 }

@@ -3,7 +3,7 @@ import { mergeFacts } from './gather-facts.js';
 import { addHostToInventory } from './add-host.js';
 import type { Connection } from '../connection/types.js';
 import type { ItemResult, ReportedResult } from '../report/events.js';
-import type { Change, Result, TaskNode, Vars } from '../types.js';
+import type { Change, Result, SourcePos, TaskNode, Vars } from '../types.js';
 import { attempt } from './attempt.js';
 import { resolveBecome } from './become.js';
 import { evalAll, taskConditions } from './conditions.js';
@@ -138,7 +138,7 @@ async function runTaskBody(
     if (become?.password) pc.run.opts.redactor.add(become.password);
     let target: { conn: Connection; delegate?: string };
     try {
-      target = await connectionFor(pc, host, task, it.vars, module.controllerOnly === true);
+      target = await connectionFor(pc, host, task.delegateTo ?? scope.delegateTo, task.pos, it.vars, module.controllerOnly === true);
     } catch (err) {
       // In a loop, an item whose delegate cannot be reached fails alone and the other items still
       // run (as a failed module would): fleet-status probes every OSM host and shows one it cannot reach.
@@ -297,9 +297,16 @@ function isTrue(pc: PlayCtx, v: boolean | string | undefined, vars: Vars): boole
  * --limit does not apply to delegation) for `delegate_to: NAME`. The task keeps the current host's
  * variables either way. A controller-only module (assert, set_fact...) never opens the host.
  */
-async function connectionFor(pc: PlayCtx, host: HostState, task: TaskNode, vars: Vars, controllerOnly: boolean): Promise<{ conn: Connection; delegate?: string }> {
-  if (task.delegateTo) {
-    const target = pc.run.deps.templater.renderString(task.delegateTo, vars, task.pos);
+async function connectionFor(
+  pc: PlayCtx,
+  host: HostState,
+  delegateTo: string | undefined,
+  pos: SourcePos,
+  vars: Vars,
+  controllerOnly: boolean,
+): Promise<{ conn: Connection; delegate?: string }> {
+  if (delegateTo) {
+    const target = pc.run.deps.templater.renderString(delegateTo, vars, pos);
     if (target === 'localhost' || target === '127.0.0.1') {
       if (target !== host.name || !host.conn) return { conn: await controllerConnection(pc), delegate: target };
     } else if (target !== host.name) {

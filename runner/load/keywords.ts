@@ -27,7 +27,7 @@ export const TASK_KEYWORDS = [
   'failed_when', 'changed_when', 'until', 'retries', 'delay', 'args', 'delegate_to', 'run_once', 'async', 'poll',
 ] as const;
 
-export const BLOCK_KEYWORDS = [...COMMON_KEYWORDS, 'block', 'rescue', 'always', 'notify'] as const;
+export const BLOCK_KEYWORDS = [...COMMON_KEYWORDS, 'block', 'rescue', 'always', 'notify', 'delegate_to'] as const;
 
 export const INCLUDE_KEYWORDS = [...COMMON_KEYWORDS, 'include_tasks', 'loop', ...WITH_LOOPS, 'loop_control'] as const;
 

@@ -118,6 +118,8 @@ function parseBlock(src: YamlSource, pos: SourcePos, es: Entry[], ctx: LoadConte
   const block: BlockNode = { ...parseCommon(src, pos, es, ctx), kind: 'block', block: list('block'), rescue: list('rescue'), always: list('always') };
   const notify = get('notify');
   if (notify) block.notify = readStringList(src, notify, ctx.diags);
+  const delegate = get('delegate_to');
+  if (delegate) block.delegateTo = readString(src, delegate, ctx.diags);
   return block;
 }
 

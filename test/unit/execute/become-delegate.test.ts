@@ -39,6 +39,34 @@ describe('delegate_to: localhost', () => {
   });
 });
 
+describe('delegate_to on a block', () => {
+  it('delegates every task inside (a task of its own wins) and nested blocks; not the tasks after', async () => {
+    const r = await runYaml(`
+- hosts: h1
+  tasks:
+    - delegate_to: "{{ there }}"
+      vars: { there: localhost }
+      block:
+        - name: inside
+          probe: { id: inside }
+        - name: own
+          probe: { id: own }
+          delegate_to: h1
+        - block:
+            - name: nested
+              probe: { id: nested }
+    - name: after
+      probe: { id: after }
+`, { inventory: 'h1\n' });
+    expect(r.calls).toEqual([
+      { host: 'h1', id: 'inside', applied: false, via: 'localhost' },
+      { host: 'h1', id: 'own', applied: false },
+      { host: 'h1', id: 'nested', applied: false, via: 'localhost' },
+      { host: 'h1', id: 'after', applied: false },
+    ]);
+  });
+});
+
 describe('serial', () => {
   it('runs the whole play on each batch of hosts in turn', async () => {
     const r = await runYaml(`

@@ -36,8 +36,8 @@ export async function realDeps(
     matchHosts: inv.matchHosts,
     groupNames: inv.groupNames,
     isOmit: (v) => v === OMIT,
-    loadTaskFile: async (file, baseDir, role) => {
-      const nodes = await loadTaskFile(resolveTaskFile(file, baseDir, role), role);
+    loadTaskFile: async (file, baseDir, role, playbookDir) => {
+      const nodes = await loadTaskFile(resolveTaskFile(file, baseDir, role, playbookDir), role, playbookDir);
       await loadModules(nodes);
       return nodes;
     },

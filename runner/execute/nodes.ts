@@ -125,7 +125,7 @@ async function includeNodes(w: WalkCtx, inc: IncludeNode, scope: NodeScope): Pro
     if (inc.roleBlock) nodes = [inc.roleBlock];
     else {
       const file = t.renderString(inc.file, vars, inc.pos);
-      nodes = await deps.loadTaskFile(file, inc.baseDir, inc.role ?? scope.role);
+      nodes = await deps.loadTaskFile(file, inc.baseDir, inc.role ?? scope.role, pc.play.baseDir);
       // Ansible counts each included file as an ok result of the include task.
       host.recap.ok++;
     }

@@ -109,7 +109,8 @@ export interface ExecDeps {
   hostVars(inv: Inventory, host: string): Vars;
   matchHosts(inv: Inventory, pattern: string): string[];
   groupNames(inv: Inventory, host: string): string[];
-  loadTaskFile(file: string, baseDir: string, role?: RoleInfo): Promise<Node[]>;
+  /** playbookDir: where the playbook is, for the roles the file names (and a file beside the playbook). */
+  loadTaskFile(file: string, baseDir: string, role?: RoleInfo, playbookDir?: string): Promise<Node[]>;
   createConnection(
     host: string,
     vars: Vars,

@@ -27,10 +27,11 @@ export function resolveTaskFile(name: string, baseDir: string, role?: RoleInfo, 
  * Reads a task file for include_tasks at run time. `path` is absolute or relative to the working
  * directory (use resolveTaskFile(name, node.baseDir, node.role) first). Throws LoadError.
  */
-export async function loadTaskFile(path: string, role?: RoleInfo): Promise<Node[]> {
+export async function loadTaskFile(path: string, role?: RoleInfo, playbookDir?: string): Promise<Node[]> {
   const file = resolve(path);
+  // Roles the file names are looked up from the playbook's folder, as for the playbook's own tasks.
   const ctx: LoadContext = {
-    diags: [], playbookDir: dirname(file), baseDir: dirname(file), chain: [], roleCache: new Map(),
+    diags: [], playbookDir: playbookDir ?? dirname(file), baseDir: dirname(file), chain: [], roleCache: new Map(),
     ...(role ? { role } : {}),
   };
   const nodes = readTaskFile(file, ctx, { file, line: 1, col: 1 });

@@ -14,6 +14,11 @@ const args = Type.Object(
   {
     path: Type.String({ pattern: '^/', description: 'The file; created 0600, owned by owner.' }),
     key: Type.String({ pattern: KEY, default: 'password', description: 'Name of the secret in the file (`key=value` line).' }),
+    secrets: Type.Array(Type.String({ pattern: KEY }), {
+      default: [],
+      uniqueItems: true,
+      description: 'Further secrets kept in the same file, each generated once (e.g. one per service of the customer); registered in `values`.',
+    }),
     fields: Type.Record(Type.String({ pattern: KEY }), Type.Union([Type.String(), Type.Number()]), {
       default: {},
       description: 'Plain `key=value` lines written above the secret (user, endpoint...). Values must be one line.',
@@ -42,41 +47,61 @@ export function parseKeyValues(text: string): Record<string, string> {
   return out;
 }
 
-export function renderSecretFile(a: Args, secret: string): string {
+/** The secret names of the file, the main key first. */
+export function secretKeys(a: Pick<Args, 'key' | 'secrets'>): string[] {
+  return [a.key, ...a.secrets.filter((k) => k !== a.key)];
+}
+
+/**
+ * The file: comment, plain fields, the secrets, then any `key=value` line the file has that the task
+ * does not name (kept: a secret dropped from a task must not be lost with the file's rewrite).
+ */
+export function renderSecretFile(a: Args, secrets: Record<string, string>, kept: Record<string, string> = {}): string {
   const lines = a.comment ? [`# ${a.comment.replace(/\n/g, ' ')}`] : [];
   for (const [k, v] of Object.entries(a.fields)) lines.push(`${k}=${String(v).replace(/\n/g, ' ')}`);
-  lines.push(`${a.key}=${secret}`);
+  for (const k of secretKeys(a)) lines.push(`${k}=${secrets[k] ?? ''}`);
+  const named = new Set([...Object.keys(a.fields), ...secretKeys(a)]);
+  for (const [k, v] of Object.entries(kept)) if (!named.has(k)) lines.push(`${k}=${v}`);
   return `${lines.join('\n')}\n`;
 }
+
+const hidden = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, HIDDEN]));
 
 export type SecretFileChange = Change<'delete'> | Change<'create' | 'write'>;
 
 /** Plans with the secret shown as stars: before/after feed --diff, which must never see it. */
 export function planSecretFile(a: Args, s: SecretFileState): SecretFileChange[] {
   if (a.state === 'absent') return s.text === null ? [] : [{ action: 'delete', target: a.path, summary: `delete ${a.path}` }];
-  const kept = s.values[a.key];
-  const after = renderSecretFile(a, HIDDEN);
-  const before = s.text === null || kept === undefined ? null : renderSecretFile({ ...a, fields: fieldsOf(s.values, a.key) , comment: commentOf(s.text) }, HIDDEN);
-  if (kept !== undefined && s.text === renderSecretFile(a, kept)) return [];
+  const keys = secretKeys(a);
+  const missing = keys.filter((k) => s.values[k] === undefined);
+  const hiddenKept = Object.fromEntries(Object.entries(s.values).map(([k, v]) => [k, secretLike(a, k) ? HIDDEN : v]));
+  const after = renderSecretFile(a, hidden(keys), hiddenKept);
+  if (missing.length === 0 && s.text === renderSecretFile(a, s.values, s.values)) return [];
+  const before = s.text === null ? '' : redactedText(a, s.text);
   return [
     {
-      action: kept === undefined ? 'create' : 'write',
+      action: s.text === null ? 'create' : 'write',
       target: a.path,
-      summary: kept === undefined ? `generate a ${a.length}-character ${a.key} into ${a.path}` : `update the fields of ${a.path}, keeping its ${a.key}`,
-      before: before ?? '',
+      summary:
+        missing.length > 0
+          ? `generate ${missing.map((k) => `a ${a.length}-character ${k}`).join(', ')} into ${a.path}${missing.length < keys.length ? ', keeping the others' : ''}`
+          : `update the fields of ${a.path}, keeping its secrets`,
+      before,
       after,
     },
   ];
 }
 
-function fieldsOf(values: Record<string, string>, key: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter(([k]) => k !== key));
+/** A line of the file whose value must never be shown: a named secret, or one the task does not name. */
+function secretLike(a: Args, key: string): boolean {
+  return !(key in a.fields);
 }
 
-function commentOf(text: string): string | undefined {
-  const first = text.split('\n')[0] ?? '';
-  return first.startsWith('# ') ? first.slice(2) : undefined;
+/** The file as it is, every value but the task's plain fields shown as stars. */
+function redactedText(a: Args, text: string): string {
+  return text.replace(/^([a-z][a-z0-9_]*)=(.*)$/gm, (line, k: string) => (secretLike(a, k) ? `${k}=${HIDDEN}` : line));
 }
+
 
 function generate(length: number): string {
   return randomBytes(length).toString('base64url').slice(0, length);
@@ -97,7 +122,7 @@ export default defineModule({
     '  register: mqtt_secret',
   ].join('\n'),
   args,
-  secretResults: ['value'],
+  secretResults: ['value', 'values'],
   async gather(host, a): Promise<SecretFileState> {
     const text = await host.readFile(a.path);
     return { text, values: text === null ? {} : parseKeyValues(text) };
@@ -109,19 +134,23 @@ export default defineModule({
       switch (c.action) {
         case 'delete':
           await host.run(['rm', '-f', '--', a.path]);
-          return { data: { value: null } };
+          return { data: { value: null, values: {} } };
         case 'create':
         case 'write': {
-          const secret = s.values[a.key] ?? generate(a.length);
+          const values = Object.fromEntries(secretKeys(a).map((k) => [k, s.values[k] ?? generate(a.length)]));
           // The folder holds other customers' secrets too: root only.
           await host.run(['mkdir', '-p', '-m', '0700', '--', posix.dirname(a.path)]);
-          await writeValidated(host, a.path, renderSecretFile(a, secret), { mode: 0o600, owner: a.owner, group: '0' });
-          return { data: { value: secret } };
+          await writeValidated(host, a.path, renderSecretFile(a, values, s.values), { mode: 0o600, owner: a.owner, group: '0' });
+          return { data: { value: values[a.key], values } };
         }
         default:
           unknownChange(c);
       }
     }
   },
-  result: (a, s) => ({ path: a.path, value: s.values[a.key] ?? null }),
+  result: (a, s) => ({
+    path: a.path,
+    value: s.values[a.key] ?? null,
+    values: Object.fromEntries(secretKeys(a).map((k) => [k, s.values[k] ?? null])),
+  }),
 });

@@ -90,7 +90,7 @@ describe('the OSM playbooks under --limit on two OSM hosts', () => {
     const r = await runCli(['-i', inv, pb, ...PARAMS, '--limit', 'lab', '--list-tasks']);
     expect(r.code).toBe(0);
     expect(r.stdout.match(/play #/g)).toHaveLength(1);
-    for (const t of ['Broker settings', 'Broker ACL', 'Broker user', 'The broker runs with these settings', 'The customer is served']) expect(r.stdout).toContain(`      ${t}\t`);
+    for (const t of ['Broker settings', 'Broker ACL', 'Broker users', 'The broker runs with these settings', 'The customer is served']) expect(r.stdout).toContain(`      ${t}\t`);
     // The broker tasks go to the container through delegate_to, never through a play of their own.
     const tasks = playbookTasks(pb)[0]!;
     const broker = tasks.filter((t) => String(t.name).startsWith('Broker') || t.name === 'The broker runs with these settings');

@@ -71,7 +71,7 @@ export function readReport(file: string): { stats: Record<string, HostStats>; re
 }
 
 /** The fleet playbooks look across every OSM host; the others run on lab unless flags name a --limit. */
-const FLEET_PLAYBOOKS = new Set(['add-customer', 'remove-customer', 'fleet-status', 'move-customer', 'add-host', 'retire-host']);
+const FLEET_PLAYBOOKS = new Set(['add-customer', 'remove-customer', 'fleet-status', 'move-customer', 'add-host', 'retire-host', 'provision-customer', 'customer-credentials']);
 
 /** Runs `osm-play -i inventory/lab.yaml playbooks/<name>.yaml -e k=v ... [flags] --json FILE` (or another inventory). */
 export async function play(name: string, extra: Record<string, string> = {}, flags: string[] = [], inventory = labPaths.inventory): Promise<PlayRun> {

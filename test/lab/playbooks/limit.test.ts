@@ -66,7 +66,7 @@ describe('create-container --limit lab on two OSM hosts (issue 12)', () => {
   it('creates the customer, provisions its broker from lab\'s play, and serves MQTT over TLS', { timeout: STEP_MS }, async () => {
     const run = await play('create-container', args, LIMIT);
     expectOnlyLab(run);
-    for (const task of ['Broker settings', 'Broker ACL', 'Broker user', 'The broker runs with these settings', 'The customer is served']) {
+    for (const task of ['Broker settings', 'Broker ACL', 'Broker users', 'The broker runs with these settings', 'The customer is served']) {
       const r = run.results.find((x) => x.task === task);
       expect(r, `${task}\n${run.output}`).toBeDefined();
       expect(r!.host).toBe('lab');

@@ -96,7 +96,7 @@ async function expectNothingLiveAfter(failedTask: string): Promise<void> {
   if (before('nginx web vhosts (Grafana, InfluxDB, ChirpStack, MQTT over websocket)')) expect(s['nginxHttp']).toBe(MISSING);
   if (before("nginx MQTT over TLS on the customer's port")) expect(s['nginxStream']).toBe(MISSING);
   if (before('Open the MQTT port')) expect(s['ufw']).toEqual([]);
-  if (before('MQTT credentials (made once, kept on re-runs)')) expect(existsSync(join(CREDENTIALS_DIR, `${CUSTOMER}.txt`))).toBe(false);
+  if (before("The customer's credentials (made once, kept on re-runs)")) expect(existsSync(join(CREDENTIALS_DIR, `${CUSTOMER}.txt`))).toBe(false);
   if (before('Start the container and wait for its address')) expect(s['lxcState']).toBe(MISSING);
 }
 

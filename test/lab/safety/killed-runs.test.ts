@@ -114,7 +114,7 @@ describe('create-container and delete-container killed at every task boundary co
     expect(await customerState(CUSTOMER, PORT)).toEqual(empty);
     // Every task and handler of create, the broker's delegated to the container, and every task of
     // delete: a prompt each.
-    expect(createPrompts.map((p) => p.task)).toContain('Broker user');
+    expect(createPrompts.map((p) => p.task)).toContain('Broker users');
     expect(createPrompts.map((p) => p.task)).toContain('The broker runs with these settings');
     timings.push(`baselines (create ${createPrompts.length} prompts, kills at ${createKills.join(' ')}; delete ${deletePrompts.length}, kills at ${deleteKills.join(' ')}): ${secs(t0)}`);
   });

@@ -19,6 +19,8 @@ export interface CustomerStatus {
   bandwidth_limit: number | null;
   /** The rate of the tbf on its veth now, bits/s (0: none; null: not looked at, e.g. not running). */
   bandwidth_applied: number | null;
+  /** The units of the customer's stack its container has (mosquitto, postgresql@15-main...), and whether each is active; empty when not running. */
+  services?: { name: string; active: boolean }[];
 }
 
 export interface Verdict {
@@ -45,6 +47,7 @@ export function judge(s: CustomerStatus): Verdict {
   if (s.state === 'running' && s.bandwidth_applied !== null && Math.abs(s.bandwidth_applied - limit) > 8) {
     problems.push(`bandwidth limit ${limitText(s.bandwidth_limit)} is not on its veth (it has ${limitText(s.bandwidth_applied || null)}; see its log)`);
   }
+  for (const svc of s.services ?? []) if (!svc.active) problems.push(`service ${svc.name} is not active in the container`);
   if (s.snapshots === 0) notes.push('no snapshots yet');
   if (s.last_backup === null) notes.push('never backed up');
   else if (s.last_backup.result !== 'ok') problems.push(`last backup ${s.last_backup.day} ${s.last_backup.result}`);
@@ -68,14 +71,22 @@ export function limitsText(s: CustomerStatus): string {
   return `mem ${s.memory_limit === null ? '-' : formatSize(s.memory_limit)}, net ${s.bandwidth_limit === null ? '-' : formatRate(s.bandwidth_limit)}`;
 }
 
+/** `3/3 up`, or the units that are down: `2/3 up (redis-server down)`; `-` when none were seen. */
+export function servicesText(services: { name: string; active: boolean }[]): string {
+  if (services.length === 0) return '-';
+  const down = services.filter((s) => !s.active).map((s) => s.name);
+  return `${services.length - down.length}/${services.length} up${down.length ? ` (${down.join(', ')} down)` : ''}`;
+}
+
 export function statusTable(host: string, rows: (CustomerStatus & Verdict)[]): string {
-  const head = ['customer', 'state', 'address', 'mqtt', 'vhosts', 'snapshots', 'last backup', 'limits', 'health'];
+  const head = ['customer', 'state', 'address', 'mqtt', 'vhosts', 'services', 'snapshots', 'last backup', 'limits', 'health'];
   const body = rows.map((r) => [
     r.customer,
     r.state,
     r.ip ?? '-',
     r.mqtt_port === null ? '-' : `${r.mqtt_port} ${r.mqtt?.connack !== null && r.mqtt?.connack !== undefined ? 'answers' : 'DOWN'}`,
     `${r.vhosts.filter((v) => v.status !== null).length}/${r.vhosts.length}`,
+    servicesText(r.services ?? []),
     `${r.snapshots}${r.newest_snapshot ? ` (newest ${r.newest_snapshot})` : ''}`,
     r.last_backup ? `${r.last_backup.day} ${r.last_backup.result}` : 'never',
     limitsText(r),

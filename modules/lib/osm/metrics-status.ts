@@ -34,6 +34,9 @@ export function statusFromMetrics(samples: Sample[]): CustomerStatus[] {
       const vhosts: HttpProbe[] = of('osm_vhost_http_status', customer).map((s) =>
         s.value === 0 ? { name: s.labels['vhost'] ?? '', status: null, error: 'no answer' } : { name: s.labels['vhost'] ?? '', status: s.value },
       );
+      const services = of('osm_customer_service_up', customer)
+        .map((s) => ({ name: s.labels['service'] ?? '', active: s.value === 1 }))
+        .sort((x, y) => x.name.localeCompare(y.name));
       const newest = value('osm_snapshot_newest_timestamp_seconds', customer);
       const lastRun = value('osm_backup_last_run_timestamp_seconds', customer);
       return {
@@ -49,6 +52,7 @@ export function statusFromMetrics(samples: Sample[]): CustomerStatus[] {
         memory_limit: value('osm_container_memory_limit_bytes', customer),
         bandwidth_limit: value('osm_customer_bandwidth_limit_bits_per_second', customer),
         bandwidth_applied: value('osm_customer_bandwidth_applied_bits_per_second', customer),
+        services,
         last_backup: lastRun === null ? null : { day: utcDateTime(lastRun).slice(0, 10), result: value('osm_backup_last_run_success', customer) === 1 ? 'ok' : 'failed' },
       };
     });

@@ -1,6 +1,6 @@
 // osm_status's reading of osm-metrics' output: the exposition-format parser and the customers' status.
 import { describe, expect, it } from 'vitest';
-import { judge } from '../../../../../modules/lib/osm/health.js';
+import { judge, statusTable } from '../../../../../modules/lib/osm/health.js';
 import { statusFromMetrics } from '../../../../../modules/lib/osm/metrics-status.js';
 import { parsePromText } from '../../../../../modules/lib/prometheus/text.js';
 
@@ -46,6 +46,9 @@ const text = (over: string[] = []) => [
   'osm_customer_bandwidth_limit_bits_per_second{customer="acme",host="h"} 10000000',
   'osm_customer_bandwidth_applied_bits_per_second{customer="acme",host="h"} 10000000',
   'osm_customer_bandwidth_limit_bits_per_second{customer="gamma",host="h"} 500000',
+  'osm_customer_service_up{customer="acme",host="h",service="redis-server"} 1',
+  'osm_customer_service_up{customer="acme",host="h",service="mosquitto"} 1',
+  'osm_customer_service_up{customer="acme",host="h",service="postgresql@15-main"} 1',
   ...over,
 ].join('\n');
 
@@ -58,6 +61,7 @@ describe('statusFromMetrics', () => {
       vhosts: [{ name: 'acme.osm.test', status: 200 }, { name: 'acme-influx.osm.test', status: 502 }],
       snapshots: 3, newest_snapshot: '2026-12-04 02:43:10', last_backup: { day: '2026-12-04', result: 'failed' },
       memory_limit: 536870912, bandwidth_limit: 10_000_000, bandwidth_applied: 10_000_000,
+      services: [{ name: 'mosquitto', active: true }, { name: 'postgresql@15-main', active: true }, { name: 'redis-server', active: true }],
     });
     expect(gamma).toEqual({
       customer: 'gamma', container: 'gamma-svr', state: 'stopped', ip: null, mqtt_port: 8884,
@@ -65,7 +69,15 @@ describe('statusFromMetrics', () => {
       vhosts: [{ name: 'gamma.osm.test', status: null, error: 'no answer' }],
       snapshots: 0, newest_snapshot: null, last_backup: null,
       memory_limit: null, bandwidth_limit: 500_000, bandwidth_applied: null,
+      services: [],
     });
+  });
+
+  it('a unit of the stack that is loaded but not active is a problem, named, and the table says which', () => {
+    const [acme] = statusFromMetrics(parsePromText(text().replace('service="redis-server"} 1', 'service="redis-server"} 0'))).map((s) => ({ ...s, ...judge(s) }));
+    expect(acme?.services).toContainEqual({ name: 'redis-server', active: false });
+    expect(acme?.problems).toContain('service redis-server is not active in the container');
+    expect(statusTable('h', [acme!])).toContain('2/3 up (redis-server down)');
   });
 
   it('judge reads them as before: a failed backup and a stopped container are problems', () => {

@@ -9,14 +9,17 @@ import {
   cacheTarball,
   CORE_PACKAGES,
   extraPackages,
+  LOCAL_REPO_DIR,
+  LOCAL_REPO_LIST,
   MANIFEST_PATH,
   RECIPE_VERSION,
   repoSources,
   sourcesList,
   type BaseInputs,
   type BaseManifest,
+  type LocalDeb,
 } from './lib/osbase/inputs.js';
-import { CHROOT_APT_SCRIPT, CLEAR_PARTIALS_SCRIPT, FINISH_SCRIPT, INVENTORY_SCRIPT, PACK_SCRIPT, SEAL_SCRIPT, UNPACK_SCRIPT } from './lib/osbase/scripts.js';
+import { CHROOT_APT_SCRIPT, CLEAR_PARTIALS_SCRIPT, FINISH_SCRIPT, INVENTORY_SCRIPT, LOCAL_REPO_SCRIPT, PACK_SCRIPT, SEAL_SCRIPT, UNPACK_SCRIPT } from './lib/osbase/scripts.js';
 import { parseBaseInventory, type BaseInventory } from './lib/osbase/inventory.js';
 import { BASE_FILES } from './lib/osbase/files.js';
 
@@ -50,32 +53,62 @@ const args = Type.Object(
       description: 'Build a new base even when one with the same inputs exists, without the cache (to take in package updates).',
     }),
     cache_dir: Type.String({ default: '', description: 'Keep a tarball of each build here, keyed by its inputs, and unpack it instead of building again. Empty: no cache.' }),
+    local_debs: Type.String({
+      default: '',
+      description:
+        'A folder on the host of .deb files served to the build as a local apt repository, trusted as the operator put them there ' +
+        '(vendor packages where their repository cannot be reached); `packages` names what to install from them. ' +
+        'Their names and SHA-256 are part of the key; the repository is gone from the finished base. Empty: none.',
+    }),
   },
   { additionalProperties: false },
 );
 type Args = Static<typeof args>;
 
-function inputsOf(a: Args): BaseInputs {
+function inputsOf(a: Args, localDebs: LocalDeb[] = []): BaseInputs {
   return {
     suite: a.suite,
     mirror: a.mirror,
     securityMirror: a.security_mirror,
     packages: a.packages,
     aptRepos: a.apt_repos,
+    ...(localDebs.length ? { localDebs } : {}),
   };
 }
 
 interface BaseState extends BaseInventory {
   key: string;
   tarball: string | null;
+  localDebs: LocalDeb[];
+}
+
+/** The .deb files of local_debs with their SHA-256; a folder given but without any is an error, not "none". */
+async function readLocalDebs(host: HostContext, dir: string): Promise<LocalDeb[]> {
+  if (!dir) return [];
+  const r = await host.exec({ argv: ['find', dir, '-maxdepth', '1', '-type', 'f', '-name', '*.deb', '-exec', 'sha256sum', '--', '{}', '+'] });
+  if (r.exitCode !== 0) throw new ModuleError(`local_debs: cannot read ${dir} (rc ${r.exitCode}): ${r.stderr.trim()}`, { rc: r.exitCode, stderr: r.stderr });
+  const debs = parseSha256sums(r.stdout);
+  if (debs.length === 0) throw new ModuleError(`local_debs: no .deb files in ${dir}`);
+  return debs;
+}
+
+/** `sha256sum` lines (`<hex>  <path>`) as file names with their digests, sorted by name. */
+export function parseSha256sums(text: string): LocalDeb[] {
+  return text
+    .split('\n')
+    .map((l) => /^([0-9a-f]{64}) [ *](.+)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ file: (m[2] ?? '').replace(/^.*\//, ''), sha256: m[1] ?? '' }))
+    .sort((x, y) => x.file.localeCompare(y.file));
 }
 
 async function gatherBases(host: HostContext, a: Args): Promise<BaseState> {
-  const key = baseKey(inputsOf(a));
+  const localDebs = await readLocalDebs(host, a.local_debs);
+  const key = baseKey(inputsOf(a, localDebs));
   const tarball = a.cache_dir ? cacheTarball(a.cache_dir, a.suite, key) : null;
   const r = await host.exec({ argv: ['/bin/sh', '-c', INVENTORY_SCRIPT, 'sh', a.bases_dir, tarball ?? ''] });
   if (r.exitCode !== 0) throw new ModuleError(`reading ${a.bases_dir} failed (rc ${r.exitCode}): ${r.stderr.trim()}`, { rc: r.exitCode, stderr: r.stderr });
-  return { ...parseBaseInventory(r.stdout), key, tarball };
+  return { ...parseBaseInventory(r.stdout), key, tarball, localDebs };
 }
 
 /** The existing base built from these inputs, if any (the newest). */
@@ -98,9 +131,10 @@ export function planBase(a: Args, s: BaseState): OsBaseChange[] {
   }
   const fromCache = !a.new && s.cacheHit && s.tarball !== null;
   const extras = extraPackages(inputsOf(a));
+  const local = s.localDebs.length ? ` (local .debs: ${s.localDebs.map((d) => d.file).join(', ')})` : '';
   const how = fromCache
     ? `unpack ${s.tarball}`
-    : `debootstrap ${a.suite} from ${a.mirror}${extras.length ? ` + ${extras.join(' ')}` : ''}${a.apt_repos.length ? ` (repos: ${a.apt_repos.map((r) => r.name).join(', ')})` : ''}${s.tarball ? `, cached as ${s.tarball}` : ''}`;
+    : `debootstrap ${a.suite} from ${a.mirror}${extras.length ? ` + ${extras.join(' ')}` : ''}${a.apt_repos.length ? ` (repos: ${a.apt_repos.map((r) => r.name).join(', ')})` : ''}${local}${s.tarball ? `, cached as ${s.tarball}` : ''}`;
   const data: BuildData = { name, fromCache };
   return [{ action: 'build', target: `${a.bases_dir}/${name}`, summary: `build OS base ${name} (key ${s.key}): ${how}`, data }];
 }
@@ -114,8 +148,8 @@ async function runScript(host: HostContext, what: string, script: string, params
 }
 
 /** debootstrap, the base's files, apt (updates, extra packages, vendor repos), then no identity of its own. */
-async function buildRootfs(host: HostContext, a: Args, root: string): Promise<void> {
-  const inputs = inputsOf(a);
+async function buildRootfs(host: HostContext, a: Args, root: string, localDebs: LocalDeb[]): Promise<void> {
+  const inputs = inputsOf(a, localDebs);
   const cacheDebs = a.cache_dir ? [`--cache-dir=${a.cache_dir.replace(/\/+$/, '')}/debs`] : [];
   if (cacheDebs.length) await host.run(['mkdir', '-p', '--', `${a.cache_dir.replace(/\/+$/, '')}/debs`]);
   const r = await host.exec({
@@ -138,8 +172,16 @@ async function buildRootfs(host: HostContext, a: Args, root: string): Promise<vo
     await host.run(['mkdir', '-p', '--', `${root}/${f.path.replace(/\/[^/]+$/, '')}`]);
     await host.writeFile(`${root}/${f.path}`, f.content, { mode: f.mode });
   }
+  if (localDebs.length) {
+    await host.run(['mkdir', '-p', '--', `${root}/${LOCAL_REPO_DIR}`]);
+    await host.run(['cp', '--', ...localDebs.map((d) => `${a.local_debs.replace(/\/+$/, '')}/${d.file}`), `${root}/${LOCAL_REPO_DIR}/`]);
+    await runScript(host, `indexing the .debs of ${a.local_debs}`, LOCAL_REPO_SCRIPT, [root, LOCAL_REPO_DIR]);
+    await host.writeFile(`${root}/etc/apt/sources.list.d/osm-local-debs.list`, LOCAL_REPO_LIST, { mode: 0o644 });
+  }
   // A private mount namespace: the chroot's /proc, /sys and /dev go with it, even when apt fails.
   await runScript(host, 'apt in the new base', CHROOT_APT_SCRIPT, [root, ...extraPackages(inputs)], ['unshare', '--mount', '--propagation', 'private', '--fork']);
+  // The local repository served the build only: the base's apt knows its real sources alone.
+  if (localDebs.length) await host.run(['rm', '-rf', '--', `${root}/${LOCAL_REPO_DIR}`, `${root}/etc/apt/sources.list.d/osm-local-debs.list`]);
   await runScript(host, 'making the base anonymous', FINISH_SCRIPT, [root]);
 }
 
@@ -168,13 +210,14 @@ async function build(host: HostContext, a: Args, s: BaseState, d: BuildData): Pr
     if (d.fromCache && s.tarball) {
       await runScript(host, `unpacking ${s.tarball}`, UNPACK_SCRIPT, [partial, s.tarball]);
     } else {
-      await buildRootfs(host, a, partial);
+      await buildRootfs(host, a, partial, s.localDebs);
       const twin = a.new ? matchingBase(s) : undefined;
       if (twin && samePackages(await packagesOf(host, partial), await packagesOf(host, `${a.bases_dir}/${twin}`))) {
         await runScript(host, 'dropping the build', CLEAR_PARTIALS_SCRIPT, [a.bases_dir]);
         return twin;
       }
-      const manifest: BaseManifest = { key: s.key, recipe: RECIPE_VERSION, built: s.stamp, inputs: { ...inputsOf(a), aptRepos: inputsOf(a).aptRepos.map((r) => ({ ...r, key: '(see /etc/apt/keyrings)' })) } };
+      const inputs = inputsOf(a, s.localDebs);
+      const manifest: BaseManifest = { key: s.key, recipe: RECIPE_VERSION, built: s.stamp, inputs: { ...inputs, aptRepos: inputs.aptRepos.map((r) => ({ ...r, key: '(see /etc/apt/keyrings)' })) } };
       // Into the .partial subvolume, which the seal below renames into place: no live file yet.
       await host.writeFile(`${partial}/${MANIFEST_PATH}`, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o644 });
       if (s.tarball) await runScript(host, `caching the base as ${s.tarball}`, PACK_SCRIPT, [partial, s.tarball]);

@@ -26,7 +26,20 @@ export interface BaseInputs {
   securityMirror: string;
   packages: string[];
   aptRepos: AptRepo[];
+  /** .deb files served to the build as a local apt repository (name and SHA-256 of each), from local_debs. */
+  localDebs?: LocalDeb[];
 }
+
+export interface LocalDeb {
+  file: string;
+  sha256: string;
+}
+
+/** Where a build's local .deb repository sits inside the new root while apt runs (removed after). */
+export const LOCAL_REPO_DIR = 'var/lib/osm-local-debs';
+
+/** The apt source of the local repository: a flat repository the operator filled, so trusted without a signature. */
+export const LOCAL_REPO_LIST = `deb [trusted=yes] file:/${LOCAL_REPO_DIR} ./\n`;
 
 /** The manifest a base carries at /etc/osm-base.json. */
 export interface BaseManifest {
@@ -46,6 +59,8 @@ function canonical(inputs: BaseInputs): unknown {
     securityMirror: inputs.securityMirror.replace(/\/+$/, ''),
     packages: [...new Set([...CORE_PACKAGES, ...inputs.packages])].sort(),
     aptRepos: [...inputs.aptRepos].sort((a, b) => a.name.localeCompare(b.name)),
+    // Only when there are some: the keys of bases built without them stay what they were.
+    ...(inputs.localDebs?.length ? { localDebs: [...inputs.localDebs].sort((a, b) => a.file.localeCompare(b.file)) } : {}),
   };
 }
 

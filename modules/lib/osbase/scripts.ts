@@ -47,6 +47,21 @@ apt clean
 rm -f "$r/usr/sbin/policy-rc.d"
 `;
 
+/**
+ * A flat apt repository of the .deb files in $1/$2 (the root and the folder in it): a Packages index
+ * made with dpkg-deb alone (every host has dpkg), Filename/Size/SHA256 added to each control.
+ */
+export const LOCAL_REPO_SCRIPT = `
+set -eu
+cd "$1/$2"
+: > Packages
+for deb in *.deb; do
+  [ -f "$deb" ] || continue
+  dpkg-deb -f "$deb" >> Packages
+  printf 'Filename: ./%s\\nSize: %s\\nSHA256: %s\\n\\n' "$deb" "$(stat -c %s "$deb")" "$(sha256sum "$deb" | cut -d' ' -f1)" >> Packages
+done
+`;
+
 /** What makes a root filesystem a base many containers share: no identity of its own. */
 export const FINISH_SCRIPT = `
 set -eu

@@ -88,6 +88,14 @@ export async function play(name: string, extra: Record<string, string> = {}, fla
   }
 }
 
+/** osm_status's record of a customer in a status run. */
+export function statusRow(run: PlayRun, customer: string): Record<string, unknown> {
+  const list = run.results.find((r) => r.module === 'osm_status')?.data['customers'];
+  const row = (Array.isArray(list) ? (list as Record<string, unknown>[]) : []).find((c) => c['customer'] === customer);
+  if (!row) throw new Error(`status has no ${customer}:\n${run.output}`);
+  return row;
+}
+
 /** Total changed across hosts (the recap's changed= column summed). */
 export function changedCount(run: PlayRun): number {
   return Object.values(run.stats).reduce((n, s) => n + s.changed, 0);

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab, labPaths } from '../../helpers/lab.js';
-import { changedTasks, ok, play, type PlayRun } from './helpers.js';
+import { changedTasks, ok, play, statusRow, type PlayRun } from './helpers.js';
 
 const STEP_MS = 10 * 60_000;
 const limited = { name: 't8l-a', container: 't8l-a-svr', port: 18941 };
@@ -104,13 +104,6 @@ async function measureInto(container: string, bytes: number): Promise<number> {
   }
 }
 
-/** osm_status's record of a customer in a status run. */
-function statusRow(run: PlayRun, customer: string): Record<string, unknown> {
-  const list = run.results.find((r) => r.module === 'osm_status')?.data['customers'];
-  const row = (Array.isArray(list) ? (list as Record<string, unknown>[]) : []).find((c) => c['customer'] === customer);
-  if (!row) throw new Error(`status has no ${customer}:\n${run.output}`);
-  return row;
-}
 
 describe('per-customer limits (issue 13)', () => {
   beforeAll(async () => {

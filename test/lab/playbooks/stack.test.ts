@@ -3,13 +3,14 @@
 // them out so its many containers boot fast) gets ChirpStack's database and role with a password
 // generated once, redis on loopback only, and broker users for its gateways and ChirpStack, whose
 // ACL keeps the gateways to their topics. Secrets stay in the root-only credentials file, out of
-// every output but customer-credentials.yaml's.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// every output but customer-credentials.yaml's. The base also installs a .deb of the test's own,
+// served from a folder as a vendor's would be (OSM_VENDOR_DEBS, os_base local_debs).
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLab, runArgv } from '../../helpers/lab.js';
-import { CREDENTIALS_DIR, changedCount, changedTasks, inContainer, mosquitto, pebbleRoot, play, type MqttTarget, type PlayRun } from './helpers.js';
+import { ensureLab, labPaths, runArgv } from '../../helpers/lab.js';
+import { CREDENTIALS_DIR, changedCount, changedTasks, inContainer, mosquitto, ok, pebbleRoot, play, statusRow, type MqttTarget, type PlayRun } from './helpers.js';
 import { purge, type Customer } from './customers.js';
 import { TEST_BASE_PREFIX, removeTestBases } from './test-bases.js';
 import { parseKeyValues } from '../../../modules/generated_secret.js';
@@ -26,6 +27,22 @@ const other = customer('t14-other', 18952);
 const tmp = mkdtempSync(join(tmpdir(), 't14-stack-'));
 const cafile = join(tmp, 'ca.pem');
 const hostsFile = join(tmp, 'hosts');
+const vendorDebs = join(tmp, 'vendor-debs');
+const PROBE_PACKAGE = 'osm-vendor-probe';
+
+/** A .deb built the same, byte for byte, every time (fixed times, root owner): the base's key and cached tarball stay the same. */
+async function makeProbeDeb(dir: string): Promise<void> {
+  const pkg = join(tmp, 'probe-pkg');
+  mkdirSync(join(pkg, 'DEBIAN'), { recursive: true });
+  mkdirSync(join(pkg, 'usr/share', PROBE_PACKAGE), { recursive: true });
+  writeFileSync(join(pkg, 'DEBIAN/control'), `Package: ${PROBE_PACKAGE}\nVersion: 1.0\nArchitecture: all\nMaintainer: osm-play tests <root@localhost>\nDescription: stands in for a vendor package in the offline base build\n`);
+  writeFileSync(join(pkg, 'usr/share', PROBE_PACKAGE, 'installed'), 'ok\n');
+  mkdirSync(dir, { recursive: true });
+  await ok(['find', pkg, '-exec', 'touch', '-h', '-d', '@0', '{}', '+']);
+  const built = await runArgv(['dpkg-deb', '--root-owner-group', '-Zxz', '--build', pkg, join(dir, `${PROBE_PACKAGE}_1.0_all.deb`)], { env: { ...process.env, SOURCE_DATE_EPOCH: '0' } });
+  if (built.exitCode !== 0) throw new Error(`dpkg-deb: ${built.stderr}`);
+}
+
 const target = (c: Customer): MqttTarget => ({ name: c.mqttName, port: c.port, cafile, hostsFile });
 
 const createStacked = () => play('create-container', { customer_name: stacked.name, mqtt_port: String(stacked.port), os_base: STACK_BASE }, ['-e', STACK]);
@@ -43,14 +60,6 @@ function expectNoSecretIn(run: PlayRun, secrets: Record<string, string>): void {
     expect(secrets[k], k).toMatch(/^[A-Za-z0-9_-]{24}$/);
     expect(seen.includes(secrets[k] ?? '<none>'), `${k} printed`).toBe(false);
   }
-}
-
-/** osm_status's record of a customer in a status run. */
-function statusRow(run: PlayRun, name: string): Record<string, unknown> {
-  const list = run.results.find((r) => r.module === 'osm_status')?.data['customers'];
-  const row = (Array.isArray(list) ? (list as Record<string, unknown>[]) : []).find((c) => c['customer'] === name);
-  if (!row) throw new Error(`status has no ${name}:\n${run.output}`);
-  return row;
 }
 
 async function containerAddress(c: Customer): Promise<string> {
@@ -79,7 +88,11 @@ describe('the application stack Debian provides, in a customer container', () =>
     await pebbleRoot(cafile);
     writeFileSync(hostsFile, `127.0.0.1 ${stacked.mqttName} ${other.mqttName}\n`);
     // The base is cached as a tarball outside the lab by its inputs: after the first build, seconds.
-    const base = await play('build-os-base', { os_base: STACK_BASE }, ['-e', JSON.stringify({ osm_base_packages: ['busybox', 'postgresql', 'redis-server'] })]);
+    // A .deb of our own stands in for a vendor's, served to the build from a folder (local_debs).
+    await makeProbeDeb(vendorDebs);
+    const base = await play('build-os-base', { os_base: STACK_BASE, osm_base_local_debs: vendorDebs }, [
+      '-e', JSON.stringify({ osm_base_packages: ['busybox', 'postgresql', 'redis-server', PROBE_PACKAGE] }),
+    ]);
     expect(base.code, base.output).toBe(0);
     created = await createStacked();
   }, STEP_MS);
@@ -97,6 +110,15 @@ describe('the application stack Debian provides, in a customer container', () =>
     for (const t of ["ChirpStack's database role", "ChirpStack's database", 'redis runs with these settings', 'Broker users']) {
       expect(created.results.some((r) => r.task.includes(t) && r.status === 'changed'), `${t} changed`).toBe(true);
     }
+  });
+
+  it('the OS base got the package served from the folder of .debs, and keeps no trace of that repository', () => {
+    const base = join(labPaths.osBases, STACK_BASE);
+    expect(readFileSync(join(base, 'usr/share', PROBE_PACKAGE, 'installed'), 'utf8')).toBe('ok\n');
+    expect(existsSync(join(base, 'var/lib/osm-local-debs'))).toBe(false);
+    expect(existsSync(join(base, 'etc/apt/sources.list.d/osm-local-debs.list'))).toBe(false);
+    const manifest = JSON.parse(readFileSync(join(base, 'etc/osm-base.json'), 'utf8')) as { inputs: { localDebs?: { file: string }[] } };
+    expect(manifest.inputs.localDebs?.map((d) => d.file)).toEqual([`${PROBE_PACKAGE}_1.0_all.deb`]);
   });
 
   it("ChirpStack's role logs in to its database with the generated password; pg_trgm is there", async () => {

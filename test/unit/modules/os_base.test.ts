@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import osBase, { matchingBase, planBase, samePackages, type BuildData } from '../../../modules/os_base.js';
+import osBase, { matchingBase, parseSha256sums, planBase, samePackages, type BuildData } from '../../../modules/os_base.js';
 import { baseKey, type BaseManifest } from '../../../modules/lib/osbase/inputs.js';
 import type { BaseEntry } from '../../../modules/lib/osbase/inventory.js';
 import { CLEAR_PARTIALS_SCRIPT, SEAL_SCRIPT, UNPACK_SCRIPT } from '../../../modules/lib/osbase/scripts.js';
@@ -16,16 +16,18 @@ const a = {
   apt_repos: [] as { name: string; uris: string[]; suites: string[]; components: string[]; key: string }[],
   new: false,
   cache_dir: '',
+  local_debs: '',
 };
 const key = baseKey({ suite: a.suite, mirror: a.mirror, securityMirror: a.security_mirror, packages: [], aptRepos: [] });
 const TARBALL = `/var/cache/osm-play/bases/osm-base-bookworm-${key}.tar.zst`;
 const built = (name: string, k: string): BaseEntry => ({ name, manifest: { key: k, recipe: 1, built: name.slice(0, 15), inputs: {} } as BaseManifest });
-const state = (over: { bases?: BaseEntry[]; cacheHit?: boolean; tarball?: string | null } = {}) => ({
+const state = (over: { bases?: BaseEntry[]; cacheHit?: boolean; tarball?: string | null; localDebs?: { file: string; sha256: string }[] } = {}) => ({
   stamp: '20261205-131500',
   cacheHit: false,
   bases: [],
   key,
   tarball: null,
+  localDebs: [],
   ...over,
 });
 
@@ -40,6 +42,16 @@ describe('matchingBase', () => {
   });
 });
 
+describe('parseSha256sums', () => {
+  it('file names (without their folder) and digests, sorted; other lines ignored', () => {
+    const text = `${'b'.repeat(64)}  /srv/debs/z_1_all.deb\n${'a'.repeat(64)} */srv/debs/a b_1_all.deb\nsha256sum: x: No such file\n`;
+    expect(parseSha256sums(text)).toEqual([
+      { file: 'a b_1_all.deb', sha256: 'a'.repeat(64) },
+      { file: 'z_1_all.deb', sha256: 'b'.repeat(64) },
+    ]);
+  });
+});
+
 describe('planBase', () => {
   it.each([
     ['a fresh build', a, state(), '20261205-131500-bookworm', false, `build OS base 20261205-131500-bookworm (key ${key}): debootstrap bookworm from http://deb.debian.org/debian`],
@@ -50,6 +62,14 @@ describe('planBase', () => {
       '20261205-131500-bookworm',
       false,
       `build OS base 20261205-131500-bookworm (key ${key}): debootstrap bookworm from http://deb.debian.org/debian + postgresql redis-server (repos: grafana), cached as ${TARBALL}`,
+    ],
+    [
+      'a fresh build with local .debs',
+      { ...a, packages: ['grafana'], local_debs: '/srv/vendor-debs' },
+      state({ localDebs: [{ file: 'grafana_11.3.0_amd64.deb', sha256: 'a'.repeat(64) }] }),
+      '20261205-131500-bookworm',
+      false,
+      `build OS base 20261205-131500-bookworm (key ${key}): debootstrap bookworm from http://deb.debian.org/debian + grafana (local .debs: grafana_11.3.0_amd64.deb)`,
     ],
     ['a cached tarball: unpack it instead of debootstrap', { ...a, cache_dir: '/var/cache/osm-play/bases' }, state({ cacheHit: true, tarball: TARBALL }), '20261205-131500-bookworm', true, `build OS base 20261205-131500-bookworm (key ${key}): unpack ${TARBALL}`],
     [

@@ -47,6 +47,7 @@ describe('baseKey', () => {
     ['a repo with another component', { aptRepos: [repo('grafana', { components: ['main', 'contrib'] }), repo('influx')] }],
     ['a repo with another suite', { aptRepos: [repo('grafana', { suites: ['beta'] }), repo('influx')] }],
     ['a repo with another URI', { aptRepos: [repo('grafana', { uris: ['https://mirror.example/grafana'] }), repo('influx')] }],
+    ['local .debs', { localDebs: [{ file: 'grafana_11.3.0_amd64.deb', sha256: 'a'.repeat(64) }] }],
   ] as [string, Partial<BaseInputs>][])('changes with %s', (_t, over) => {
     expect(baseKey({ ...inputs, ...over })).not.toBe(baseKey(inputs));
   });
@@ -56,9 +57,19 @@ describe('baseKey', () => {
     ['a package listed twice', { packages: ['postgresql', 'redis-server', 'postgresql'] }],
     ['a core package listed too (every base has it)', { packages: ['postgresql', 'redis-server', 'mosquitto'] }],
     ['repos in another order', { aptRepos: [repo('influx'), repo('grafana')] }],
+    ['an empty list of local .debs (the keys of bases built before local_debs existed)', { localDebs: [] }],
     ['a trailing slash on the mirrors', { mirror: 'http://deb.debian.org/debian/', securityMirror: 'http://deb.debian.org/debian-security//' }],
   ] as [string, Partial<BaseInputs>][])('stays the same with %s', (_t, over) => {
     expect(baseKey({ ...inputs, ...over })).toBe(baseKey(inputs));
+  });
+});
+
+describe('baseKey with local .debs', () => {
+  const deb = (file: string, c: string) => ({ file, sha256: c.repeat(64) });
+  it('changes when a .deb changes, not with their order', () => {
+    const two = { ...inputs, localDebs: [deb('a_1_amd64.deb', 'a'), deb('b_1_amd64.deb', 'b')] };
+    expect(baseKey({ ...two, localDebs: [deb('b_1_amd64.deb', 'b'), deb('a_1_amd64.deb', 'a')] })).toBe(baseKey(two));
+    expect(baseKey({ ...two, localDebs: [deb('a_1_amd64.deb', 'a'), deb('b_1_amd64.deb', 'c')] })).not.toBe(baseKey(two));
   });
 });
 

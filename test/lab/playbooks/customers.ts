@@ -13,7 +13,7 @@ export interface Customer {
   webName: string;
 }
 
-function customer(name: string, port: number): Customer {
+export function customer(name: string, port: number): Customer {
   return { name, container: `${name}-svr`, port, mqttName: `${name}-mqtt.${DOMAIN}`, webName: `${name}.${DOMAIN}` };
 }
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab, labPaths, runArgv } from '../../helpers/lab.js';
 import { CREDENTIALS_DIR, changedCount, changedTasks, inContainer, mosquitto, ok, pebbleRoot, play, statusRow, type MqttTarget, type PlayRun } from './helpers.js';
-import { purge, type Customer } from './customers.js';
+import { customer, purge, type Customer } from './customers.js';
 import { TEST_BASE_PREFIX, removeTestBases } from './test-bases.js';
 import { parseKeyValues } from '../../../modules/generated_secret.js';
 
@@ -20,7 +20,6 @@ const STACK_BASE = `${TEST_BASE_PREFIX}21-stack`;
 const STACK = JSON.stringify({ osm_customer_stack: ['postgres', 'redis'] });
 const REGION = 'eu868';
 
-const customer = (name: string, port: number): Customer => ({ name, container: `${name}-svr`, port, mqttName: `${name}-mqtt.osm-lab.test`, webName: `${name}.osm-lab.test` });
 const stacked = customer('t14-stack', 18951);
 const other = customer('t14-other', 18952);
 

@@ -6,13 +6,15 @@ import command from '../../../modules/command.js';
 import copy from '../../../modules/copy.js';
 import file from '../../../modules/file.js';
 import lineinfile from '../../../modules/lineinfile.js';
+import postgresqlDb from '../../../modules/postgresql_db.js';
+import postgresqlUser from '../../../modules/postgresql_user.js';
 import replace from '../../../modules/replace.js';
 import shell from '../../../modules/shell.js';
 import stat from '../../../modules/stat.js';
 import template from '../../../modules/template.js';
 import type { AnyModule } from '../../../runner/module.js';
 
-const modules: AnyModule[] = [command, shell, file, copy, template, stat, lineinfile, blockinfile, replace];
+const modules: AnyModule[] = [command, shell, file, copy, template, stat, lineinfile, blockinfile, replace, postgresqlDb, postgresqlUser];
 
 describe.each(modules.map((m) => [m.name, m] as const))('%s', (name, mod) => {
   it('has a doc and an example task that uses it', () => {

@@ -1,4 +1,3 @@
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { psqlArgv } from '../../../modules/lib/postgres/psql.js';
 import postgresqlDb, {
@@ -55,13 +54,6 @@ describe('postgresql_db args', () => {
     expect(args({ name: 'x', extensions: ['uuid-ossp'] }).extensions).toEqual(['uuid-ossp']);
   });
 
-  it('has a doc, an example using it, and a description on every argument', () => {
-    expect(postgresqlDb.doc.length).toBeGreaterThan(100);
-    const tasks = parse(postgresqlDb.example) as Record<string, unknown>[];
-    expect(tasks.some((t) => 'postgresql_db' in t)).toBe(true);
-    const props = (postgresqlDb.args as { properties: Record<string, { description?: string }> }).properties;
-    expect(Object.entries(props).filter(([, p]) => !p.description).map(([k]) => k)).toEqual([]);
-  });
 });
 
 describe('parsing', () => {

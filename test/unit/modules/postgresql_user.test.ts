@@ -1,4 +1,3 @@
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { psqlArgv } from '../../../modules/lib/postgres/psql.js';
 import { makeScramVerifier, md5Verifier, verifyScram } from '../../../modules/lib/postgres/scram.js';
@@ -55,13 +54,6 @@ describe('postgresql_user args', () => {
     expect(() => args({ name })).toThrow();
   });
 
-  it('has a doc, an example using it, and a description on every argument', () => {
-    expect(postgresqlUser.doc.length).toBeGreaterThan(100);
-    const tasks = parse(postgresqlUser.example) as Record<string, unknown>[];
-    expect(tasks.some((t) => 'postgresql_user' in t)).toBe(true);
-    const props = (postgresqlUser.args as { properties: Record<string, { description?: string }> }).properties;
-    expect(Object.entries(props).filter(([, p]) => !p.description).map(([k]) => k)).toEqual([]);
-  });
 });
 
 describe('parseRoleState', () => {

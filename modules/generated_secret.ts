@@ -23,6 +23,12 @@ const args = Type.Object(
       default: {},
       description: 'Plain `key=value` lines written above the secret (user, endpoint...). Values must be one line.',
     }),
+    given: Type.Record(Type.String({ pattern: KEY }), Type.String({ pattern: '^[^\\n]*$' }), {
+      default: {},
+      description:
+        'Secrets made elsewhere (a token a server generated) kept in the file beside the generated ones: written when missing or ' +
+        'different, hidden like them in every output, registered in `values`. Another task can add them to a file made earlier.',
+    }),
     length: Type.Integer({ minimum: 12, maximum: 128, default: 24, description: 'Length of a newly generated secret (URL-safe characters).' }),
     comment: Type.Optional(Type.String({ description: 'A `#` line at the top saying what the file is.' })),
     owner: Type.String({ default: '0', description: 'Owner of the file (name or uid; 0 is root).' }),
@@ -52,17 +58,42 @@ export function secretKeys(a: Pick<Args, 'key' | 'secrets'>): string[] {
   return [a.key, ...a.secrets.filter((k) => k !== a.key)];
 }
 
+/** A `key=value` line: values are one line. */
+const line = (k: string, v: string | number) => `${k}=${String(v).replace(/\n/g, ' ')}`;
+
+/** Every line the task names, with its value: plain fields, the secrets (from `secrets`), then the given values. */
+function namedValues(a: Args, secrets: Record<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(a.fields)) out.set(k, String(v));
+  for (const k of secretKeys(a)) out.set(k, secrets[k] ?? '');
+  for (const [k, v] of Object.entries(a.given)) out.set(k, v);
+  return out;
+}
+
 /**
- * The file: comment, plain fields, the secrets, then any `key=value` line the file has that the task
- * does not name (kept: a secret dropped from a task must not be lost with the file's rewrite).
+ * The file. A new one: comment, plain fields, the secrets, the given values. An existing one is
+ * edited in place: named lines take their values where they are, missing ones are added at the end,
+ * and every other line stays (a secret dropped from a task must not be lost with the file's
+ * rewrite). In place, so two tasks that keep lines of one file never undo each other's order.
  */
-export function renderSecretFile(a: Args, secrets: Record<string, string>, kept: Record<string, string> = {}): string {
-  const lines = a.comment ? [`# ${a.comment.replace(/\n/g, ' ')}`] : [];
-  for (const [k, v] of Object.entries(a.fields)) lines.push(`${k}=${String(v).replace(/\n/g, ' ')}`);
-  for (const k of secretKeys(a)) lines.push(`${k}=${secrets[k] ?? ''}`);
-  const named = new Set([...Object.keys(a.fields), ...secretKeys(a)]);
-  for (const [k, v] of Object.entries(kept)) if (!named.has(k)) lines.push(`${k}=${v}`);
-  return `${lines.join('\n')}\n`;
+export function renderSecretFile(a: Args, secrets: Record<string, string>, existing: string | null = null): string {
+  const named = namedValues(a, secrets);
+  const comment = a.comment ? `# ${a.comment.replace(/\n/g, ' ')}` : null;
+  if (existing === null) return `${[...(comment ? [comment] : []), ...[...named].map(([k, v]) => line(k, v))].join('\n')}\n`;
+  const lines = existing.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const seen = new Set<string>();
+  const out = lines.map((l, i) => {
+    if (i === 0 && comment && l.startsWith('#')) return comment;
+    const m = /^([a-z][a-z0-9_]*)=/.exec(l);
+    const k = m?.[1];
+    if (k === undefined || !named.has(k)) return l;
+    seen.add(k);
+    return line(k, named.get(k) ?? '');
+  });
+  if (comment && !lines[0]?.startsWith('#')) out.unshift(comment);
+  for (const [k, v] of named) if (!seen.has(k)) out.push(line(k, v));
+  return `${out.join('\n')}\n`;
 }
 
 const hidden = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, HIDDEN]));
@@ -74,10 +105,10 @@ export function planSecretFile(a: Args, s: SecretFileState): SecretFileChange[] 
   if (a.state === 'absent') return s.text === null ? [] : [{ action: 'delete', target: a.path, summary: `delete ${a.path}` }];
   const keys = secretKeys(a);
   const missing = keys.filter((k) => s.values[k] === undefined);
-  const hiddenKept = Object.fromEntries(Object.entries(s.values).map(([k, v]) => [k, secretLike(a, k) ? HIDDEN : v]));
-  const after = renderSecretFile(a, hidden(keys), hiddenKept);
-  if (missing.length === 0 && s.text === renderSecretFile(a, s.values, s.values)) return [];
+  if (missing.length === 0 && s.text === renderSecretFile(a, s.values, s.text)) return [];
   const before = s.text === null ? '' : redactedText(a, s.text);
+  const after = renderSecretFile({ ...a, given: hidden(Object.keys(a.given)) }, hidden(keys), s.text === null ? null : before);
+  const newGiven = Object.keys(a.given).filter((k) => s.values[k] !== a.given[k]);
   return [
     {
       action: s.text === null ? 'create' : 'write',
@@ -85,7 +116,9 @@ export function planSecretFile(a: Args, s: SecretFileState): SecretFileChange[] 
       summary:
         missing.length > 0
           ? `generate ${missing.map((k) => `a ${a.length}-character ${k}`).join(', ')} into ${a.path}${missing.length < keys.length ? ', keeping the others' : ''}`
-          : `update the fields of ${a.path}, keeping its secrets`,
+          : newGiven.length > 0
+            ? `record ${newGiven.join(', ')} in ${a.path}, keeping its secrets`
+            : `update the fields of ${a.path}, keeping its secrets`,
       before,
       after,
     },
@@ -140,8 +173,8 @@ export default defineModule({
           const values = Object.fromEntries(secretKeys(a).map((k) => [k, s.values[k] ?? generate(a.length)]));
           // The folder holds other customers' secrets too: root only.
           await host.run(['mkdir', '-p', '-m', '0700', '--', posix.dirname(a.path)]);
-          await writeValidated(host, a.path, renderSecretFile(a, values, s.values), { mode: 0o600, owner: a.owner, group: '0' });
-          return { data: { value: values[a.key], values } };
+          await writeValidated(host, a.path, renderSecretFile(a, values, s.text), { mode: 0o600, owner: a.owner, group: '0' });
+          return { data: { value: values[a.key], values: { ...values, ...a.given } } };
         }
         default:
           unknownChange(c);
@@ -151,6 +184,6 @@ export default defineModule({
   result: (a, s) => ({
     path: a.path,
     value: s.values[a.key] ?? null,
-    values: Object.fromEntries(secretKeys(a).map((k) => [k, s.values[k] ?? null])),
+    values: { ...Object.fromEntries(secretKeys(a).map((k) => [k, s.values[k] ?? null])), ...a.given },
   }),
 });

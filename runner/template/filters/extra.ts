@@ -26,7 +26,29 @@ function percentFormat(fmt: string, args: unknown[]): string {
   });
 }
 
+/** Python's urllib.parse.quote over UTF-8 bytes: unreserved characters and those in `safe` stay. */
+function pyQuote(s: string, safe: string): string {
+  return Array.from(new TextEncoder().encode(s), (b) => {
+    const c = String.fromCharCode(b);
+    return /[A-Za-z0-9_.~-]/.test(c) || safe.includes(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }).join('');
+}
+
+/** Jinja2's urlencode: a string is quoted keeping '/'; a mapping or list of pairs becomes a query string. */
+function urlencode(v: unknown): string {
+  if (typeof v === 'string' || v === null || typeof v !== 'object') return pyQuote(pyStr(v), '/');
+  const pairs = isMapping(v) ? Object.entries(v) : expectList(v, 'urlencode');
+  const qs = (x: unknown): string => pyQuote(pyStr(x), '').replace(/%20/g, '+');
+  return pairs
+    .map((p) => {
+      if (!Array.isArray(p) || p.length !== 2) throw new TemplateError('urlencode: a list must hold (key, value) pairs');
+      return `${qs(p[0])}=${qs(p[1])}`;
+    })
+    .join('&');
+}
+
 export const extraFilters: Record<string, FilterFn> = {
+  urlencode: (v) => urlencode(v),
   indent: (v, args, kw) => {
     const width = arg(args, kw, 0, 'width', 4);
     const pad = typeof width === 'string' ? width : ' '.repeat(Number(width));

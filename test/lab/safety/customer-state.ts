@@ -27,14 +27,14 @@ const LETSENCRYPT = join(LETSENCRYPT_LIVE, '..');
 const SELFSIGNED_DIR = '/var/lib/osm-lab/certs';
 const SNAPPER_CONFIGS = '/etc/snapper/configs';
 
-/** The credentials file: mode, owner and its `key=value` lines, each secret (`password`, `<what>_password`) as its shape only. */
+/** The credentials file: mode, owner and its `key=value` lines, each secret (`password`, `<what>_password`, `_token`, `_secret`) as its shape only. */
 function credentials(customer: string): Record<string, string> | string {
   const file = join(CREDENTIALS_DIR, `${customer}.txt`);
   if (!existsSync(file)) return MISSING;
   const out: Record<string, string> = { mode: modeOwner(file) };
   for (const [i, line] of readFileSync(file, 'utf8').split('\n').entries()) {
     const m = /^([a-z][a-z0-9_]*)=(.*)$/.exec(line);
-    if (m?.[1] !== undefined) out[m[1]] = /(^|_)password$/.test(m[1]) ? secretShape(m[2] ?? '') : (m[2] ?? '');
+    if (m?.[1] !== undefined) out[m[1]] = /(^|_)(password|token|secret)$/.test(m[1]) ? secretShape(m[2] ?? '') : (m[2] ?? '');
     else if (line !== '') out[`line ${i + 1}`] = line;
   }
   return out;

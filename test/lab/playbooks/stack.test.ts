@@ -237,6 +237,18 @@ describe('the application stack Debian provides, in a customer container', () =>
     expect(unknown.output).toContain("no credentials of 't14-nobody'");
   });
 
+  it("a stack whose parts lack what they need is refused before anything changes; a vendor's part the base lacks, by name", async () => {
+    const before = readFileSync(join(CREDENTIALS_DIR, `${stacked.name}.txt`), 'utf8');
+    const lonely = await play('provision-customer', { customer_name: stacked.name }, ['-e', JSON.stringify({ osm_customer_stack: ['chirpstack'] })]);
+    expect(lonely.code).not.toBe(0);
+    expect(lonely.output).toContain('chirpstack needs postgres, redis and influxdb');
+    expect(changedCount(lonely)).toBe(0);
+    expect(readFileSync(join(CREDENTIALS_DIR, `${stacked.name}.txt`), 'utf8')).toBe(before);
+    const influx = await play('provision-customer', { customer_name: other.name }, ['-e', JSON.stringify({ osm_customer_stack: ['influxdb'] })]);
+    expect(influx.code).not.toBe(0);
+    expect(influx.output).toMatch(/osm_customer_stack names influxdb, but the OS base of t14-other-svr has no InfluxDB 2/);
+  });
+
   it('a base without postgres is refused by name when the stack asks for it', async () => {
     const r = await play('provision-customer', { customer_name: other.name }, ['-e', STACK]);
     expect(r.code).not.toBe(0);

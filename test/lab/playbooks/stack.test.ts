@@ -244,9 +244,13 @@ describe('the application stack Debian provides, in a customer container', () =>
     expect(lonely.output).toContain('chirpstack needs postgres, redis and influxdb');
     expect(changedCount(lonely)).toBe(0);
     expect(readFileSync(join(CREDENTIALS_DIR, `${stacked.name}.txt`), 'utf8')).toBe(before);
+    const otherBefore = readFileSync(join(CREDENTIALS_DIR, `${other.name}.txt`), 'utf8');
     const influx = await play('provision-customer', { customer_name: other.name }, ['-e', JSON.stringify({ osm_customer_stack: ['influxdb'] })]);
     expect(influx.code).not.toBe(0);
     expect(influx.output).toMatch(/osm_customer_stack names influxdb, but the OS base of t14-other-svr has no InfluxDB 2/);
+    // Refused before the part's secrets are made: nothing changed.
+    expect(changedCount(influx)).toBe(0);
+    expect(readFileSync(join(CREDENTIALS_DIR, `${other.name}.txt`), 'utf8')).toBe(otherBefore);
   });
 
   it('a base without postgres is refused by name when the stack asks for it', async () => {

@@ -117,7 +117,7 @@ describe('osm_customer_grafana tasks', () => {
   it('load and validate against the built-in modules', async () => {
     const { diags, tasks } = await loadRole();
     expect(diags).toEqual([]);
-    expect(tasks.map((t) => t.module)).toEqual(['stat', 'assert', 'template', 'template', 'service_settings', 'service', 'uri', 'grafana_user', 'grafana_user']);
+    expect(tasks.map((t) => t.module)).toEqual(['template', 'template', 'service_settings', 'service', 'uri', 'grafana_user', 'grafana_user']);
   });
 
   it('install both files, the token file unlogged and for grafana only, and restart Grafana when either changes', async () => {

@@ -88,12 +88,6 @@ describe('osm_customer_influxdb tasks', () => {
     expect(pb.plays[0]?.tasks.length).toBeGreaterThan(0);
   });
 
-  it('refuse a base without influxd, as the postgres role does for psql', () => {
-    expect(using('stat')[0]).toMatchObject({ stat: { path: '/usr/bin/influxd' }, register: 'influxd_program' });
-    expect(using('assert')[0]).toMatchObject({ assert: { that: 'influxd_program.stat.exists' } });
-    expect(String((using('assert')[0]?.['assert'] as Record<string, unknown>)['fail_msg'])).toContain('has no InfluxDB 2 (/usr/bin/influxd)');
-  });
-
   it('set up with the secrets the lead provides, org = customer, bucket and retention from the defaults', () => {
     expect(defaults).toEqual({ osm_influxdb_bucket: 'osm', osm_influxdb_retention: '0' });
     expect(using('influxdb_setup')[0]).toMatchObject({

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ExecOptions, ExecResult } from '../../../runner/connection/types.js';
 import type { HostContext } from '../../../runner/module.js';
+import type { InfluxDbrp } from '../../../modules/lib/influxdb/parse.js';
 
 export const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./fixtures/influxdb/${name}`, import.meta.url), 'utf8'));
 
@@ -33,14 +34,8 @@ export interface FakeBucket {
   retentionSeconds: number;
   shardGroupSeconds: number;
 }
-export interface FakeDbrp {
-  id: string;
-  database: string;
-  retention_policy: string;
-  default: boolean;
-  orgID: string;
-  bucketID: string;
-}
+/** A stored mapping: what the server keeps (2.7's virtual ones are derived when listing). */
+export type FakeDbrp = Omit<InfluxDbrp, 'virtual'>;
 export interface FakeState {
   allowed: boolean;
   orgs: { id: string; name: string }[];

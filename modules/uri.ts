@@ -3,8 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import type { OnlyChange, Vars } from '../runner/types.js';
-import { CURL_STDIN_ARGV } from './lib/http/curl.js';
-import { ansibleHeaders, curlRequestConfig, lastCurlError, newMarker, parseCurlResponse, type CurlRequest, type CurlResponse } from './lib/http/request.js';
+import { ansibleHeaders, sendCurlRequest, type CurlRequest, type CurlResponse } from './lib/http/request.js';
 
 const args = Type.Object(
   {
@@ -72,14 +71,8 @@ export function requestOf(a: Args): CurlRequest {
   };
 }
 
-export async function sendRequest(host: HostContext, req: CurlRequest): Promise<CurlResponse> {
-  const marker = newMarker();
-  const r = await host.exec({ argv: CURL_STDIN_ARGV }, { stdin: curlRequestConfig(req, marker) });
-  try {
-    return parseCurlResponse(r.stdout, r.stderr, marker);
-  } catch (e) {
-    throw new ModuleError(`Request failed: ${req.method} ${req.url}: ${r.stderr.trim() ? lastCurlError(r.stderr) : (e as Error).message}`, { rc: r.exitCode });
-  }
+export function sendRequest(host: HostContext, req: CurlRequest): Promise<CurlResponse> {
+  return sendCurlRequest(host, req, (why) => `Request failed: ${req.method} ${req.url}: ${why}`);
 }
 
 const wantedStatus = (a: Args): number[] => (Array.isArray(a.status_code) ? a.status_code : [a.status_code]);

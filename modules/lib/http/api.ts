@@ -2,8 +2,7 @@
 // passwords and bodies never reach a command line. One helper for the typed modules that set up a
 // customer's application stack (InfluxDB, Grafana, ChirpStack) through their documented APIs.
 import { ModuleError, type HostContext } from '../../../runner/module.js';
-import { CURL_STDIN_ARGV } from './curl.js';
-import { curlRequestConfig, lastCurlError, newMarker, parseCurlResponse, type CurlResponse } from './request.js';
+import { sendCurlRequest, type CurlResponse } from './request.js';
 
 export interface ApiRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -56,13 +55,6 @@ export function apiFailure(what: string, req: ApiRequest, res: ApiResponse): Mod
 
 /** Makes the call on the host; a transport failure (refused, timeout) is a ModuleError naming the URL. */
 export async function callApi(host: HostContext, req: ApiRequest): Promise<ApiResponse> {
-  const marker = newMarker();
-  const r = await host.exec({ argv: CURL_STDIN_ARGV }, { stdin: curlRequestConfig(apiCurlRequest(req), marker) });
-  let res: CurlResponse;
-  try {
-    res = parseCurlResponse(r.stdout, r.stderr, marker);
-  } catch (e) {
-    throw new ModuleError(`${req.method} ${req.url} failed: ${r.stderr.trim() ? lastCurlError(r.stderr) : (e as Error).message}`, { rc: r.exitCode });
-  }
+  const res = await sendCurlRequest(host, apiCurlRequest(req), (why) => `${req.method} ${req.url} failed: ${why}`);
   return { status: res.status, headers: res.headers, body: res.body, json: jsonOf(res) };
 }

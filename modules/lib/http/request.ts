@@ -3,6 +3,8 @@
 // marker line with the status, redirect count and final URL. (Headers go to stdout, not /dev/stderr:
 // a connection's stderr may be a socket, which curl cannot open.) Parsing the output is pure.
 import { randomBytes } from 'node:crypto';
+import { ModuleError, type HostContext } from '../../../runner/module.js';
+import { CURL_STDIN_ARGV } from './curl.js';
 import { curlConfig, type CurlOptions } from './curl.js';
 
 /** A request of uri or get_url: redirects and certificate checks are always decided. */
@@ -74,4 +76,18 @@ export function lastCurlError(stderr: string): string {
 /** Response headers as Ansible's uri/get_url return them: lower case, dashes as underscores. */
 export function ansibleHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.replace(/-/g, '_'), v]));
+}
+
+/**
+ * Sends the request with curl on the host (configured on stdin). A transport failure (refused,
+ * timeout) is a ModuleError whose text `failed(why)` words for its caller.
+ */
+export async function sendCurlRequest(host: HostContext, req: CurlRequest, failed: (why: string) => string): Promise<CurlResponse> {
+  const marker = newMarker();
+  const r = await host.exec({ argv: CURL_STDIN_ARGV }, { stdin: curlRequestConfig(req, marker) });
+  try {
+    return parseCurlResponse(r.stdout, r.stderr, marker);
+  } catch (e) {
+    throw new ModuleError(failed(r.stderr.trim() ? lastCurlError(r.stderr) : (e as Error).message), { rc: r.exitCode });
+  }
 }

@@ -137,12 +137,17 @@ beforeAll(async () => {
     '',
   ].join('\n'));
 
+  // As the real lxc-info: a line per flag asked for (-s, -p, -i), PID and IPs only while running.
   fakeCommand('lxc-info', [
-    'case "$2 $3" in',
-    '  "gamma-svr -s") echo "State:          STOPPED" ;;',
-    '  *" -s") echo "State:          RUNNING" ;;',
-    '  *" -iH") printf "10.0.3.7\\nfd42::7\\n" ;;',
-    'esac',
+    'name=$2; shift 2',
+    'state=RUNNING; [ "$name" = gamma-svr ] && state=STOPPED',
+    'for flag in "$@"; do',
+    '  case $flag in',
+    '    -s) echo "State:          $state" ;;',
+    '    -p) [ $state = RUNNING ] && echo "PID:            4242" ;;',
+    '    -i) [ $state = RUNNING ] && printf "IP:             fd42::7\\nIP:             10.0.3.7\\n" ;;',
+    '  esac',
+    'done',
   ].join('\n'));
   fakeCommand('lxc-cgroup', '[ "$3" = memory.current ] && echo 104857600');
   fakeCommand('btrfs', `[ "$1 $2 $3" = "filesystem usage -b" ] || exit 1\nprintf 'Overall:\\n    Device size:\\t\\t%s\\n    Free (estimated):\\t\\t%s\\t(min: 1)\\n' ${100 * GiB} ${40 * GiB}`);
@@ -184,6 +189,16 @@ describe('osm-metrics', () => {
     const check = await run(['promtool', 'check', 'metrics'], {}, `${out.stdout}osm_customer_up{customer="x" 1\n`);
     expect(check.code).not.toBe(0);
   });
+
+  it('escapes a label value with a quote, a backslash or a newline (and leaves a plain one as it is)', async () => {
+    const hostileConf = join(work, 'metrics-hostile.conf');
+    writeFileSync(hostileConf, `${readFileSync(conf, 'utf8')}OSM_HOST='lab"1\\x\ny'\nOSM_CUSTOMERS=acme\n`);
+    const hostile = await run(['sh', SCRIPT, '--config', hostileConf]);
+    expect(hostile.stdout).toContain('osm_customer_up{customer="acme",host="lab\\"1\\\\x\\ny"} 1\n');
+    const check = await run(['promtool', 'check', 'metrics'], {}, hostile.stdout);
+    expect(check.stdout + check.stderr).toBe('');
+    expect(out.stdout).toContain('osm_customer_up{customer="acme",host="lab"} 1\n');
+  }, 60_000);
 
   it('container running, from lxc-info', () => {
     expect([m.get(`osm_customer_up${c('acme')}`), m.get(`osm_customer_up${c('beta')}`), m.get(`osm_customer_up${c('gamma')}`)]).toEqual([1, 1, 0]);

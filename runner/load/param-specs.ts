@@ -1,19 +1,11 @@
 // The play's `params:` section (our extension): name → JSON Schema plus `required`, `secret` and
 // `description`. Checked here as schemas (a typo like `minimun` is an error); values are checked
 // against them when -e is applied (runner/load/params.ts).
-import AjvModule from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { isMap } from 'yaml';
 import type { Diagnostic, ParamSpec } from '../types.js';
+import { paramValidator } from './param-validators.js';
 import { isVarName } from './values.js';
 import { entries, kindOf, plain, type Entry, type YamlSource } from './yaml.js';
-
-// ajv and ajv-formats are CommonJS with a default export; NodeNext sees the namespace.
-const Ajv = AjvModule.default;
-const addFormats = addFormatsModule.default;
-
-// Made on first use: creating an instance compiles ajv's meta-schemas, and most plays have no params.
-let ajv: InstanceType<typeof Ajv> | undefined;
 
 export function readParams(src: YamlSource, e: Entry, diags: Diagnostic[]): Record<string, ParamSpec> {
   const out: Record<string, ParamSpec> = {};
@@ -44,7 +36,7 @@ function readParam(src: YamlSource, p: Entry, diags: Diagnostic[]): ParamSpec | 
     diags.push({ pos: fieldPos('secret'), message: `parameter '${p.key}': 'secret' must be true or false`, field: p.key });
   }
   try {
-    const validate = (ajv ??= addFormats(new Ajv({ strict: true, allErrors: true }))).compile(schema);
+    const validate = paramValidator(schema);
     if (schema.default !== undefined && !validate(schema.default)) {
       const why = (validate.errors ?? []).map((er) => `${er.instancePath || 'value'} ${er.message ?? ''}`.trim()).join('; ');
       diags.push({ pos: fieldPos('default'), message: `parameter '${p.key}': default does not match its own schema: ${why}`, field: p.key });

@@ -2,17 +2,11 @@
 // (`-e flag=false` is false, `-e mqtt_port=8883` is 8883), fills defaults, checks `required`, then
 // validates with ajv. Problems are diagnostics at the param's declaration, naming the value — except
 // for secret params, whose values never appear in a message and are returned for redaction.
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import type { Diagnostic, ParamSpec, Play, Vars } from '../types.js';
+import { paramValidator } from './param-validators.js';
 
-// ajv and ajv-formats are CommonJS with a default export; NodeNext sees the namespace.
-const Ajv = AjvModule.default;
-const addFormats = addFormatsModule.default;
-// Made on first use: creating an instance compiles ajv's meta-schemas, and most plays have no params.
-let ajv: InstanceType<typeof Ajv> | undefined;
-const compiled = new Map<string, ValidateFunction>();
 
 const TRUE_WORDS = new Set(['true', 'yes', 'on', 'y', 't', '1']);
 const FALSE_WORDS = new Set(['false', 'no', 'off', 'n', 'f', '0']);
@@ -66,16 +60,6 @@ function coerceString(value: string, types: string[]): unknown {
 
 export function coerceParam(value: unknown, schema: Record<string, unknown>): unknown {
   return typeof value === 'string' ? coerceString(value, typesOf(schema)) : value;
-}
-
-function validatorFor(schema: Record<string, unknown>): ValidateFunction {
-  const key = JSON.stringify(schema);
-  let v = compiled.get(key);
-  if (!v) {
-    v = (ajv ??= addFormats(new Ajv({ strict: false, allErrors: true }))).compile(schema);
-    compiled.set(key, v);
-  }
-  return v;
 }
 
 /** A value as an operator would write it: strings quoted, long ones shortened. Control characters are
@@ -169,7 +153,7 @@ export function applyParams(play: Play, extra: Vars): ParamsResult {
     if (spec.secret) secrets.push(...secretStrings(raw, value));
     let validate: ValidateFunction;
     try {
-      validate = validatorFor(spec.schema);
+      validate = paramValidator(spec.schema);
     } catch (e) {
       diagnostics.push({ pos: spec.pos, field: name, message: `parameter '${name}': invalid schema: ${(e as Error).message}` });
       continue;

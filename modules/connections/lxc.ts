@@ -1,10 +1,12 @@
 // The `lxc` connection: runs commands inside a container through `lxc-attach` on its host, over
-// that host's own connection. Files go through commands (cat/mktemp+mv/stat) via ExecFileOps.
+// that host's own connection: on one persistent shell in the container where it can (lxc-shell.ts),
+// else one lxc-attach per command. Files go through commands (cat/mktemp+mv/stat) via ExecFileOps.
 // Registered as connection type `lxc` by modules/builtins.ts; the runner itself knows nothing of LXC.
 import { createConnection, type ConnectionOptions } from '../../runner/connection/index.js';
 import { LocalConnection } from '../../runner/connection/local.js';
 import { ExecFileOps } from '../../runner/connection/exec-file-ops.js';
 import { prepareCommand } from '../../runner/connection/prepare.js';
+import { ContainerShell } from './lxc-shell.js';
 import type { BecomeOptions, Command, Connection, ExecOptions, ExecResult, StatResult, WriteOptions } from '../../runner/connection/types.js';
 import type { Vars } from '../../runner/types.js';
 
@@ -39,14 +41,21 @@ export function attachArgv(container: string, cmd: Command, opts: ExecOptions = 
 export class LxcConnection implements Connection {
   readonly kind = 'lxc';
   private readonly files = new ExecFileOps((cmd, opts) => this.exec(cmd, opts));
+  private readonly shell: ContainerShell | undefined;
 
   constructor(
     readonly host: string,
     private readonly parent: Connection,
     private readonly opts: LxcConnectionOptions,
-  ) {}
+  ) {
+    if (!CONTAINER_NAME.test(opts.container)) throw new Error(`invalid container name: ${JSON.stringify(opts.container)}`);
+    // A parent that needs sudo for lxc-attach runs each command on its own.
+    this.shell = opts.parentBecome ? undefined : ContainerShell.through(parent, opts.container);
+  }
 
-  exec(cmd: Command, opts: ExecOptions = {}): Promise<ExecResult> {
+  async exec(cmd: Command, opts: ExecOptions = {}): Promise<ExecResult> {
+    const onShell = await this.shell?.exec(cmd, opts);
+    if (onShell) return onShell;
     const argv = attachArgv(this.opts.container, cmd, opts);
     return this.parent.exec({ argv }, { stdin: opts.stdin, timeoutMs: opts.timeoutMs, become: this.opts.parentBecome });
   }
@@ -64,6 +73,7 @@ export class LxcConnection implements Connection {
   }
 
   async close(): Promise<void> {
+    await this.shell?.close();
     if (this.opts.ownsParent) await this.parent.close();
   }
 }

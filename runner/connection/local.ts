@@ -8,6 +8,8 @@ import { StringDecoder } from 'node:string_decoder';
 import { BecomeGate } from './become.js';
 import { CommandTimeoutError } from './errors.js';
 import { ExecFileOps } from './exec-file-ops.js';
+import type { ShellKeeperDeps } from './shell-keeper.js';
+import { spawnShellStream, type ShellStreamHost } from './shell-stream.js';
 import { statOf } from './stat.js';
 import { commandArgv, prepareCommand } from './prepare.js';
 import { shellQuote } from './quote.js';
@@ -21,7 +23,7 @@ function isMissing(err: unknown): boolean {
 // How long to wait for stdout/stderr to close after the process exited (see exec).
 const PIPE_DRAIN_MS = 250;
 
-export class LocalConnection implements Connection {
+export class LocalConnection implements Connection, ShellStreamHost {
   readonly kind = 'local';
   // Under become, file operations go through commands (sudo cat, mktemp+mv...): one code path.
   private readonly viaExec = new ExecFileOps((cmd, opts) => this.exec(cmd, opts));
@@ -143,6 +145,14 @@ export class LocalConnection implements Connection {
       if (isMissing(err)) return null;
       throw err;
     }
+  }
+
+  /** A process of this machine per shell; no session slots to count. */
+  shellStreams(): ShellKeeperDeps {
+    return {
+      openChannel: async (line, setup) => setup(spawnShellStream(line)),
+      tryAcquireSlot: () => () => {},
+    };
   }
 
   async close(): Promise<void> {

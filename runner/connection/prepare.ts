@@ -9,6 +9,25 @@ export function commandArgv(cmd: Command): string[] {
   return 'argv' in cmd ? cmd.argv : ['/bin/sh', '-c', cmd.script];
 }
 
+// cwd is applied on the host, under become too: `cd DIR && exec argv`.
+const CD_THEN_EXEC = 'cd -- "$0" && exec "$@"';
+
+/** The command run in `cwd` (for connections whose commands start in a shell of their own). */
+export function withCwd(cmd: Command, cwd: string | undefined): Command {
+  return cwd === undefined ? cmd : { argv: ['/bin/sh', '-c', CD_THEN_EXEC, cwd, ...commandArgv(cmd)] };
+}
+
+/**
+ * The command killed by coreutils timeout after timeoutMs (whole seconds, at least 1). ssh2 only
+ * sends a `signal` request while stdin is open, and a persistent shell has no per-command signal at
+ * all: the host enforces the timeout itself (inside become, so it kills the real command).
+ */
+export function withTimeout(cmd: Command, timeoutMs: number | undefined): Command {
+  if (timeoutMs === undefined) return cmd;
+  const secs = Math.max(1, Math.ceil(timeoutMs / 1000));
+  return { argv: ['timeout', '-s', 'KILL', String(secs), ...commandArgv(cmd)] };
+}
+
 /**
  * envInArgv: put env on the command line as `env K=V ...` (needed over ssh, and under become because
  * sudo resets the environment); otherwise the caller passes env to the process itself.

@@ -2,8 +2,23 @@
 // It runs one request at a time: the next is written only after the previous reply, so when the
 // shell dies only the request in flight is affected.
 import { randomBytes } from 'node:crypto';
-import type { ClientChannel } from 'ssh2';
 import { ReplyParser, ShellProtocolError, encodeRequest, type ShellReply } from './shell-protocol.js';
+
+/**
+ * The driver's stdin, stdout and stderr, and how it ended: an ssh exec channel (ssh2's ClientChannel
+ * is one), or a process the connection started (a shell inside a container, through lxc-attach).
+ */
+export interface ShellStream {
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'exit', listener: (code: number | null, signal?: string) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  readonly stderr: { on(event: 'data', listener: (chunk: Buffer) => void): unknown };
+  write(data: Buffer): unknown;
+  /** Closes the driver's stdin. */
+  end(): unknown;
+  /** Ends the driver now. */
+  close(): unknown;
+}
 
 /** The shell's channel closed while a request was in flight (or before it was ready). */
 export class ShellGoneError extends Error {
@@ -44,7 +59,7 @@ export class RemoteShell {
 
   /** Attach at once (inside ssh2's exec callback): the ready line may come with the exec reply. */
   constructor(
-    private readonly stream: ClientChannel,
+    private readonly stream: ShellStream,
     nonce: string,
   ) {
     this.parser = new ReplyParser(nonce);

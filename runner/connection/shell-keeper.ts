@@ -2,15 +2,14 @@
 // warmUp), hands it to one request at a time, replaces it when it dies, and gives up on it (the
 // connection then opens an exec channel per command, as before) when it cannot start or keeps dying.
 import { randomBytes } from 'node:crypto';
-import type { ClientChannel } from 'ssh2';
 import { shellQuote } from './quote.js';
-import { RemoteShell } from './remote-shell.js';
+import { RemoteShell, type ShellStream } from './remote-shell.js';
 import { DRIVER, readyLine } from './shell-protocol.js';
 import { UnreachableError } from './types.js';
 
 export interface ShellKeeperDeps {
   /** Opens an exec channel for `line`; `setup` runs inside ssh2's callback. */
-  openChannel(line: string, setup: (stream: ClientChannel) => RemoteShell): Promise<RemoteShell>;
+  openChannel(line: string, setup: (stream: ShellStream) => RemoteShell): Promise<RemoteShell>;
   /** A MaxSessions slot if one is free now; the shell keeps it for its life. */
   tryAcquireSlot(): (() => void) | undefined;
 }

@@ -10,12 +10,13 @@ import { CommandTimeoutError } from './errors.js';
 import { ExecFileOps } from './exec-file-ops.js';
 import type { HeldCommand, HeldCommandCapable } from './held-command.js';
 import type { ConnectionOptions } from './index.js';
-import { commandArgv, prepareCommand } from './prepare.js';
+import { commandArgv, prepareCommand, withCwd, withTimeout } from './prepare.js';
 import { shellQuote } from './quote.js';
 import { Semaphore } from './semaphore.js';
 import { ShellGoneError, type RemoteShell } from './remote-shell.js';
 import { SftpFiles } from './sftp-files.js';
-import { ShellKeeper } from './shell-keeper.js';
+import type { ShellStreamHost } from './shell-stream.js';
+import { ShellKeeper, type ShellKeeperDeps } from './shell-keeper.js';
 import { linkLostReason, openClient } from './ssh-connect.js';
 import { resolveSshTarget, type SshConnectOptions, type SshTarget } from './ssh-target.js';
 import {
@@ -30,21 +31,6 @@ import {
 } from './types.js';
 import type { Vars } from '../types.js';
 
-// cwd is applied on the host, under become too: `cd DIR && exec argv`.
-const CD_THEN_EXEC = 'cd -- "$0" && exec "$@"';
-
-function withCwd(cmd: Command, cwd: string | undefined): Command {
-  return cwd === undefined ? cmd : { argv: ['/bin/sh', '-c', CD_THEN_EXEC, cwd, ...commandArgv(cmd)] };
-}
-
-// ssh2 only sends a `signal` request while stdin is open, and we close stdin at once; so the host
-// enforces the timeout itself (coreutils timeout, inside become so it kills the real command).
-function withTimeout(cmd: Command, timeoutMs: number | undefined): Command {
-  if (timeoutMs === undefined) return cmd;
-  const secs = Math.max(1, Math.ceil(timeoutMs / 1000));
-  return { argv: ['timeout', '-s', 'KILL', String(secs), ...commandArgv(cmd)] };
-}
-
 // The shell holds a MaxSessions slot for the run; below this many slots (lock, SFTP, shell, and one
 // for exec channels) commands keep to exec channels.
 const MIN_SESSIONS_FOR_SHELL = 4;
@@ -56,7 +42,7 @@ function signalExitCode(signal: string | undefined): number {
   return 128 + (signal ? (signals[`SIG${signal}`] ?? 0) : 0);
 }
 
-export class SshConnection implements Connection, HeldCommandCapable {
+export class SshConnection implements Connection, HeldCommandCapable, ShellStreamHost {
   readonly kind = 'ssh';
   readonly host: string;
   private readonly slots: Semaphore;
@@ -141,6 +127,16 @@ export class SshConnection implements Connection, HeldCommandCapable {
     this.shells?.warm();
     // The promise is kept by sftp(); this catch only keeps an early failure from being unhandled.
     this.sftp().catch(() => {});
+  }
+
+  /**
+   * Lets a connection through this one (lxc) keep its own persistent shell here: one more channel
+   * for its life, taken only while a slot is free, and only where this connection keeps a shell of
+   * its own (enough slots).
+   */
+  shellStreams(): ShellKeeperDeps | undefined {
+    if (this.target.maxSessions <= MIN_SESSIONS_FOR_SHELL) return undefined;
+    return { openChannel: (line, setup) => this.openChannel(line, setup), tryAcquireSlot: () => this.slots.tryAcquire() };
   }
 
   /** Starts a command that runs until its stdin is closed (the host lock holder); takes one channel. */

@@ -14,9 +14,9 @@ export class Semaphore {
     return this.releaser();
   }
 
-  /** A slot if one is free now (nobody queued overtaken), else undefined. */
-  tryAcquire(): (() => void) | undefined {
-    if (this.free <= 0) return undefined;
+  /** A slot if one is free now (nobody queued overtaken) and `keepFree` more stay free, else undefined. */
+  tryAcquire(keepFree = 0): (() => void) | undefined {
+    if (this.free <= keepFree) return undefined;
     this.free--;
     return this.releaser();
   }

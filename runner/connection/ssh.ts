@@ -34,6 +34,8 @@ import type { Vars } from '../types.js';
 // The shell holds a MaxSessions slot for the run; below this many slots (lock, SFTP, shell, and one
 // for exec channels) commands keep to exec channels.
 const MIN_SESSIONS_FOR_SHELL = 4;
+// Session slots a shell for another connection (a container's) must leave free.
+const SLOTS_KEPT_FROM_GUEST_SHELLS = 3;
 // After a timeout, how long past the host's own `timeout` kill the shell may take to answer.
 const SHELL_TIMEOUT_GRACE_MS = 3000;
 
@@ -136,7 +138,9 @@ export class SshConnection implements Connection, HeldCommandCapable, ShellStrea
    */
   shellStreams(): ShellKeeperDeps | undefined {
     if (this.target.maxSessions <= MIN_SESSIONS_FOR_SHELL) return undefined;
-    return { openChannel: (line, setup) => this.openChannel(line, setup), tryAcquireSlot: () => this.slots.tryAcquire() };
+    // Such shells hold their slot until the run ends: with many containers they must not take the
+    // slots that commands arriving while this host's shell is busy (and SFTP) wait for.
+    return { openChannel: (line, setup) => this.openChannel(line, setup), tryAcquireSlot: () => this.slots.tryAcquire(SLOTS_KEPT_FROM_GUEST_SHELLS) };
   }
 
   /** Starts a command that runs until its stdin is closed (the host lock holder); takes one channel. */

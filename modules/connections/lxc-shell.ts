@@ -2,10 +2,9 @@
 // remote shell, started once with `lxc-attach` through the parent's connection, instead of one
 // `lxc-attach` per command (about 30 ms each on the host). Commands it cannot take go the old way:
 // when it is busy, cannot start, or has died three times (each container stop ends it).
-import { CommandTimeoutError } from '../../runner/connection/errors.js';
 import { commandArgv, prepareCommand, withCwd, withTimeout } from '../../runner/connection/prepare.js';
 import { shellQuote } from '../../runner/connection/quote.js';
-import { ShellGoneError, type RemoteShell } from '../../runner/connection/remote-shell.js';
+import { ShellGoneError, execResultOf, shellTimeout, type RemoteShell } from '../../runner/connection/remote-shell.js';
 import { ShellKeeper } from '../../runner/connection/shell-keeper.js';
 import { canHostShellStreams } from '../../runner/connection/shell-stream.js';
 import type { Command, Connection, ExecOptions, ExecResult } from '../../runner/connection/types.js';
@@ -57,25 +56,15 @@ export class ContainerShell {
     const prepared = prepareCommand(withTimeout(withCwd(cmd, opts.cwd), opts.timeoutMs), { become, env: opts.env, envInArgv: true });
     const started = Date.now();
     const running = shell.run(shellQuote(prepared.argv), opts.stdin === undefined ? Buffer.alloc(0) : Buffer.from(opts.stdin));
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      if (opts.timeoutMs === undefined) return;
-      const timeoutMs = opts.timeoutMs;
-      timer = setTimeout(() => {
-        // `timeout` in the container kills the command and the shell answers; the reply is dropped then.
-        const killMs = Math.max(1, Math.ceil(timeoutMs / 1000)) * 1000;
-        shell.abandon(killMs - timeoutMs + TIMEOUT_GRACE_MS);
-        reject(new CommandTimeoutError(shellQuote(commandArgv(cmd)), timeoutMs));
-      }, timeoutMs);
-    });
+    // `timeout` in the container kills the command and the shell answers; the reply is dropped then.
+    const timeout = shellTimeout(shell, opts.timeoutMs, TIMEOUT_GRACE_MS, shellQuote(commandArgv(cmd)));
     try {
-      const reply = await Promise.race([running, timedOut]);
-      return { exitCode: reply.exitCode, stdout: reply.stdout.toString('utf8'), stderr: reply.stderr.toString('utf8'), durationMs: Date.now() - started };
+      return execResultOf(await Promise.race([running, timeout.expired]), started);
     } catch (err) {
       if (err instanceof ShellGoneError) return undefined;
       throw err;
     } finally {
-      if (timer) clearTimeout(timer);
+      timeout.clear();
       // The race's loser must not turn into an unhandled rejection.
       running.catch(() => {});
     }

@@ -2,6 +2,8 @@
 // It runs one request at a time: the next is written only after the previous reply, so when the
 // shell dies only the request in flight is affected.
 import { randomBytes } from 'node:crypto';
+import { CommandTimeoutError } from './errors.js';
+import type { ExecResult } from './types.js';
 import { ReplyParser, ShellProtocolError, encodeRequest, type ShellReply } from './shell-protocol.js';
 
 /**
@@ -180,4 +182,27 @@ export class RemoteShell {
     const end = this.exit.signal ? `killed by signal ${this.exit.signal}` : `exit status ${this.exit.code}`;
     return `${end}${why}`;
   }
+}
+
+/**
+ * A promise that rejects with CommandTimeoutError (naming `what`) after timeoutMs, first telling the
+ * shell its caller gave up: `timeout -s KILL` where the command runs kills it at the next whole
+ * second, and the shell may take graceMs more to answer. clear() once the request has settled.
+ */
+export function shellTimeout(shell: RemoteShell, timeoutMs: number | undefined, graceMs: number, what: string): { expired: Promise<never>; clear(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    if (timeoutMs === undefined) return;
+    timer = setTimeout(() => {
+      const killMs = Math.max(1, Math.ceil(timeoutMs / 1000)) * 1000;
+      shell.abandon(killMs - timeoutMs + graceMs);
+      reject(new CommandTimeoutError(what, timeoutMs));
+    }, timeoutMs);
+  });
+  return { expired, clear: () => clearTimeout(timer) };
+}
+
+/** A shell's reply as a command's result. */
+export function execResultOf(reply: ShellReply, started: number): ExecResult {
+  return { exitCode: reply.exitCode, stdout: reply.stdout.toString('utf8'), stderr: reply.stderr.toString('utf8'), durationMs: Date.now() - started };
 }

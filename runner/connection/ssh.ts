@@ -13,7 +13,7 @@ import type { ConnectionOptions } from './index.js';
 import { commandArgv, prepareCommand, withCwd, withTimeout } from './prepare.js';
 import { shellQuote } from './quote.js';
 import { Semaphore } from './semaphore.js';
-import { ShellGoneError, type RemoteShell } from './remote-shell.js';
+import { ShellGoneError, execResultOf, shellTimeout, type RemoteShell } from './remote-shell.js';
 import { SftpFiles } from './sftp-files.js';
 import type { ShellStreamHost } from './shell-stream.js';
 import { ShellKeeper, type ShellKeeperDeps } from './shell-keeper.js';
@@ -209,29 +209,21 @@ export class SshConnection implements Connection, HeldCommandCapable, ShellStrea
     const started = Date.now();
     const stdin = opts.stdin === undefined ? Buffer.alloc(0) : Buffer.from(opts.stdin);
     const running = shell.run(shellQuote(prepared.argv), stdin);
-    let timer: NodeJS.Timeout | undefined;
-    let onDead: ((err: UnreachableError) => void) | undefined;
     const summary = (): string => shellQuote(commandArgv(cmd)).slice(0, 200);
-    const stops = new Promise<never>((_, reject) => {
+    // `timeout` on the host kills the command and the shell answers; the reply is dropped then.
+    const timeout = shellTimeout(shell, opts.timeoutMs, SHELL_TIMEOUT_GRACE_MS, shellQuote(commandArgv(cmd)));
+    let onDead: ((err: UnreachableError) => void) | undefined;
+    const lost = new Promise<never>((_, reject) => {
       onDead = (err) => reject(new UnreachableError(this.host, `${err.message} while running: ${summary()}`));
       this.onDeath.add(onDead);
-      if (opts.timeoutMs === undefined) return;
-      const timeoutMs = opts.timeoutMs;
-      timer = setTimeout(() => {
-        // `timeout` on the host kills the command and the shell answers; the reply is dropped then.
-        const hostKillMs = Math.max(1, Math.ceil(timeoutMs / 1000)) * 1000;
-        shell.abandon(hostKillMs - timeoutMs + SHELL_TIMEOUT_GRACE_MS);
-        reject(new CommandTimeoutError(shellQuote(commandArgv(cmd)), timeoutMs));
-      }, timeoutMs);
     });
     try {
-      const reply = await Promise.race([running, stops]);
-      return { exitCode: reply.exitCode, stdout: reply.stdout.toString('utf8'), stderr: reply.stderr.toString('utf8'), durationMs: Date.now() - started };
+      return execResultOf(await Promise.race([running, timeout.expired, lost]), started);
     } catch (err) {
       if (err instanceof ShellGoneError) throw await this.shellGoneError(err, summary());
       throw err;
     } finally {
-      if (timer) clearTimeout(timer);
+      timeout.clear();
       if (onDead) this.onDeath.delete(onDead);
       // The race's loser must not turn into an unhandled rejection.
       running.catch(() => {});

@@ -5,7 +5,8 @@
 import { createConnection, type ConnectionOptions } from '../../runner/connection/index.js';
 import { LocalConnection } from '../../runner/connection/local.js';
 import { ExecFileOps } from '../../runner/connection/exec-file-ops.js';
-import { prepareCommand } from '../../runner/connection/prepare.js';
+import { commandArgv, prepareCommand, withTimeout } from '../../runner/connection/prepare.js';
+import { shellQuote } from '../../runner/connection/quote.js';
 import { ContainerShell } from './lxc-shell.js';
 import type { BecomeOptions, Command, Connection, ExecOptions, ExecResult, StatResult, WriteOptions } from '../../runner/connection/types.js';
 import type { Vars } from '../../runner/types.js';
@@ -27,15 +28,19 @@ export interface LxcConnectionOptions {
   ownsParent: boolean;
 }
 
-/** The argv run on the parent for a command inside the container. */
-export function attachArgv(container: string, cmd: Command, opts: ExecOptions = {}): string[] {
-  if (!CONTAINER_NAME.test(container)) throw new Error(`invalid container name: ${JSON.stringify(container)}`);
+/** The argv run inside the container for a command: become (other than root), env and cwd applied. */
+export function containerArgv(cmd: Command, opts: ExecOptions = {}): string[] {
   if (opts.become?.password) throw new Error('lxc connection: become with a password is not supported inside containers');
   // lxc-attach already runs as root in the container: become to root is a no-op.
   const become = opts.become && opts.become.user !== 'root' ? opts.become : undefined;
-  let argv = prepareCommand(cmd, { become, env: opts.env, envInArgv: true }).argv;
-  if (opts.cwd !== undefined) argv = ['/bin/sh', '-c', CWD_SCRIPT, 'sh', opts.cwd, ...argv];
-  return ['lxc-attach', '-n', container, '--clear-env', '--', ...argv];
+  const argv = prepareCommand(cmd, { become, env: opts.env, envInArgv: true }).argv;
+  return opts.cwd === undefined ? argv : ['/bin/sh', '-c', CWD_SCRIPT, 'sh', opts.cwd, ...argv];
+}
+
+/** The argv run on the parent for a command inside the container. */
+export function attachArgv(container: string, cmd: Command, opts: ExecOptions = {}): string[] {
+  if (!CONTAINER_NAME.test(container)) throw new Error(`invalid container name: ${JSON.stringify(container)}`);
+  return ['lxc-attach', '-n', container, '--clear-env', '--', ...containerArgv(cmd, opts)];
 }
 
 export class LxcConnection implements Connection {
@@ -54,7 +59,8 @@ export class LxcConnection implements Connection {
   }
 
   async exec(cmd: Command, opts: ExecOptions = {}): Promise<ExecResult> {
-    const onShell = await this.shell?.exec(cmd, opts);
+    // On the container's shell, `timeout` runs in the container (inside become, as over ssh).
+    const onShell = await this.shell?.exec(containerArgv(withTimeout(cmd, opts.timeoutMs), opts), opts.stdin, opts.timeoutMs, shellQuote(commandArgv(cmd)));
     if (onShell) return onShell;
     const argv = attachArgv(this.opts.container, cmd, opts);
     return this.parent.exec({ argv }, { stdin: opts.stdin, timeoutMs: opts.timeoutMs, become: this.opts.parentBecome });

@@ -8,7 +8,7 @@ import { DRIVER, readyLine } from './shell-protocol.js';
 import { UnreachableError } from './types.js';
 
 export interface ShellKeeperDeps {
-  /** Opens an exec channel for `line`; `setup` runs inside ssh2's callback. */
+  /** Starts `line` (an ssh exec channel, a process); `setup` runs before any of its events can fire. */
   openChannel(line: string, setup: (stream: ShellStream) => RemoteShell): Promise<RemoteShell>;
   /** A MaxSessions slot if one is free now; the shell keeps it for its life. */
   tryAcquireSlot(): (() => void) | undefined;

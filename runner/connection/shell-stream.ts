@@ -6,8 +6,8 @@ import type { ShellStream } from './remote-shell.js';
 import type { ShellKeeperDeps } from './shell-keeper.js';
 
 export interface ShellStreamHost {
-  /** How to start a driver through this connection, or undefined when it has no slot to spare for one. */
-  shellStreams(): ShellKeeperDeps | undefined;
+  /** How to start a driver through this connection (its tryAcquireSlot says when there is no slot to spare). */
+  shellStreams(): ShellKeeperDeps;
 }
 
 export function canHostShellStreams(conn: object): conn is ShellStreamHost {

@@ -133,11 +133,10 @@ export class SshConnection implements Connection, HeldCommandCapable, ShellStrea
 
   /**
    * Lets a connection through this one (lxc) keep its own persistent shell here: one more channel
-   * for its life, taken only while a slot is free, and only where this connection keeps a shell of
-   * its own (enough slots).
+   * for its life, taken only while SLOTS_KEPT_FROM_GUEST_SHELLS more stay free (so never where this
+   * connection has too few slots for a shell of its own).
    */
-  shellStreams(): ShellKeeperDeps | undefined {
-    if (this.target.maxSessions <= MIN_SESSIONS_FOR_SHELL) return undefined;
+  shellStreams(): ShellKeeperDeps {
     // Such shells hold their slot until the run ends: with many containers they must not take the
     // slots that commands arriving while this host's shell is busy (and SFTP) wait for.
     return { openChannel: (line, setup) => this.openChannel(line, setup), tryAcquireSlot: () => this.slots.tryAcquire(SLOTS_KEPT_FROM_GUEST_SHELLS) };
@@ -209,9 +208,10 @@ export class SshConnection implements Connection, HeldCommandCapable, ShellStrea
     const started = Date.now();
     const stdin = opts.stdin === undefined ? Buffer.alloc(0) : Buffer.from(opts.stdin);
     const running = shell.run(shellQuote(prepared.argv), stdin);
-    const summary = (): string => shellQuote(commandArgv(cmd)).slice(0, 200);
+    const what = shellQuote(commandArgv(cmd));
+    const summary = (): string => what.slice(0, 200);
     // `timeout` on the host kills the command and the shell answers; the reply is dropped then.
-    const timeout = shellTimeout(shell, opts.timeoutMs, SHELL_TIMEOUT_GRACE_MS, shellQuote(commandArgv(cmd)));
+    const timeout = shellTimeout(shell, opts.timeoutMs, SHELL_TIMEOUT_GRACE_MS, what);
     let onDead: ((err: UnreachableError) => void) | undefined;
     const lost = new Promise<never>((_, reject) => {
       onDead = (err) => reject(new UnreachableError(this.host, `${err.message} while running: ${summary()}`));

@@ -9,9 +9,12 @@ lab_osm_play() {
   node "$LAB_REPO/bin/osm-play.js" -i "$LAB_REPO/inventory/lab.yaml" --lock-timeout 900 "$@"
 }
 
+# The lab host builds first: lab2 has no way out to the Debian mirror (only to this machine's
+# pebble and backup sshd), so on a machine without the cached tarball it takes the one lab wrote.
 base_up() {
   local log=$LAB_STATE/logs/build-os-base.log
-  if ! lab_osm_play "$LAB_REPO/playbooks/build-os-base.yaml" > "$log" 2>&1; then
+  if ! { lab_osm_play "$LAB_REPO/playbooks/build-os-base.yaml" --limit lab &&
+    lab_osm_play "$LAB_REPO/playbooks/build-os-base.yaml"; } > "$log" 2>&1; then
     tail -n 30 "$log" >&2
     return 1
   fi

@@ -1,7 +1,7 @@
 // A host's connection and lock live for the whole run: opened before its first task, closed at the end.
 import { UnreachableError } from '../connection/types.js';
 import type { Connection } from '../connection/types.js';
-import type { Vars } from '../types.js';
+import { connectionVars, dropUnused, takePrefetched } from './prefetch.js';
 import { newHostState, type HostState, type PlayCtx, type RunCtx } from './state.js';
 
 /**
@@ -19,8 +19,7 @@ export function openHost(pc: PlayCtx, host: HostState): Promise<boolean> {
 
 async function connectAndLock(pc: PlayCtx, host: HostState): Promise<boolean> {
   const { deps, opts, reporter } = pc.run;
-  // Lowest first: CLI/ansible.cfg connection settings, the play's remote_user, the inventory, -e.
-  const vars = { ...opts.connectionDefaults, ...remoteUser(pc), ...deps.hostVars(opts.inventory, host.name), ...pc.extra };
+  const vars = connectionVars(pc, host.name);
   const started = Date.now();
   const report = (status: 'unreachable' | 'failed', msg: string) =>
     reporter.taskResult({
@@ -31,14 +30,15 @@ async function connectAndLock(pc: PlayCtx, host: HostState): Promise<boolean> {
   let via: string | undefined;
   try {
     // A host first opened as another's parent (see parentConnection) keeps that connection.
-    host.conn ??= await deps.createConnection(host.name, vars, {
+    const prefetched = takePrefetched(host);
+    host.conn ??= await (prefetched ?? deps.createConnection(host.name, vars, {
       defaultType: pc.play.connection ?? opts.connection,
       acceptNewHostKeys: opts.acceptNewHostKeys,
       connectionFor: (name) => {
         via = name;
         return parentConnection(pc, name);
       },
-    });
+    }));
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     report('unreachable', msg);
@@ -82,14 +82,6 @@ async function connectAndLock(pc: PlayCtx, host: HostState): Promise<boolean> {
   return true;
 }
 
-/** `remote_user:` of the play, rendered with the play's vars and -e (it may be a template). */
-function remoteUser(pc: PlayCtx): Vars {
-  const u = pc.play.remoteUser;
-  if (u === undefined) return {};
-  const user = u.includes('{{') ? pc.run.deps.templater.renderString(u, { ...pc.play.vars, ...pc.extra }, pc.play.pos) : u;
-  return { ansible_user: user };
-}
-
 const COVERED_BY_PARENT = { release: async (): Promise<void> => {} };
 
 /**
@@ -105,6 +97,8 @@ async function parentConnection(pc: PlayCtx, name: string): Promise<Connection> 
   }
   if (parent.conn) return parent.conn;
   if (!opts.inventory.hosts.has(name) && name !== 'localhost') throw new Error(`host '${name}' is not in the inventory`);
+  const prefetched = takePrefetched(parent);
+  if (prefetched) return (parent.conn = await prefetched);
   parent.conn = await deps.createConnection(name, { ...opts.connectionDefaults, ...deps.hostVars(opts.inventory, name), ...pc.extra }, { acceptNewHostKeys: opts.acceptNewHostKeys });
   return parent.conn;
 }
@@ -115,6 +109,7 @@ export function defaultHolder(): string {
 
 /** Releases locks and closes connections; errors here are warnings, the run's outcome stands. */
 export async function closeHosts(run: RunCtx): Promise<void> {
+  dropUnused(run.hosts.values());
   await Promise.all(
     [...run.hosts.values()].map(async (h) => {
       try {

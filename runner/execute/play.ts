@@ -6,6 +6,7 @@ import { effectiveForks, mapLimit } from './pool.js';
 import { runNodes, type WalkCtx } from './nodes.js';
 import { runHandlers } from './handlers.js';
 import { openHost } from './host-session.js';
+import { prefetchConnections } from './prefetch.js';
 import { gatherPlayFacts } from './gather-facts.js';
 import { playPattern } from './pattern.js';
 
@@ -56,6 +57,7 @@ export async function runPlay(run: RunCtx, play: Play): Promise<void> {
 
   // serial: the play runs to its end on one batch of hosts before the next batch starts.
   const batchSize = play.serial && play.serial > 0 ? play.serial : Math.max(1, hosts.length);
+  prefetchConnections(pc, hosts.slice(0, batchSize));
   for (let start = 0; start < hosts.length && !pc.stopped; start += batchSize) {
     const batch = hosts.slice(start, start + batchSize);
     pc.batch = batch;

@@ -14,6 +14,8 @@ export interface HostState {
   lock?: HostLockHandle;
   /** The connect-and-lock in progress: tasks of several hosts delegated to this one at once share it. */
   opening?: Promise<boolean>;
+  /** Its connection, started ahead at a play's start (prefetch.ts) and not yet taken by openHost. */
+  prefetched?: Promise<Connection>;
   /** set_fact results and registered vars: they outlive the play, like Ansible's host facts. */
   facts: Vars;
   recap: HostRecap;

@@ -88,6 +88,8 @@ export interface RunYamlOptions {
   forks?: number;
   files?: Record<string, string>;
   unreachableHosts?: string[];
+  /** Called as each connection is opened, with the number of probe calls made so far. */
+  onConnect?: (host: string, callsSoFar: number) => void;
   secrets?: string[];
   /** More run options (startAtTask, connectionDefaults...). */
   run?: Partial<RunOptions>;
@@ -125,6 +127,7 @@ export async function runYaml(yaml: string, o: RunYamlOptions = {}): Promise<Run
     const connVars: Record<string, Record<string, unknown>> = {};
     deps.createConnection = async (host, vars) => {
       connVars[host] = vars;
+      o.onConnect?.(host, calls.length);
       if (o.unreachableHosts?.includes(host)) throw new UnreachableError(host, `cannot connect to ${host}`);
       const c = new MemoryConnection(host);
       conns.push(c);

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import { runUfwChanges, ufwChange, type UfwChange } from './lib/ufw/command.js';
 import { matchingRules, ruleArgv, showAddedLine, type DesiredUfwRule } from './lib/ufw/plan.js';
+import { rulesFilesArgv, showAddedFromFiles } from './lib/ufw/rules-files.js';
 import { parseShowAdded, parseStatusVerbose, type UfwRule } from './lib/ufw/status.js';
 
 export interface UfwRulesState {
@@ -12,8 +13,15 @@ export interface UfwRulesState {
   rules: UfwRule[];
 }
 
-/** Rules from `ufw status verbose` when active; inactive ufw lists nothing there, so `ufw show added`. */
+/**
+ * Rules from `ufw status verbose` when active; inactive ufw lists nothing there, so `ufw show added`.
+ * A disabled ufw's rules are read from its files in one command instead of two Python starts
+ * (rules-files.ts); ufw itself is asked whenever those hold something that reading does not cover.
+ */
 export async function gatherUfwRules(host: HostContext): Promise<UfwRulesState> {
+  const files = await host.exec({ argv: rulesFilesArgv() });
+  const added = files.exitCode === 0 ? showAddedFromFiles(files.stdout) : undefined;
+  if (added !== undefined) return { active: false, source: 'show added', rules: parseShowAdded(added) };
   const status = parseStatusVerbose(await host.run(['ufw', 'status', 'verbose']));
   if (status.active) return { active: true, source: 'status verbose', rules: status.rules };
   return { active: false, source: 'show added', rules: parseShowAdded(await host.run(['ufw', 'show', 'added'])) };
@@ -77,7 +85,8 @@ export default defineModule({
   doc:
     'Allows, limits, denies or rejects one inbound port in ufw (IPv4 and IPv6 as ufw is configured). ' +
     'The current rules are read from `ufw status verbose` when ufw is active and from `ufw show added` ' +
-    'when it is not (an inactive ufw still records rules). It changed something when no rule with the same ' +
+    'when it is not (an inactive ufw still records rules); while ufw is disabled, the rules ufw writes for ports and ' +
+    'addresses are read from its user.rules and user6.rules in one command instead, as `ufw show added` makes its list. It changed something when no rule with the same ' +
     'port, proto and source existed (or, for absent, one did), or when its action or the given comment differed; ' +
     'ufw then replaces that rule in place. After applying, the rules are read again to prove ufw took the change.',
   example: `- name: open the customer's MQTT port

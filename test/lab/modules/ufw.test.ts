@@ -8,7 +8,9 @@ import { ensureLab } from '../../helpers/lab.js';
 import { makeHostContext } from '../../../runner/execute/host-context.js';
 import { runModule } from '../../../runner/execute/run-module.js';
 import type { Vars } from '../../../runner/types.js';
-import ufwRule from '../../../modules/ufw_rule.js';
+import ufwRule, { gatherUfwRules } from '../../../modules/ufw_rule.js';
+import { rulesFilesArgv, showAddedFromFiles } from '../../../modules/lib/ufw/rules-files.js';
+import { parseShowAdded } from '../../../modules/lib/ufw/status.js';
 import ufwState from '../../../modules/ufw_state.js';
 import { startUfwNamespace, type UfwNamespace } from './ufw-namespace.js';
 
@@ -57,6 +59,33 @@ describe('ufw_rule while ufw is inactive (ufw show added)', { timeout: 120_000 }
     expect(r.diff).toContain("-ufw allow 18883/tcp comment 't5b mqtt'");
     expect(r.diff).toContain("+ufw limit 18883/tcp comment 't5b mqtt'");
     expect(ns.sh(['ufw', 'show', 'added'])).toBe(before);
+  });
+});
+
+describe('a disabled ufw read from its files', { timeout: 120_000 }, () => {
+  it('gives what ufw show added prints, for every kind of rule it turns, with no ufw started', async () => {
+    // Rules of each form ufw writes for ports and addresses, recorded by ufw itself (still inactive).
+    const rules = [
+      ['limit', '1194/udp'],
+      ['allow', 'from', '10.0.0.0/8', 'to', 'any', 'port', '9100', 'proto', 'tcp', 'comment', 't5b scrape, two words'],
+      ['deny', 'from', '192.0.2.7'],
+      ['reject', 'out', '25/tcp'],
+      ['deny', 'from', 'any', 'port', '53', 'proto', 'tcp'],
+    ];
+    for (const r of rules) ns.sh(['ufw', ...r]);
+    try {
+      const grep = ns.sh(rulesFilesArgv());
+      expect(showAddedFromFiles(grep)).toBe(ns.sh(['ufw', 'show', 'added']));
+      const state = await gatherUfwRules(makeHostContext({ name: 't5b-ufw-ns', conn: ns.conn, vars: {}, searchDirs: { files: [], templates: [] } }));
+      expect(state.rules.map((r) => r.raw)).toEqual(parseShowAdded(ns.sh(['ufw', 'show', 'added'])).map((r) => r.raw));
+      // An IPv6-only rule is left to ufw itself.
+      ns.sh(['ufw', 'allow', 'from', '2001:db8::1', 'to', 'any', 'port', '22', 'proto', 'tcp']);
+      expect(showAddedFromFiles(ns.sh(rulesFilesArgv()))).toBeUndefined();
+      ns.sh(['ufw', 'delete', 'allow', 'from', '2001:db8::1', 'to', 'any', 'port', '22', 'proto', 'tcp']);
+    } finally {
+      for (const r of rules) ns.sh(['ufw', 'delete', ...r.filter((w, i, all) => w !== 'comment' && all[i - 1] !== 'comment')]);
+    }
+    expect(ns.sh(['ufw', 'show', 'added'])).not.toContain('9100');
   });
 });
 

@@ -12,3 +12,9 @@ export interface PrecompiledValidators {
 
 /** Built-in module name → loader of its generated validators. */
 export const PRECOMPILED_VALIDATORS: Readonly<Record<string, () => Promise<PrecompiledValidators>>> = {};
+
+/**
+ * The check of a `params:` schema against ajv's meta-schema, generated at build time with
+ * param-validators.ts's options (so a run does not compile the meta-schema); undefined in source runs.
+ */
+export const PARAM_SCHEMA_CHECK: ValidateFunction | undefined = undefined;

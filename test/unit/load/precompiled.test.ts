@@ -8,16 +8,19 @@ import type { AnyModule } from '../../../runner/module.js';
 import type { Vars } from '../../../runner/types.js';
 import { BUILTIN_MODULES } from '../../../modules/builtins.js';
 // @ts-expect-error: a plain .mjs build script without types
-import { validatorsSource } from '../../../scripts/validators.mjs';
+import { paramSchemaCheckSource, validatorsSource } from '../../../scripts/validators.mjs';
+import AjvModule from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { PARAM_AJV_OPTIONS } from '../../../runner/load/param-validators.js';
 
 const requireHere = createRequire(import.meta.url);
 
 /** Evaluates the generated ES module text (its only imports are ajv runtime helpers via require). */
-function evaluate(source: string): { plain: never; coercing: never } {
+function evaluate(source: string): { plain: never; coercing: never; check: never } {
   const body = source.replace(/^export const (\w+) =/gm, 'exports.$1 =');
   const exports: Record<string, never> = {};
   new Function('exports', 'require', body)(exports, requireHere);
-  return exports as { plain: never; coercing: never };
+  return exports as { plain: never; coercing: never; check: never };
 }
 
 async function builtin(name: string): Promise<AnyModule> {
@@ -60,5 +63,30 @@ describe('precompiled argument validators', () => {
     usePrecompiled(twin.args, { plain: refuse as never, coercing: v.coercing });
     expect(checkArgs(twin, { path: '/x' }).map((p) => p.message)).toEqual(['arguments refused by the stand-in']);
     expect(checkArgs(twin, { path: '/x' }, { coerce: true })).toEqual([]);
+  });
+});
+
+describe('the precompiled check of a params: schema', () => {
+  it("finds what ajv's own meta-schema check finds, with the same messages", () => {
+    const check = evaluate(paramSchemaCheckSource(PARAM_AJV_OPTIONS) as string).check as unknown as AjvModule.ValidateFunction;
+    const ajv = addFormatsModule.default(new AjvModule.default({ ...PARAM_AJV_OPTIONS }));
+    const schemas: Record<string, unknown>[] = [
+      { type: 'integer', minimum: 1, maximum: 65535 },
+      { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'name' },
+      { type: 'integr' },
+      { type: 'string', pattern: '([a-' },
+      { type: 'array', items: { type: 'string', format: 'hostname' }, minItems: 'one' },
+      { enum: [] },
+      { type: ['string', 'null'], default: null },
+      { properties: { a: { type: 'strin' } }, required: 'a' },
+    ];
+    let refused = 0;
+    for (const schema of schemas) {
+      const ours = check(schema);
+      const theirs = ajv.validateSchema(schema);
+      if (!ours) refused++;
+      expect({ schema, ok: ours, text: ours ? '' : ajv.errorsText(check.errors) }).toEqual({ schema, ok: theirs, text: theirs ? '' : ajv.errorsText(ajv.errors) });
+    }
+    expect(refused).toBeGreaterThanOrEqual(4);
   });
 });

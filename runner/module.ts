@@ -89,6 +89,9 @@ export function unknownChange(c: never): never {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModule = ModuleSpec<TSchema, any, any>;
 
+/** What checking a task's arguments needs of its module: no code, so it can come from the build. */
+export type ModuleShape = Pick<AnyModule, 'name' | 'freeForm' | 'args'>;
+
 /** A failure a module reports on purpose: shown as the task's message, without a stack trace. */
 export class ModuleError extends Error {
   constructor(

@@ -59,6 +59,8 @@ export async function prepare(o: CliOptions, cwd: string, log: (msg: string) => 
       packages: [...new Set(playbooks.flatMap((pb) => pb.modulePackages))],
       // Only the built-ins the playbooks name are imported; a run-time include loads its own.
       onlyFor: playbooks.flatMap(playbookNodes),
+      // A syntax check or a listing runs nothing: what checking the tasks needs is enough.
+      shapesOnly: o.syntaxCheck || o.listHosts || o.listTasks || o.listTags,
       log,
     });
   } catch (err) {

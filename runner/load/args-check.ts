@@ -2,7 +2,7 @@
 // on literal values (validatePlaybook, checkArgs) and by runModule after templating (argsForRun).
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { AnyModule } from '../module.js';
+import type { ModuleShape } from '../module.js';
 import type { Vars } from '../types.js';
 import { suggest } from './keywords.js';
 import { isTemplated } from './values.js';
@@ -38,7 +38,7 @@ export function usePrecompiled(schema: object, v: { plain: ValidateFunction; coe
   coercingValidators.set(schema, v.coercing);
 }
 
-export function argsValidator(mod: AnyModule, coerce = false): ValidateFunction {
+export function argsValidator(mod: ModuleShape, coerce = false): ValidateFunction {
   const cache = coerce ? coercingValidators : validators;
   let v = cache.get(mod.args);
   if (!v) {
@@ -76,7 +76,7 @@ export function declaredArgs(schema: unknown): { names: Set<string>; open: boole
  * Maps a free-form string to the module's free-form argument (`command: ls` → `cmd: ls`) when the
  * module declares one. The executor calls this before templating too.
  */
-export function normalizeArgs(mod: AnyModule, args: Vars): Vars {
+export function normalizeArgs(mod: ModuleShape, args: Vars): Vars {
   if (!('_raw_params' in args) || mod.freeForm === undefined) return args;
   const { _raw_params: raw, ...rest } = args;
   return { [mod.freeForm]: raw, ...rest };
@@ -87,7 +87,7 @@ export function normalizeArgs(mod: AnyModule, args: Vars): Vars {
  * left for the run-time check after templating. With `coerce`, args are coerced and defaults
  * filled in place (`"22"` to 22, `"yes"` to true), as the executor does before running a module.
  */
-export function checkArgs(mod: AnyModule, given: Vars, opts: { skipTemplated?: boolean; coerce?: boolean } = {}): ArgProblem[] {
+export function checkArgs(mod: ModuleShape, given: Vars, opts: { skipTemplated?: boolean; coerce?: boolean } = {}): ArgProblem[] {
   const problems: ArgProblem[] = [];
   // Defaults are filled in while checking; only a coercing check may change the caller's object.
   const args = opts.coerce ? given : structuredClone(given);
@@ -117,7 +117,7 @@ export function checkArgs(mod: AnyModule, given: Vars, opts: { skipTemplated?: b
  * The arguments a module runs with, after templating: defaults filled, strings converted where the
  * schema wants numbers or booleans (yes/no too), then checked as at load time.
  */
-export function argsForRun(mod: AnyModule, args: Vars): { ok: true; args: Vars } | { ok: false; error: string } {
+export function argsForRun(mod: ModuleShape, args: Vars): { ok: true; args: Vars } | { ok: false; error: string } {
   // An argument given as null (`mode:` with nothing after it) means "not given", as in Ansible.
   const given = structuredClone(Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null)));
   const problems = checkArgs(mod, given, { coerce: true });

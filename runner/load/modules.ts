@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUILTIN_MODULES } from '../../modules/builtins.js';
-import type { AnyModule } from '../module.js';
+import type { AnyModule, ModuleShape } from '../module.js';
 import type { Node, Playbook } from '../types.js';
 import { LoadError } from './errors.js';
 import { canonicalModuleName } from './keywords.js';
@@ -20,6 +20,8 @@ export class ModuleRegistry {
   private readonly mods = new Map<string, { mod: AnyModule; source: string }>();
   // Built-ins not imported yet: name -> loader. load() moves them into `mods`.
   private readonly lazy = new Map<string, ModuleLoader>();
+  // Built-ins known by their shape only (generated at build time): enough to check tasks.
+  private readonly shapes = new Map<string, ModuleShape>();
 
   constructor(modules: AnyModule[] = [], source = 'built-in') {
     for (const m of modules) this.mods.set(m.name, { mod: m, source });
@@ -28,6 +30,12 @@ export class ModuleRegistry {
   /** The module for a task key; `ansible.builtin.copy` finds `copy`. Only loaded modules: see load(). */
   get(name: string): AnyModule | undefined {
     return this.mods.get(canonicalModuleName(name))?.mod;
+  }
+
+  /** What checking a task needs of its module: the module when loaded, else its shape (loadShapes()). */
+  shape(name: string): ModuleShape | undefined {
+    const key = canonicalModuleName(name);
+    return this.mods.get(key)?.mod ?? this.shapes.get(key);
   }
 
   /** Where a module came from: `built-in`, a file path or `npm:package`. */
@@ -69,6 +77,25 @@ export class ModuleRegistry {
   async loadFor(nodes: Node[]): Promise<void> {
     await this.load(moduleNamesOf(nodes));
   }
+
+  /**
+   * For checking only (a syntax check, a listing): the shapes of the built-ins that tasks among
+   * `nodes` name, from the build's generated validators, without importing the modules' code. A
+   * built-in without a generated shape (source runs) is loaded whole.
+   */
+  async loadShapesFor(nodes: Node[]): Promise<void> {
+    const wanted = [...moduleNamesOf(nodes)].map(canonicalModuleName).filter((n) => this.lazy.has(n) && !this.shapes.has(n));
+    const whole: string[] = [];
+    await Promise.all(
+      wanted.map(async (name) => {
+        const precompiled = await PRECOMPILED_VALIDATORS[name]?.();
+        if (!precompiled?.shape) return void whole.push(name);
+        usePrecompiled(precompiled.shape.args, precompiled);
+        this.shapes.set(name, precompiled.shape);
+      }),
+    );
+    await this.load(whole);
+  }
 }
 
 // Built-ins are the project's own code, checked by their tests: only the shape is checked here. The
@@ -106,6 +133,8 @@ export interface RegistryOptions {
   builtinDir?: string;
   /** Load only the built-ins these nodes name (the rest stay lazy); default all of them. */
   onlyFor?: Node[];
+  /** With onlyFor: nothing will run, so the built-ins' shapes are enough (loadShapesFor). */
+  shapesOnly?: boolean;
 }
 
 // Under vitest/tsx this file is .ts; compiled or bundled, it is .js.
@@ -142,7 +171,8 @@ export async function loadModuleRegistry(opts: RegistryOptions): Promise<ModuleR
     add(await importModuleFile(entry, errors, false, `package '${pkg}'`), `npm:${pkg}`);
   }
   try {
-    if (opts.onlyFor) await registry.loadFor(opts.onlyFor);
+    if (opts.onlyFor && opts.shapesOnly) await registry.loadShapesFor(opts.onlyFor);
+    else if (opts.onlyFor) await registry.loadFor(opts.onlyFor);
     else await registry.loadAll();
   } catch (e) {
     errors.push({ file: 'modules/builtins.ts', message: `cannot load a built-in module: ${e instanceof Error ? e.message : String(e)}` });

@@ -3,11 +3,14 @@
 // is empty and args-check.ts compiles them; `npm run build` substitutes the generated map in the
 // bundle (scripts/bundle.mjs).
 import type { ValidateFunction } from 'ajv';
+import type { ModuleShape } from '../module.js';
 
 /** The plain and the coercing validator of one module's args, from the same options as args-check.ts. */
 export interface PrecompiledValidators {
   plain: ValidateFunction;
   coercing: ValidateFunction;
+  /** The module's name, freeForm and args (as JSON): enough to check its tasks without its code. */
+  shape?: ModuleShape;
 }
 
 /** Built-in module name → loader of its generated validators. */

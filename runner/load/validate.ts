@@ -27,7 +27,7 @@ export function validatePlaybook(pb: Playbook, registry: ModuleRegistry): Diagno
 
 export function validateTask(t: TaskNode, registry: ModuleRegistry, diags: Diagnostic[]): void {
   if (EXECUTOR_MODULES.has(t.module)) return;
-  const mod = registry.get(t.module);
+  const mod = registry.shape(t.module);
   const modPos = keyPos(t, '$module');
   if (!mod) {
     const near = suggest(t.module, registry.names()) || suggest(t.module, TASK_KEYWORDS).replace('did you mean', 'or a misspelt keyword: did you mean');

@@ -3,8 +3,8 @@
 // built-in module.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { AJV_OPTIONS, checkArgs, usePrecompiled } from '../../../runner/load/args-check.js';
-import type { AnyModule } from '../../../runner/module.js';
+import { AJV_OPTIONS, checkArgs, normalizeArgs, usePrecompiled } from '../../../runner/load/args-check.js';
+import type { AnyModule, ModuleShape } from '../../../runner/module.js';
 import type { Vars } from '../../../runner/types.js';
 import { BUILTIN_MODULES } from '../../../modules/builtins.js';
 // @ts-expect-error: a plain .mjs build script without types
@@ -16,11 +16,11 @@ import { PARAM_AJV_OPTIONS } from '../../../runner/load/param-validators.js';
 const requireHere = createRequire(import.meta.url);
 
 /** Evaluates the generated ES module text (its only imports are ajv runtime helpers via require). */
-function evaluate(source: string): { plain: never; coercing: never; check: never } {
+function evaluate(source: string): { plain: never; coercing: never; check: never; shape: never } {
   const body = source.replace(/^export const (\w+) =/gm, 'exports.$1 =');
   const exports: Record<string, never> = {};
   new Function('exports', 'require', body)(exports, requireHere);
-  return exports as { plain: never; coercing: never; check: never };
+  return exports as { plain: never; coercing: never; check: never; shape: never };
 }
 
 async function builtin(name: string): Promise<AnyModule> {
@@ -63,6 +63,26 @@ describe('precompiled argument validators', () => {
     usePrecompiled(twin.args, { plain: refuse as never, coercing: v.coercing });
     expect(checkArgs(twin, { path: '/x' }).map((p) => p.message)).toEqual(['arguments refused by the stand-in']);
     expect(checkArgs(twin, { path: '/x' }, { coerce: true })).toEqual([]);
+  });
+});
+
+describe("the built-ins' shapes generated with their validators", () => {
+  it('check every task as the module itself does, for every built-in', async () => {
+    for (const name of Object.keys(BUILTIN_MODULES)) {
+      const mod = await builtin(name);
+      const generated = evaluate(validatorsSource(name, mod.args, AJV_OPTIONS, mod) as string);
+      const shape = generated.shape as unknown as ModuleShape;
+      expect({ name: shape.name, freeForm: shape.freeForm }).toEqual({ name: mod.name, freeForm: mod.freeForm });
+      expect(shape.args).toEqual(JSON.parse(JSON.stringify(mod.args)));
+      usePrecompiled(shape.args, generated);
+      for (const input of [...INPUTS, { _raw_params: 'echo hi' }]) {
+        for (const coerce of [false, true]) {
+          const a = structuredClone(normalizeArgs(shape, input));
+          const b = structuredClone(normalizeArgs(mod, input));
+          expect({ name, coerce, problems: checkArgs(shape, a, { coerce }), args: a }).toEqual({ name, coerce, problems: checkArgs(mod, b, { coerce }), args: b });
+        }
+      }
+    }
   });
 });
 

@@ -5,7 +5,6 @@
 // built-in: test/unit/modules/builtins.test.ts fails when a file in modules/ is missing.
 import { registerConnectionType } from '../runner/connection/index.js';
 import { registerInventorySource } from '../runner/load/inventory.js';
-import { createLxcConnection } from './connections/lxc.js';
 import { osmContainersSource } from './inventory/osm_containers.js';
 
 /** Module name → loader of the file whose default export is that module. */
@@ -89,6 +88,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, () => Promise<{ default: u
 
 /** Registers the built-in connections and inventory sources; safe to call more than once. */
 export function registerBuiltins(): void {
-  registerConnectionType('lxc', createLxcConnection);
+  // Loaded when a run first enters a container (a literal path, so the bundle keeps it).
+  registerConnectionType('lxc', async (host, vars, opts) => (await import('./connections/lxc.js')).createLxcConnection(host, vars, opts));
   registerInventorySource('osm_containers', osmContainersSource);
 }

@@ -4,7 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { CONTAINER_NAME } from './connections/lxc.js';
+import { CONTAINER_NAME } from './connections/lxc-names.js';
 import { parseLxcInfo } from './lib/lxc/info.js';
 import {
   BANDWIDTH_PATTERN, formatRate, formatSize, MEMORY_PATTERN, memoryKey, memoryValue, parseCgroupLimit, parseRate, parseRootQdisc, parseSize,

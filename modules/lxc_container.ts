@@ -3,7 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import type { Change } from '../runner/types.js';
-import { CONTAINER_NAME } from './connections/lxc.js';
+import { CONTAINER_NAME } from './connections/lxc-names.js';
 import { ipv4Only, parseIpList, parseLxcInfo, type LxcInfo } from './lib/lxc/info.js';
 import { waitForBoot } from './lib/lxc/boot.js';
 import { lxcStartErrors } from './lib/lxc/log.js';

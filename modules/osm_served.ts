@@ -2,7 +2,7 @@
 // active, and MQTT over TLS answered through the host — and fails naming what is not.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, ModuleError, type HostContext } from '../runner/module.js';
-import { CONTAINER_NAME } from './connections/lxc.js';
+import { CONTAINER_NAME } from './connections/lxc-names.js';
 import { probeMqtt } from './lib/osm/mqtt-probe.js';
 import { givenUp, servedProblems, type ServedView } from './lib/osm/served.js';
 

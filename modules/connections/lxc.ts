@@ -11,8 +11,9 @@ import { ContainerShell } from './lxc-shell.js';
 import type { BecomeOptions, Command, Connection, ExecOptions, ExecResult, StatResult, WriteOptions } from '../../runner/connection/types.js';
 import type { Vars } from '../../runner/types.js';
 
-/** LXC container names as OSM makes them; also keeps names from reading as lxc-attach options. */
-export const CONTAINER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+import { CONTAINER_NAME, PARENT_CONNECTION_VARS } from './lxc-names.js';
+
+export { CONTAINER_NAME, PARENT_CONNECTION_VARS };
 
 // cd first when a cwd is asked for; the directory and the command stay positional arguments.
 const CWD_SCRIPT = 'cd "$1" || exit 1; shift; exec "$@"';
@@ -94,8 +95,6 @@ export type ParentConnectionLookup = (hostName: string) => Promise<Connection>;
 
 const CONTROLLER = new Set(['localhost', '127.0.0.1', '::1']);
 
-/** The parent's vars a connection needs (no passwords: those stay with the parent host). */
-export const PARENT_CONNECTION_VARS = /^ansible_(host|port|user|connection|ssh_(?!pass).*|private_key_file|become(_method|_user)?)$/;
 
 function stringVar(vars: Vars, key: string): string | undefined {
   const v = vars[key];

@@ -17,7 +17,7 @@ import { groupHosts } from '../../runner/load/host-patterns.js';
 import { hostVars } from '../../runner/load/inventory.js';
 import type { Connection } from '../../runner/connection/types.js';
 import type { Inventory, Vars } from '../../runner/types.js';
-import { CONTAINER_NAME, PARENT_CONNECTION_VARS } from '../connections/lxc.js';
+import { CONTAINER_NAME, PARENT_CONNECTION_VARS } from '../connections/lxc-names.js';
 
 export const DEFAULT_LXC_ROOT = '/srv/osm-lxc/lxc';
 const CONF = 'lxc.container.conf';

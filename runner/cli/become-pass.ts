@@ -1,13 +1,15 @@
 // --ask-become-pass (and --ask-vault-pass): read from the terminal without echo, or the first line of
 // stdin when piped.
-import { ReadStream } from 'node:tty';
+import type { ReadStream } from 'node:tty';
 
 export async function readBecomePassword(
   stdin: NodeJS.ReadStream = process.stdin,
   prompt: (s: string) => void = (s) => process.stderr.write(s),
   label = 'BECOME password: ',
 ): Promise<string> {
-  if (stdin.isTTY && stdin instanceof ReadStream) return readHidden(stdin, prompt, label);
+  // A terminal's stdin can go raw (node:tty's ReadStream, told by its method: importing node:tty to
+  // ask instanceof would load it, and net, at every start).
+  if (stdin.isTTY && typeof (stdin as Partial<ReadStream>).setRawMode === 'function') return readHidden(stdin as ReadStream, prompt, label);
   const chunks: Buffer[] = [];
   for await (const c of stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';

@@ -1,6 +1,5 @@
 // Picks a connection for a host by `ansible_connection`. local and ssh are the engine's own; others
 // (the OSM lxc connection) are registered by modules/builtins.ts through registerConnectionType.
-import { LocalConnection } from './local.js';
 import type { Connection } from './types.js';
 import type { Vars } from '../types.js';
 
@@ -13,10 +12,11 @@ export interface ConnectionOptions {
 
 export type ConnectionFactory = (hostName: string, vars: Vars, opts: ConnectionOptions) => Promise<Connection> | Connection;
 
-// The engine's own connections. ssh is imported on first use (a literal path, so a bundler keeps
-// it) so a local run never loads ssh2; an import that fails is an error, never a fallback.
+// The engine's own connections, each imported on first use (a literal path, so a bundler keeps it):
+// a local run never loads ssh2, and a syntax check loads neither (nor child_process). An import that
+// fails is an error, never a fallback.
 const factories = new Map<string, ConnectionFactory>([
-  ['local', (hostName) => new LocalConnection(hostName)],
+  ['local', async (hostName) => new (await import('./local.js')).LocalConnection(hostName)],
   ['ssh', async (hostName, vars, opts) => (await import('./ssh.js')).createSshConnection(hostName, vars, opts)],
 ]);
 

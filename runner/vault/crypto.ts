@@ -1,7 +1,13 @@
 // Ansible Vault's AES256 cipher, as ansible-core writes it: PBKDF2-HMAC-SHA256 (10000 rounds) turns
 // the password and a 32-byte salt into 80 bytes (AES key, HMAC key, CTR counter block); the
 // plaintext is PKCS#7-padded, encrypted with AES-256-CTR, and the ciphertext is HMAC-SHA256-signed.
-import { createCipheriv, createDecipheriv, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+// node:crypto is loaded when a vault is first used: every playbook file is read through this code,
+// few hold a vault, and a syntax check need not load crypto at all.
+const requireHere = createRequire(import.meta.url);
+let cryptoModule: typeof import('node:crypto') | undefined;
+const crypto = (): typeof import('node:crypto') => (cryptoModule ??= requireHere('node:crypto') as typeof import('node:crypto'));
 
 const ITERATIONS = 10000;
 const BLOCK = 16;
@@ -13,7 +19,7 @@ interface Keys {
 }
 
 function deriveKeys(password: string, salt: Buffer): Keys {
-  const derived = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, ITERATIONS, 80, 'sha256');
+  const derived = crypto().pbkdf2Sync(Buffer.from(password, 'utf8'), salt, ITERATIONS, 80, 'sha256');
   return { cipherKey: derived.subarray(0, 32), hmacKey: derived.subarray(32, 64), iv: derived.subarray(64, 80) };
 }
 
@@ -30,11 +36,11 @@ function unpad(data: Buffer): Buffer | undefined {
 }
 
 /** The hex payload Ansible puts under the header: hexlify(hex(salt) \n hex(hmac) \n hex(ciphertext)). */
-export function encryptPayload(plaintext: Buffer, password: string, salt: Buffer = randomBytes(32)): string {
+export function encryptPayload(plaintext: Buffer, password: string, salt: Buffer = crypto().randomBytes(32)): string {
   const { cipherKey, hmacKey, iv } = deriveKeys(password, salt);
-  const cipher = createCipheriv('aes-256-ctr', cipherKey, iv);
+  const cipher = crypto().createCipheriv('aes-256-ctr', cipherKey, iv);
   const ciphertext = Buffer.concat([cipher.update(pad(plaintext)), cipher.final()]);
-  const mac = createHmac('sha256', hmacKey).update(ciphertext).digest('hex');
+  const mac = crypto().createHmac('sha256', hmacKey).update(ciphertext).digest('hex');
   const inner = [salt.toString('hex'), mac, ciphertext.toString('hex')].join('\n');
   return Buffer.from(inner, 'utf8').toString('hex');
 }
@@ -48,10 +54,10 @@ export function decryptPayload(payloadHex: string, password: string): Buffer | u
   const [saltHex, macHex, cipherHex] = inner as [string, string, string];
   const { cipherKey, hmacKey, iv } = deriveKeys(password, Buffer.from(saltHex, 'hex'));
   const ciphertext = Buffer.from(cipherHex, 'hex');
-  const expected = createHmac('sha256', hmacKey).update(ciphertext).digest();
+  const expected = crypto().createHmac('sha256', hmacKey).update(ciphertext).digest();
   const given = Buffer.from(macHex, 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-  const decipher = createDecipheriv('aes-256-ctr', cipherKey, iv);
+  if (given.length !== expected.length || !crypto().timingSafeEqual(given, expected)) return undefined;
+  const decipher = crypto().createDecipheriv('aes-256-ctr', cipherKey, iv);
   const plain = unpad(Buffer.concat([decipher.update(ciphertext), decipher.final()]));
   if (!plain) throw new Error('the vault payload is damaged (bad padding)');
   return plain;

@@ -2,10 +2,13 @@
 // --vault-password-file FILE (a file's stripped text, or an executable's stripped stdout),
 // --vault-id [label@]source (source a file, an executable or `prompt`), --ask-vault-pass, and
 // ANSIBLE_VAULT_PASSWORD_FILE.
-import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { VaultSecret } from './keyring.js';
+
+// node:child_process only for a password script, which few runs have.
+const requireHere = createRequire(import.meta.url);
 
 export interface VaultPasswordOptions {
   passwordFiles: string[];
@@ -34,7 +37,7 @@ export function readPasswordSource(source: string, label: string, cwd: string): 
   if (isExecutable(path)) {
     const args = /-client(\.|$)/.test(basename(path)) ? ['--vault-id', label] : [];
     try {
-      text = execFileSync(path, args, { encoding: 'utf8', stdio: ['inherit', 'pipe', 'inherit'] });
+      text = (requireHere('node:child_process') as typeof import('node:child_process')).execFileSync(path, args, { encoding: 'utf8', stdio: ['inherit', 'pipe', 'inherit'] });
     } catch (e) {
       throw new Error(`vault password script ${source} failed: ${(e as Error).message.split('\n')[0]}`);
     }

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { defineModule, ModuleError, unknownChange, type HostContext } from '../runner/module.js';
 import { runUfwChanges, ufwChange, type UfwChange } from './lib/ufw/command.js';
 import { matchingRules, ruleArgv, showAddedLine, type DesiredUfwRule } from './lib/ufw/plan.js';
-import { rulesFilesArgv, showAddedFromFiles } from './lib/ufw/rules-files.js';
+import { isFromFiles, readRulesArgv, showAddedFromFiles } from './lib/ufw/rules-files.js';
 import { parseShowAdded, parseStatusVerbose, type UfwRule } from './lib/ufw/status.js';
 
 export interface UfwRulesState {
@@ -15,14 +15,17 @@ export interface UfwRulesState {
 
 /**
  * Rules from `ufw status verbose` when active; inactive ufw lists nothing there, so `ufw show added`.
- * A disabled ufw's rules are read from its files in one command instead of two Python starts
- * (rules-files.ts); ufw itself is asked whenever those hold something that reading does not cover.
+ * A disabled ufw's rules are read from its files instead of two Python starts (rules-files.ts); ufw
+ * itself is asked whenever those hold something that reading does not cover.
  */
 export async function gatherUfwRules(host: HostContext): Promise<UfwRulesState> {
-  const files = await host.exec({ argv: rulesFilesArgv() });
-  const added = files.exitCode === 0 ? showAddedFromFiles(files.stdout) : undefined;
+  // One command either way: a disabled ufw's files, or (enabled) `ufw status verbose`.
+  const read = await host.exec({ argv: readRulesArgv() });
+  const fromFiles = read.exitCode === 0 && isFromFiles(read.stdout);
+  const added = fromFiles ? showAddedFromFiles(read.stdout) : undefined;
   if (added !== undefined) return { active: false, source: 'show added', rules: parseShowAdded(added) };
-  const status = parseStatusVerbose(await host.run(['ufw', 'status', 'verbose']));
+  // ufw's report as the command gave it; asked again when it failed (for the error) or was not asked.
+  const status = parseStatusVerbose(read.exitCode === 0 && !fromFiles ? read.stdout : await host.run(['ufw', 'status', 'verbose']));
   if (status.active) return { active: true, source: 'status verbose', rules: status.rules };
   return { active: false, source: 'show added', rules: parseShowAdded(await host.run(['ufw', 'show', 'added'])) };
 }

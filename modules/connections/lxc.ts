@@ -10,10 +10,7 @@ import { shellQuote } from '../../runner/connection/quote.js';
 import { ContainerShell } from './lxc-shell.js';
 import type { BecomeOptions, Command, Connection, ExecOptions, ExecResult, StatResult, WriteOptions } from '../../runner/connection/types.js';
 import type { Vars } from '../../runner/types.js';
-
-import { CONTAINER_NAME, PARENT_CONNECTION_VARS } from './lxc-names.js';
-
-export { CONTAINER_NAME, PARENT_CONNECTION_VARS };
+import { CONTAINER_NAME } from './lxc-names.js';
 
 // cd first when a cwd is asked for; the directory and the command stay positional arguments.
 const CWD_SCRIPT = 'cd "$1" || exit 1; shift; exec "$@"';
@@ -94,7 +91,6 @@ export class LxcConnection implements Connection {
 export type ParentConnectionLookup = (hostName: string) => Promise<Connection>;
 
 const CONTROLLER = new Set(['localhost', '127.0.0.1', '::1']);
-
 
 function stringVar(vars: Vars, key: string): string | undefined {
   const v = vars[key];

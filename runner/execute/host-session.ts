@@ -1,8 +1,9 @@
 // A host's connection and lock live for the whole run: opened before its first task, closed at the end.
 import { UnreachableError } from '../connection/types.js';
 import type { Connection } from '../connection/types.js';
-import { connectionVars, dropUnused, takePrefetched } from './prefetch.js';
-import { newHostState, type HostState, type PlayCtx, type RunCtx } from './state.js';
+import { connectionVars } from './connection-vars.js';
+import { dropUnused, takePrefetched } from './prefetch.js';
+import { hostStateOf, type HostState, type PlayCtx, type RunCtx } from './state.js';
 
 /**
  * Connects and locks the host if not done yet; false (and the host marked unreachable or failed) if
@@ -90,16 +91,11 @@ const COVERED_BY_PARENT = { release: async (): Promise<void> => {} };
  */
 async function parentConnection(pc: PlayCtx, name: string): Promise<Connection> {
   const { deps, opts } = pc.run;
-  let parent = pc.run.hosts.get(name);
-  if (!parent) {
-    parent = newHostState(name);
-    pc.run.hosts.set(name, parent);
-  }
+  const parent = hostStateOf(pc.run, name);
   if (parent.conn) return parent.conn;
   if (!opts.inventory.hosts.has(name) && name !== 'localhost') throw new Error(`host '${name}' is not in the inventory`);
-  const prefetched = takePrefetched(parent);
-  if (prefetched) return (parent.conn = await prefetched);
-  parent.conn = await deps.createConnection(name, { ...opts.connectionDefaults, ...deps.hostVars(opts.inventory, name), ...pc.extra }, { acceptNewHostKeys: opts.acceptNewHostKeys });
+  // The same vars as the host's own connection (and one opened ahead), so it is one connection however it came.
+  parent.conn = await (takePrefetched(parent) ?? deps.createConnection(name, connectionVars(pc, name), { acceptNewHostKeys: opts.acceptNewHostKeys }));
   return parent.conn;
 }
 

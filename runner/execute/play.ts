@@ -1,7 +1,7 @@
 // One play: pick its hosts, run each host's tasks (hosts in parallel up to forks), then handlers.
 import type { Play, Vars } from '../types.js';
 import type { HostState, PlayCtx, RunCtx } from './state.js';
-import { newHostState } from './state.js';
+import { hostStateOf } from './state.js';
 import { effectiveForks, mapLimit } from './pool.js';
 import { runNodes, type WalkCtx } from './nodes.js';
 import { runHandlers } from './handlers.js';
@@ -40,8 +40,7 @@ function failAddersOutsideLimit(run: RunCtx, play: Play, added: string[]): void 
     play.pos,
   );
   for (const name of new Set(added.map((h) => run.addedBy!.get(h)!))) {
-    let st = run.hosts.get(name);
-    if (!st) run.hosts.set(name, (st = newHostState(name)));
+    const st = hostStateOf(run, name);
     if (st.failed) continue;
     st.failed = true;
     st.recap.failed++;
@@ -62,11 +61,7 @@ export async function runPlay(run: RunCtx, play: Play): Promise<void> {
     const batch = hosts.slice(start, start + batchSize);
     pc.batch = batch;
     await mapLimit(batch, effectiveForks(run.opts.forks, batch.length), async (name) => {
-      let host = run.hosts.get(name);
-      if (!host) {
-        host = newHostState(name);
-        run.hosts.set(name, host);
-      }
+      const host = hostStateOf(run, name);
       host.ended = false;
       await runHostPlay(pc, host);
     });

@@ -6,11 +6,13 @@
 // reported if a task needs it.
 import { connectionTypeFor } from '../connection/index.js';
 import type { Connection } from '../connection/types.js';
-import type { Node, TaskNode, Vars } from '../types.js';
+import type { TaskNode, Vars } from '../types.js';
+import { walkTasks } from '../load/walk.js';
+import { connectionVars } from './connection-vars.js';
 import { loopItems } from './loop.js';
 import { effectiveForks } from './pool.js';
 import { taskScope } from './scope.js';
-import { newHostState, type HostState, type PlayCtx } from './state.js';
+import { hostStateOf, type HostState, type PlayCtx } from './state.js';
 
 /** At most this many delegated hosts are guessed per play: a loop over a big fleet connects as it goes. */
 const MAX_DELEGATES = 16;
@@ -29,43 +31,27 @@ export function prefetchConnections(pc: PlayCtx, hosts: string[]): void {
   if (hosts.length <= effectiveForks(pc.run.opts.forks, hosts.length)) for (const h of hosts) names.add(h);
   const first = hosts[0];
   if (first !== undefined) {
-    for (const d of delegateGuesses(pc, stateOf(pc, first))) names.add(d);
+    for (const d of delegateGuesses(pc, hostStateOf(pc.run, first))) names.add(d);
   }
   for (const name of names) startConnecting(pc, name);
 }
 
-function stateOf(pc: PlayCtx, name: string): HostState {
-  let st = pc.run.hosts.get(name);
-  if (!st) pc.run.hosts.set(name, (st = newHostState(name)));
-  return st;
-}
-
-/** The hosts a play's tasks name in delegate_to, rendered where that is possible now. */
+/** The hosts a play's tasks name in delegate_to (their own, else their nearest block's), rendered where that is possible now. */
 function delegateGuesses(pc: PlayCtx, host: HostState): string[] {
   const found = new Set<string>();
   let scope: Vars | undefined;
   const vars = (): Vars => (scope ??= taskScope(pc, host, { blockVars: [], tags: [], when: [] }, {}));
-  const visit = (task: TaskNode, blockDelegate: string | undefined): void => {
-    const raw = task.delegateTo ?? blockDelegate;
-    if (raw === undefined || found.size >= MAX_DELEGATES || HAS_LOOKUP.test(raw)) return;
-    for (const target of renderDelegate(pc, raw, task, vars)) found.add(target);
-  };
-  walk([...pc.play.preTasks, ...pc.play.tasks, ...pc.play.postTasks], undefined, visit);
+  const nodes = [...pc.play.preTasks, ...pc.play.tasks, ...pc.play.postTasks];
+  walkTasks(
+    nodes,
+    (task, blocks) => {
+      const raw = task.delegateTo ?? [...blocks].reverse().find((b) => b.delegateTo !== undefined)?.delegateTo;
+      if (raw === undefined || found.size >= MAX_DELEGATES || HAS_LOOKUP.test(raw)) return;
+      for (const target of renderDelegate(pc, raw, task, vars)) found.add(target);
+    },
+    { roleIncludes: true },
+  );
   return [...found].slice(0, MAX_DELEGATES);
-}
-
-/** Every task, with the delegate_to of the block around it; each node once. */
-function walk(nodes: Node[], blockDelegate: string | undefined, visit: (t: TaskNode, d: string | undefined) => void, seen = new Set<Node>()): void {
-  for (const n of nodes) {
-    if (seen.has(n)) continue;
-    seen.add(n);
-    if (n.kind === 'block') {
-      const d = n.delegateTo ?? blockDelegate;
-      for (const list of [n.block, n.rescue, n.always]) walk(list, d, visit, seen);
-    } else if (n.kind === 'include_tasks') {
-      walk(n.roleBlock ? [n.roleBlock] : (n.preloaded ?? []), blockDelegate, visit, seen);
-    } else visit(n, blockDelegate);
-  }
 }
 
 function renderDelegate(pc: PlayCtx, raw: string, task: TaskNode, vars: () => Vars): string[] {
@@ -85,7 +71,7 @@ function renderDelegate(pc: PlayCtx, raw: string, task: TaskNode, vars: () => Va
 function startConnecting(pc: PlayCtx, name: string): void {
   const { deps, opts } = pc.run;
   if (!opts.inventory.hosts.has(name)) return;
-  const host = stateOf(pc, name);
+  const host = hostStateOf(pc.run, name);
   if (host.conn || host.opening || host.prefetched || host.failed || host.unreachable) return;
   const vars = connectionVars(pc, name);
   const defaultType = pc.play.connection ?? opts.connection;
@@ -94,20 +80,6 @@ function startConnecting(pc: PlayCtx, name: string): void {
   // A failure is reported by the task that needs the host, if one does.
   conn.then((c) => c.warmUp?.()).catch(() => undefined);
   host.prefetched = conn;
-}
-
-/** The variables a host's connection is opened with: CLI/ansible.cfg defaults, the play's remote_user, the inventory, -e. */
-export function connectionVars(pc: PlayCtx, name: string): Vars {
-  const { deps, opts } = pc.run;
-  return { ...opts.connectionDefaults, ...remoteUser(pc), ...deps.hostVars(opts.inventory, name), ...pc.extra };
-}
-
-/** `remote_user:` of the play, rendered with the play's vars and -e (it may be a template). */
-function remoteUser(pc: PlayCtx): Vars {
-  const u = pc.play.remoteUser;
-  if (u === undefined) return {};
-  const user = u.includes('{{') ? pc.run.deps.templater.renderString(u, { ...pc.play.vars, ...pc.extra }, pc.play.pos) : u;
-  return { ansible_user: user };
 }
 
 /** The connection started ahead for this host, if any; it is the caller's from now on. */

@@ -32,6 +32,13 @@ export function newHostState(name: string): HostState {
   return { name, facts: {}, recap: emptyRecap(), failed: false, unreachable: false, ended: false, notified: new Set() };
 }
 
+/** The run's state of a host, made on first use. */
+export function hostStateOf(run: RunCtx, name: string): HostState {
+  let st = run.hosts.get(name);
+  if (!st) run.hosts.set(name, (st = newHostState(name)));
+  return st;
+}
+
 export interface RunCtx {
   deps: ExecDeps;
   opts: RunOptions;

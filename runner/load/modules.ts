@@ -85,16 +85,13 @@ export class ModuleRegistry {
    */
   async loadShapesFor(nodes: Node[]): Promise<void> {
     const wanted = [...moduleNamesOf(nodes)].map(canonicalModuleName).filter((n) => this.lazy.has(n) && !this.shapes.has(n));
-    const whole: string[] = [];
-    await Promise.all(
-      wanted.map(async (name) => {
-        const precompiled = await PRECOMPILED_VALIDATORS[name]?.();
-        if (!precompiled?.shape) return void whole.push(name);
-        usePrecompiled(precompiled.shape.args, precompiled);
-        this.shapes.set(name, precompiled.shape);
-      }),
-    );
-    await this.load(whole);
+    const found = await Promise.all(wanted.map(async (name) => ({ name, precompiled: await PRECOMPILED_VALIDATORS[name]?.() })));
+    for (const { name, precompiled } of found) {
+      if (!precompiled?.shape) continue;
+      usePrecompiled(precompiled.shape.args, precompiled);
+      this.shapes.set(name, precompiled.shape);
+    }
+    await this.load(found.filter((f) => !f.precompiled?.shape).map((f) => f.name));
   }
 }
 

@@ -9,9 +9,20 @@
 export const UFW_CONF = '/etc/ufw/ufw.conf';
 export const UFW_RULE_FILES = ['/etc/ufw/user.rules', '/etc/ufw/user6.rules'] as const;
 
-/** One command that reads all of it: `file:line` for ufw.conf's ENABLED= and every tuple. */
-export function rulesFilesArgv(): string[] {
-  return ['grep', '-H', '-e', '^ENABLED=', '-e', '^### tuple ###', UFW_CONF, ...UFW_RULE_FILES];
+// Disabled: `file:line` for ufw.conf's ENABLED= and every tuple. Enabled: ufw's own report.
+const READ_RULES = `if grep -qsE '^ENABLED=.?no([^a-z]|$)' "$1"; then exec grep -H -e '^ENABLED=' -e '^### tuple ###' "$@"; fi; exec ufw status verbose`;
+
+/**
+ * One command for either state: while ufw is disabled the lines showAddedFromFiles reads (they start
+ * with `/etc/ufw/ufw.conf:`), otherwise what `ufw status verbose` prints.
+ */
+export function readRulesArgv(): string[] {
+  return ['sh', '-c', READ_RULES, 'sh', UFW_CONF, ...UFW_RULE_FILES];
+}
+
+/** Whether readRulesArgv's output is the files' lines (ufw disabled) rather than ufw's report. */
+export function isFromFiles(output: string): boolean {
+  return output.startsWith(`${UFW_CONF}:`);
 }
 
 interface Tuple {
@@ -29,8 +40,8 @@ const ACTIONS = new Set(['allow', 'deny', 'reject', 'limit']);
 const ANY_ADDR = new Set(['0.0.0.0/0', '::/0']);
 
 /**
- * The text `ufw show added` prints, from the output of rulesFilesArgv(); undefined when ufw is
- * enabled (its running rules are `ufw status`'s) or when a tuple is of a kind not turned here.
+ * The text `ufw show added` prints, from readRulesArgv()'s output while ufw is disabled; undefined
+ * when ufw is enabled (its running rules are `ufw status`'s) or a tuple is of a kind not turned here.
  */
 export function showAddedFromFiles(grepOutput: string): string | undefined {
   let enabled: string | undefined;

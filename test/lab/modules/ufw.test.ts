@@ -9,7 +9,7 @@ import { makeHostContext } from '../../../runner/execute/host-context.js';
 import { runModule } from '../../../runner/execute/run-module.js';
 import type { Vars } from '../../../runner/types.js';
 import ufwRule, { gatherUfwRules } from '../../../modules/ufw_rule.js';
-import { rulesFilesArgv, showAddedFromFiles } from '../../../modules/lib/ufw/rules-files.js';
+import { readRulesArgv, showAddedFromFiles } from '../../../modules/lib/ufw/rules-files.js';
 import { parseShowAdded } from '../../../modules/lib/ufw/status.js';
 import ufwState from '../../../modules/ufw_state.js';
 import { startUfwNamespace, type UfwNamespace } from './ufw-namespace.js';
@@ -74,13 +74,13 @@ describe('a disabled ufw read from its files', { timeout: 120_000 }, () => {
     ];
     for (const r of rules) ns.sh(['ufw', ...r]);
     try {
-      const grep = ns.sh(rulesFilesArgv());
+      const grep = ns.sh(readRulesArgv());
       expect(showAddedFromFiles(grep)).toBe(ns.sh(['ufw', 'show', 'added']));
       const state = await gatherUfwRules(makeHostContext({ name: 't5b-ufw-ns', conn: ns.conn, vars: {}, searchDirs: { files: [], templates: [] } }));
       expect(state.rules.map((r) => r.raw)).toEqual(parseShowAdded(ns.sh(['ufw', 'show', 'added'])).map((r) => r.raw));
       // An IPv6-only rule is left to ufw itself.
       ns.sh(['ufw', 'allow', 'from', '2001:db8::1', 'to', 'any', 'port', '22', 'proto', 'tcp']);
-      expect(showAddedFromFiles(ns.sh(rulesFilesArgv()))).toBeUndefined();
+      expect(showAddedFromFiles(ns.sh(readRulesArgv()))).toBeUndefined();
       ns.sh(['ufw', 'delete', 'allow', 'from', '2001:db8::1', 'to', 'any', 'port', '22', 'proto', 'tcp']);
     } finally {
       for (const r of rules) ns.sh(['ufw', 'delete', ...r.filter((w, i, all) => w !== 'comment' && all[i - 1] !== 'comment')]);
